@@ -1,0 +1,54 @@
+# scp-alt — the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+INSTALL_STAMP := node_modules/.install-stamp
+
+.PHONY: help install demo test lint typecheck unit integration package bench local-stack moto clean
+
+help:
+	@echo "make demo     run the main job on a local AWS stack with embedded defaults"
+	@echo "make test     install, lint, type-check, unit and integration tests"
+	@echo "make package  build the Lambda bundles and CloudFormation templates offline (assets/)"
+	@echo "make bench    run the benchmarks (npm run bench)"
+
+$(INSTALL_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(INSTALL_STAMP)
+
+# The local AWS stack needs moto (server mode). It ships in the development image; elsewhere it
+# comes from the Python package index.
+moto:
+	@python3 -c 'import moto, flask' 2>/dev/null || python3 -m pip install --quiet 'moto[server]>=5.1' \
+	  || { echo "moto server is required: python3 -m pip install 'moto[server]'" >&2; exit 1; }
+
+lint: install
+	npx biome check .
+
+typecheck: install
+	npx tsc --noEmit -p .
+
+unit: install
+	npx vitest run --project unit
+
+integration: install moto
+	npx vitest run --project integration
+
+test: lint typecheck unit integration
+
+demo: install moto
+	npx tsx scripts/demo.ts
+
+package: install
+	npx tsx scripts/package.ts
+
+bench: install moto
+	npm run bench
+
+local-stack: install moto
+	npm run -s local-stack
+
+clean:
+	rm -rf assets .serverless .esbuild dist

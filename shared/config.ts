@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { partitionInfo, partitionOfRegion } from './partition.ts';
+
+/**
+ * Deployment configuration, read once per container from the environment. A missing or malformed
+ * variable fails the cold start with a message naming it, rather than failing later mid-run.
+ * serverless.yml sets exactly these variables (test/unit/deploy checks that).
+ */
+const csv = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+
+const EnvSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  /** Overrides the partition derived from AWS_REGION (rarely needed). */
+  SCP_PARTITION: z.string().optional(),
+  SECURITY_ACCOUNT_ID: accountId,
+  MANAGEMENT_ACCOUNT_ID: accountId,
+  MANAGEMENT_ROLE_NAME: z.string().min(1),
+  ORGANIZATION_ACCESS_ROLE_NAME: z.string().min(1).default('OrganizationAccountAccessRole'),
+  /** Optional ExternalId required by the management role's trust policy. */
+  MANAGEMENT_ROLE_EXTERNAL_ID: z.string().optional(),
+  WHITELIST_ROLE_NAMES: csv,
+  AUTOMATION_ROLE_ARNS: csv,
+  POLICY_BUCKET: z.string().min(3),
+  ACCOUNTS_TABLE: z.string().min(1),
+  FAILURE_TOPIC_ARN: z.string().startsWith('arn:'),
+  /** The security account's event bus that member accounts forward IAM events to. */
+  EVENT_BUS_ARN: z.string().startsWith('arn:'),
+  ORGANIZATION_ID: z.string().optional(),
+  REQUIRE_BOUNDARY_ON_CREATE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** Accounts updated in parallel by one fan-out. */
+  FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+});
+
+export interface AppConfig {
+  region: string;
+  partition: string;
+  iamEventsRegion: string;
+  securityAccountId: string;
+  managementAccountId: string;
+  managementRoleName: string;
+  managementRoleExternalId: string | undefined;
+  organizationAccessRoleName: string;
+  whitelistRoleNames: string[];
+  automationRoleArns: string[];
+  policyBucket: string;
+  accountsTable: string;
+  failureTopicArn: string;
+  eventBusArn: string;
+  organizationId: string | undefined;
+  requireBoundaryOnCreate: boolean;
+  fanoutConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const partition = e.SCP_PARTITION ?? partitionOfRegion(e.AWS_REGION);
+  return {
+    region: e.AWS_REGION,
+    partition,
+    iamEventsRegion: partitionInfo(partition).iamEventsRegion,
+    securityAccountId: e.SECURITY_ACCOUNT_ID,
+    managementAccountId: e.MANAGEMENT_ACCOUNT_ID,
+    managementRoleName: e.MANAGEMENT_ROLE_NAME,
+    managementRoleExternalId: e.MANAGEMENT_ROLE_EXTERNAL_ID,
+    organizationAccessRoleName: e.ORGANIZATION_ACCESS_ROLE_NAME,
+    whitelistRoleNames: e.WHITELIST_ROLE_NAMES,
+    automationRoleArns: e.AUTOMATION_ROLE_ARNS,
+    policyBucket: e.POLICY_BUCKET,
+    accountsTable: e.ACCOUNTS_TABLE,
+    failureTopicArn: e.FAILURE_TOPIC_ARN,
+    eventBusArn: e.EVENT_BUS_ARN,
+    organizationId: e.ORGANIZATION_ID,
+    requireBoundaryOnCreate: e.REQUIRE_BOUNDARY_ON_CREATE,
+    fanoutConcurrency: e.FANOUT_CONCURRENCY,
+  };
+}

@@ -1,0 +1,39 @@
+/** Partition facts. Nothing else in the code base names a partition or its regions. */
+export interface PartitionInfo {
+  partition: string;
+  /** Region where IAM (a global service) delivers its CloudTrail events to EventBridge. */
+  iamEventsRegion: string;
+  /** Region of the Organizations endpoint. */
+  organizationsRegion: string;
+}
+
+const PARTITIONS: Record<string, PartitionInfo> = {
+  aws: { partition: 'aws', iamEventsRegion: 'us-east-1', organizationsRegion: 'us-east-1' },
+  'aws-cn': { partition: 'aws-cn', iamEventsRegion: 'cn-north-1', organizationsRegion: 'cn-northwest-1' },
+  'aws-us-gov': {
+    partition: 'aws-us-gov',
+    iamEventsRegion: 'us-gov-west-1',
+    organizationsRegion: 'us-gov-west-1',
+  },
+};
+
+export function partitionInfo(partition: string): PartitionInfo {
+  const info = PARTITIONS[partition];
+  if (!info)
+    throw new Error(`unknown partition '${partition}' (known: ${Object.keys(PARTITIONS).join(', ')})`);
+  return info;
+}
+
+/** Partition of a region name: cn-* → aws-cn, us-gov-* → aws-us-gov, else aws. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** Partition from an ARN such as a Lambda function's own ARN. */
+export function partitionOfArn(arn: string): string {
+  const part = arn.split(':')[1];
+  if (!arn.startsWith('arn:') || !part) throw new Error(`not an ARN: '${arn}'`);
+  return part;
+}

@@ -1,0 +1,114 @@
+/**
+ * Types of the pure policy core. This file holds types only; the functions live beside it:
+ *   resolve-chain.ts  resolveChain(keys, location)            -> ChainResolution
+ *   validate.ts       validatePolicyText(source, options)      -> PolicyFinding[]
+ *   compile.ts        compileBoundary(input)                   -> CompileOutcome
+ *   protective.ts     protectiveStatements(params)             -> PolicyStatement[]
+ *   exemptions.ts     isExemptPrincipal(principal, params)     -> boolean
+ *   hash.ts           policyHash(document)                     -> string (sha256 hex of canonical JSON)
+ * and index.ts re-exports the public surface. Nothing under shared/policy imports the AWS SDK.
+ */
+
+/** Prefix under which policy files live in the policy bucket. */
+export const POLICY_PREFIX = 'permission-boundary-policy/';
+
+export type StringOrList = string | string[];
+
+/** One statement as IAM JSON spells it (after parsing; keys as in the document). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: StringOrList;
+  NotAction?: StringOrList;
+  Resource?: StringOrList;
+  NotResource?: StringOrList;
+  Condition?: Record<string, Record<string, StringOrList | boolean | number>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** A policy file as read from the store: `key` is the full object key, `body` its text. */
+export interface PolicySource {
+  key: string;
+  body: string;
+  /** S3 version id of the object read, when known (used to refuse out-of-order updates). */
+  versionId?: string;
+}
+
+/** Where an account sits in the organization: root first, then OUs top-down. */
+export interface AccountLocation {
+  accountId: string;
+  /** e.g. ['r-ab12', 'ou-ab12-11111111', 'ou-ab12-22222222'] */
+  ouPath: string[];
+}
+
+/** One level of the SCP chain (root, each OU, the account) and the files attached to it. */
+export interface ChainLevel {
+  /** 'r-ab12', 'ou-ab12-11111111' or 'account-123456789012' */
+  target: string;
+  /** Object keys of the files that apply at this level, sorted; empty = no file = allow-all. */
+  keys: string[];
+}
+
+export type ChainResolution = { ok: true; levels: ChainLevel[] } | { ok: false; error: PolicyFinding };
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found in a policy file, returned as data. */
+export interface PolicyFinding {
+  severity: Severity;
+  /** Stable dotted code, e.g. 'policy.statement.action.unknown' */
+  code: string;
+  /** Object key or file path the finding is about ('' when it concerns the whole chain). */
+  file: string;
+  /** Path inside the document, e.g. 'Statement[2].Action[0]' ('' for the whole file). */
+  path: string;
+  message: string;
+}
+
+/** Names and identities the protective statements and exemptions are built from. */
+export interface BoundaryParameters {
+  partition: string; // 'aws-cn', 'aws', 'aws-us-gov'
+  accountId: string;
+  /** Region where IAM events / the forwarding rule and trail live (cn-north-1 for aws-cn). */
+  eventsRegion: string;
+  organizationAccessRoleName: string; // default OrganizationAccountAccessRole
+  /** Extra exact role ARNs exempt from the protective denies (automation roles). */
+  automationRoleArns: string[];
+  /** Role/user names not given a boundary (globs allowed, e.g. 'stacksets-exec-*'). */
+  whitelistRoleNames: string[];
+  policyName: string; // default scp-enforce-policy
+  eventRuleName: string; // default scp-event-rule
+  eventRoleName: string; // default scp-event-rule
+  trailName: string; // default scp-trail
+  trailBucketName: string; // default scp-trail-bucket-<account>
+  /** Deny CreateUser/CreateRole unless they carry our boundary (default true). */
+  requireBoundaryOnCreate: boolean;
+}
+
+export interface CompileInput {
+  /** Levels root → account, each with the sources (already read) of its files. */
+  chain: { target: string; sources: PolicySource[] }[];
+  params: BoundaryParameters;
+  /** Accept actions missing from the IAM action catalog (reported as warnings). */
+  allowUnknownActions?: boolean;
+}
+
+export type CompileOutcome =
+  | {
+      ok: true;
+      policy: PolicyDocument;
+      /** Size as IAM counts it: JSON without whitespace. */
+      size: number;
+      /** Keys of the files that contributed, root → account. */
+      sources: string[];
+      warnings: PolicyFinding[];
+      /** policyHash(policy) */
+      hash: string;
+    }
+  | { ok: false; errors: PolicyFinding[] };
+
+export const IAM_MANAGED_POLICY_SIZE_LIMIT = 6144;
