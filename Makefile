@@ -30,13 +30,18 @@ lint: install
 typecheck: install
 	npx tsc --noEmit -p .
 
+REPORTS := .test-results
+
 unit: install
-	npx vitest run --project unit
+	npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=$(REPORTS)/unit.json
 
 integration: install moto
-	npx vitest run --project integration
+	npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=$(REPORTS)/integration.json
 
-test: lint typecheck unit integration
+test: lint typecheck
+	@rm -rf $(REPORTS)
+	@status=0; $(MAKE) --no-print-directory unit || status=1; $(MAKE) --no-print-directory integration || status=1; \
+	  node scripts/test-summary.mjs $(REPORTS)/unit.json $(REPORTS)/integration.json || status=1; exit $$status
 
 demo: install moto
 	npx tsx scripts/demo.ts

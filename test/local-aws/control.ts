@@ -1,0 +1,62 @@
+import { LocalStackError } from './errors.ts';
+import type { CallCount, CallFilter, FaultSpec, LatencySpec, ThrottleSpec } from './types.ts';
+
+/**
+ * Typed client of the fidelity proxy's control API. Plain HTTP, so it works from any process
+ * (vitest workers included), given the `control` URL of the stack.
+ */
+export class ProxyControl {
+  constructor(private readonly controlUrl: string) {}
+
+  /** Reset moto (every account) and the proxy: rules, counters, known sessions, user boundaries. */
+  async reset(): Promise<void> {
+    await this.call('POST', '/reset');
+  }
+
+  /** Fail the next `spec.count` calls matching the filter with `spec.code`. */
+  async injectFault(spec: FaultSpec): Promise<void> {
+    await this.call('POST', '/faults', spec);
+  }
+
+  async throttle(spec: ThrottleSpec): Promise<void> {
+    await this.call('POST', '/throttle', spec);
+  }
+
+  async addLatency(spec: LatencySpec): Promise<void> {
+    await this.call('POST', '/latency', spec);
+  }
+
+  /** Remove every fault, throttle and latency rule (counters stay). */
+  async clearRules(): Promise<void> {
+    await this.call('DELETE', '/rules');
+  }
+
+  async calls(filter: CallFilter = {}): Promise<CallCount[]> {
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]),
+    );
+    return (await this.call('GET', `/calls?${query}`)) as CallCount[];
+  }
+
+  /** Total calls matching the filter (refused ones included). */
+  async countCalls(filter: CallFilter = {}): Promise<number> {
+    return (await this.calls(filter)).reduce((sum, count) => sum + count.calls, 0);
+  }
+
+  async clearCalls(): Promise<void> {
+    await this.call('DELETE', '/calls');
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.controlUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = (await response.json()) as unknown;
+    if (!response.ok) {
+      throw new LocalStackError('local-stack.control-failed', `${method} ${path}: ${JSON.stringify(answer)}`);
+    }
+    return answer;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The part of IAM role trust evaluation moto skips on AssumeRole, kept deliberately small:
+ * Allow/Deny statements with `Principal.AWS` (ARNs, account ids, `*`), `Action` (sts:AssumeRole,
+ * sts:*, *) and conditions with StringEquals/StringLike/ArnEquals/ArnLike (and their IfExists forms
+ * absent) on sts:ExternalId, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID.
+ * Anything else (NotPrincipal, NotAction, other keys or operators) never grants access — on doubt
+ * the stricter answer.
+ */
+export interface AssumeRoleRequest {
+  /** Caller principal ARN as IAM sees it (a role ARN for a role session). */
+  principalArn: string;
+  principalAccount: string;
+  externalId?: string;
+  principalOrgId?: string;
+}
+
+export interface TrustDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+interface Statement {
+  Effect?: unknown;
+  Principal?: unknown;
+  Action?: unknown;
+  Condition?: unknown;
+}
+
+export function evaluateTrustPolicy(documentText: string, request: AssumeRoleRequest): TrustDecision {
+  let document: { Statement?: unknown };
+  try {
+    document = JSON.parse(documentText) as { Statement?: unknown };
+  } catch {
+    return { allowed: false, reason: 'trust policy is not JSON' };
+  }
+  const statements = toArray(document.Statement) as Statement[];
+  const matching = statements.filter((statement) => statementMatches(statement, request));
+  if (matching.some((statement) => statement.Effect === 'Deny'))
+    return { allowed: false, reason: 'explicit deny' };
+  if (matching.some((statement) => statement.Effect === 'Allow')) return { allowed: true, reason: 'allowed' };
+  return { allowed: false, reason: 'no statement allows the caller' };
+}
+
+function statementMatches(statement: Statement, request: AssumeRoleRequest): boolean {
+  return (
+    actionMatches(statement.Action) &&
+    principalMatches(statement.Principal, request) &&
+    conditionsHold(statement.Condition, request)
+  );
+}
+
+function actionMatches(action: unknown): boolean {
+  return toArray(action).some((value) =>
+    ['sts:assumerole', 'sts:*', '*'].includes(String(value).toLowerCase()),
+  );
+}
+
+function principalMatches(principal: unknown, request: AssumeRoleRequest): boolean {
+  if (principal === '*') return true;
+  if (typeof principal !== 'object' || principal === null) return false;
+  const aws = toArray((principal as { AWS?: unknown }).AWS).map(String);
+  const partition = request.principalArn.split(':')[1];
+  return aws.some(
+    (entry) =>
+      entry === '*' ||
+      entry === request.principalArn ||
+      entry === request.principalAccount ||
+      entry === `arn:${partition}:iam::${request.principalAccount}:root`,
+  );
+}
+
+const OPERATORS: Record<string, (actual: string, expected: string) => boolean> = {
+  stringequals: (actual, expected) => actual === expected,
+  stringlike: (actual, expected) => globToRegExp(expected).test(actual),
+  arnequals: (actual, expected) => actual === expected,
+  arnlike: (actual, expected) => globToRegExp(expected).test(actual),
+};
+
+function conditionsHold(condition: unknown, request: AssumeRoleRequest): boolean {
+  if (condition === undefined) return true;
+  if (typeof condition !== 'object' || condition === null) return false;
+  return Object.entries(condition).every(([operator, keys]) => {
+    const compare = OPERATORS[operator.toLowerCase()];
+    if (!compare || typeof keys !== 'object' || keys === null) return false;
+    return Object.entries(keys).every(([key, expected]) => {
+      const actual = contextValue(key, request);
+      return actual !== undefined && toArray(expected).some((value) => compare(actual, String(value)));
+    });
+  });
+}
+
+function contextValue(key: string, request: AssumeRoleRequest): string | undefined {
+  switch (key.toLowerCase()) {
+    case 'sts:externalid':
+      return request.externalId;
+    case 'aws:principalarn':
+      return request.principalArn;
+    case 'aws:principalaccount':
+      return request.principalAccount;
+    case 'aws:principalorgid':
+      return request.principalOrgId;
+    default:
+      return undefined;
+  }
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+function toArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}

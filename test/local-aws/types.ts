@@ -1,0 +1,76 @@
+/** Types shared by the local AWS stack, its proxy, its control client and the tests that use them. */
+
+/** Services the local stack serves (all on one endpoint). */
+export const LOCAL_SERVICES = [
+  'iam',
+  'sts',
+  'organizations',
+  's3',
+  'dynamodb',
+  'sns',
+  'sqs',
+  'events',
+  'servicecatalog',
+  'cloudformation',
+] as const;
+export type LocalService = (typeof LOCAL_SERVICES)[number];
+
+/**
+ * What `npm run -s local-stack` prints and what global setup provides to test files: plain JSON, so it
+ * crosses process boundaries. One URL per service (all point at the fidelity proxy), the proxy's
+ * control URL, moto's own URL (bypasses the proxy), the management account and the region.
+ */
+export type LocalStackInfo = Record<LocalService, string> & {
+  control: string;
+  moto: string;
+  account: string;
+  region: string;
+};
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Which calls a rule applies to; an absent field matches every value. */
+export interface CallFilter {
+  /** Signing name of the service, e.g. `iam`, `sts`, `dynamodb`, `s3`. */
+  service?: string;
+  /** API operation, e.g. `CreatePolicyVersion`, `PutItem` (S3: best-effort name such as `PutObject`). */
+  operation?: string;
+  /** 12-digit account the caller's credentials belong to. */
+  account?: string;
+}
+
+/** Fail the next `count` matching calls with the given AWS error (rendered in the service's protocol). */
+export interface FaultSpec extends CallFilter {
+  code: string;
+  count: number;
+  /** HTTP status; default 400 (S3: 500 for `InternalError`-like codes is up to the caller). */
+  status?: number;
+  message?: string;
+}
+
+/** Token bucket per account and service: `burst` calls at once, refilled at `ratePerSecond`. */
+export interface ThrottleSpec {
+  service?: string;
+  account?: string;
+  ratePerSecond: number;
+  burst: number;
+}
+
+/** Delay every matching call by `ms` before it reaches moto (the largest matching delay wins). */
+export interface LatencySpec extends CallFilter {
+  ms: number;
+}
+
+/** Calls seen by the proxy, per service, operation and account. `calls` includes refused ones. */
+export interface CallCount {
+  service: string;
+  operation: string;
+  account: string;
+  calls: number;
+  throttled: number;
+  faulted: number;
+}
