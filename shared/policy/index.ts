@@ -1,0 +1,17 @@
+/** Public surface of the pure policy core. */
+export { defaultActionCatalog, iamDataActionCatalog, staticActionCatalog } from './action-catalog.ts';
+export { compileBoundary } from './compile.ts';
+export { isExemptPrincipal, type PrincipalIdentity } from './exemptions.ts';
+export { canonicalJson, policyHash } from './hash.ts';
+export {
+  type BoundaryParameterOverrides,
+  boundaryPolicyArn,
+  defaultBoundaryParameters,
+  exemptPrincipalArns,
+  organizationAccessRoleArn,
+} from './parameters.ts';
+export { protectiveStatements } from './protective.ts';
+export { MAX_POLICIES_PER_TARGET, resolveChain, substituteAccountId, targetOfKey } from './resolve-chain.ts';
+export { policySize } from './size.ts';
+export * from './types.ts';
+export { type PolicyReadResult, readPolicy, validatePolicyDocument, validatePolicyText } from './validate.ts';

@@ -1,0 +1,135 @@
+/**
+ * Validation of SCP documents: every problem returned as a PolicyFinding with a dotted code and a
+ * path such as Statement[2].Action[0]. Only programmer errors throw.
+ */
+import { defaultActionCatalog } from './action-catalog.ts';
+import {
+  isRecord,
+  type NormalisedPolicy,
+  normalisePolicy,
+  parsePolicyJson,
+  statementEntries,
+} from './parse.ts';
+import { policySize } from './size.ts';
+import type { PolicyFinding, PolicySource, ValidationOptions } from './types.ts';
+import { checkStatement } from './validate-statement.ts';
+
+const DOCUMENT_KEYS = new Set(['Version', 'Statement', 'Id']);
+const POLICY_LANGUAGE_VERSION = '2012-10-17';
+/** Native SCPs are limited to 5,120 characters; a larger file cannot move to native SCPs as is. */
+export const NATIVE_SCP_SIZE_LIMIT = 5120;
+
+type FindingDraft = Omit<PolicyFinding, 'file'>;
+
+function checkDocumentShape(document: Record<string, unknown>): FindingDraft[] {
+  const findings: FindingDraft[] = Object.keys(document)
+    .filter((key) => !DOCUMENT_KEYS.has(key))
+    .map((key) => ({
+      severity: 'error',
+      code: 'policy.key.unknown',
+      path: key,
+      message: `'${key}' is not a policy element (expected Version, Statement, Id)`,
+    }));
+  if (document.Version === undefined) {
+    findings.push({
+      severity: 'error',
+      code: 'policy.version.missing',
+      path: '',
+      message: `Version is required and must be '${POLICY_LANGUAGE_VERSION}'`,
+    });
+  } else if (document.Version !== POLICY_LANGUAGE_VERSION) {
+    findings.push({
+      severity: 'error',
+      code: 'policy.version.invalid',
+      path: 'Version',
+      message: `Version must be '${POLICY_LANGUAGE_VERSION}', not ${JSON.stringify(document.Version)}`,
+    });
+  }
+  const statement = document.Statement;
+  if (statement === undefined) {
+    findings.push({
+      severity: 'error',
+      code: 'policy.statement.missing',
+      path: '',
+      message: 'Statement is required',
+    });
+  } else if (Array.isArray(statement) && statement.length === 0) {
+    findings.push({
+      severity: 'error',
+      code: 'policy.statement.empty',
+      path: 'Statement',
+      message: 'Statement is empty',
+    });
+  } else if (!Array.isArray(statement) && !isRecord(statement)) {
+    findings.push({
+      severity: 'error',
+      code: 'policy.statement.invalid',
+      path: 'Statement',
+      message: 'Statement must be an object or a list of objects',
+    });
+  }
+  return findings;
+}
+
+/** Findings about an already parsed JSON value. */
+export function validatePolicyDocument(
+  value: unknown,
+  file: string,
+  options: ValidationOptions = {},
+): PolicyFinding[] {
+  if (!isRecord(value)) {
+    return [
+      {
+        severity: 'error',
+        code: 'policy.document.not-object',
+        file,
+        path: '',
+        message: 'a policy must be a JSON object',
+      },
+    ];
+  }
+  const context = {
+    file,
+    catalog: options.catalog ?? defaultActionCatalog(),
+    allowUnknownActions: options.allowUnknownActions ?? false,
+  };
+  const seenSids = new Set<string>();
+  const drafts = [
+    ...checkDocumentShape(value),
+    ...statementEntries(value).flatMap(({ path, value: statement }) =>
+      checkStatement(statement, path, context, seenSids),
+    ),
+  ];
+  const size = policySize(JSON.stringify(value));
+  if (size > NATIVE_SCP_SIZE_LIMIT) {
+    drafts.push({
+      severity: 'warning',
+      code: 'policy.size.native-limit',
+      path: '',
+      message: `policy is ${size} characters; native SCPs allow ${NATIVE_SCP_SIZE_LIMIT}, so it cannot move to native SCPs unchanged`,
+    });
+  }
+  return drafts.map((draft) => ({ ...draft, file }));
+}
+
+/** Findings about a policy file's text (malformed JSON included). */
+export function validatePolicyText(source: PolicySource, options: ValidationOptions = {}): PolicyFinding[] {
+  const parsed = parsePolicyJson(source);
+  if (!parsed.ok) return [parsed.finding];
+  return validatePolicyDocument(parsed.value, source.key, options);
+}
+
+export type PolicyReadResult =
+  | { ok: true; policy: NormalisedPolicy; warnings: PolicyFinding[] }
+  | { ok: false; errors: PolicyFinding[]; warnings: PolicyFinding[] };
+
+/** Parses and validates a file; hands back the normalised policy only when it has no error. */
+export function readPolicy(source: PolicySource, options: ValidationOptions = {}): PolicyReadResult {
+  const parsed = parsePolicyJson(source);
+  if (!parsed.ok) return { ok: false, errors: [parsed.finding], warnings: [] };
+  const findings = validatePolicyDocument(parsed.value, source.key, options);
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const warnings = findings.filter((finding) => finding.severity === 'warning');
+  if (errors.length > 0 || !isRecord(parsed.value)) return { ok: false, errors, warnings };
+  return { ok: true, policy: normalisePolicy(source.key, parsed.value), warnings };
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { compileBoundary } from '#shared/policy/compile.ts';
+import { ACCOUNT_ID, allowAll, compiled, failed, inputOf, PREFIX } from './compile-helpers.ts';
+
+const account = `account-${ACCOUNT_ID}`;
+
+describe('compileBoundary: refusals', () => {
+  it('Given two conditional allows with overlapping actions, when compiled, then compile.allow.inexpressible names file and statement', () => {
+    const errors = failed(
+      compileBoundary(
+        inputOf({
+          'ou-ab12-11111111': {
+            'ou-ab12-11111111.json': [
+              {
+                Effect: 'Allow',
+                Action: 's3:*',
+                Resource: '*',
+                Condition: { StringEquals: { 'aws:RequestedRegion': 'cn-north-1' } },
+              },
+              { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws-cn:s3:::public/*' },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: 'compile.allow.inexpressible',
+      file: `${PREFIX}ou-ab12-11111111.json`,
+      path: 'Statement[0]',
+    });
+    expect(errors[0]?.message).toContain(`${PREFIX}ou-ab12-11111111.json Statement[0]`);
+  });
+
+  it('Given an allow conditioned by BinaryEquals, when compiled, then it is refused (no negated operator exists)', () => {
+    const errors = failed(
+      compileBoundary(
+        inputOf({
+          'r-ab12': {
+            'r-ab12.json': [
+              {
+                Effect: 'Allow',
+                Action: '*',
+                Resource: '*',
+                Condition: { BinaryEquals: { 'aws:TokenIssueTime': 'QQ==' } },
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(errors.map((error) => `${error.code} ${error.path}`)).toEqual([
+      'compile.allow.inexpressible Statement[0]',
+    ]);
+  });
+
+  it('Given a NotAction allow next to another allow, when compiled, then it is refused', () => {
+    const errors = failed(
+      compileBoundary(
+        inputOf({
+          'r-ab12': {
+            'r-ab12.json': [
+              { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+              { Effect: 'Allow', Action: 'iam:Get*', Resource: '*' },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(errors.map((error) => error.code)).toEqual(['compile.allow.inexpressible']);
+  });
+
+  it('Given malformed JSON, when compiled, then policy.json.malformed names the file', () => {
+    const input = inputOf({ 'r-ab12': {} });
+    input.chain = [
+      { target: 'r-ab12', sources: [{ key: `${PREFIX}r-ab12.json`, body: '{"Version": "2012-10-17", ' }] },
+    ];
+    const errors = failed(compileBoundary(input));
+    expect(errors[0]).toMatchObject({ code: 'policy.json.malformed', file: `${PREFIX}r-ab12.json` });
+    expect(errors[0]?.message).toContain(`${PREFIX}r-ab12.json`);
+  });
+
+  it('Given an unknown action, when compiled, then the error names it; with allowUnknownActions it is a warning', () => {
+    const input = inputOf({
+      [account]: { 'x.json': [allowAll, { Effect: 'Deny', Action: 's3:DeleteEverything', Resource: '*' }] },
+    });
+    const errors = failed(compileBoundary(input));
+    expect(errors[0]).toMatchObject({
+      code: 'policy.statement.action.unknown',
+      file: `${PREFIX}x.json`,
+      path: 'Statement[1].Action',
+    });
+    expect(errors[0]?.message).toContain('s3:DeleteEverything');
+    const lenient = compiled(compileBoundary({ ...input, allowUnknownActions: true }));
+    expect(lenient.warnings.map((warning) => warning.code)).toEqual(['policy.statement.action.unknown']);
+  });
+
+  it('Given no file at any level, when compiled, then chain.policy.missing', () => {
+    const errors = failed(compileBoundary(inputOf({ 'r-ab12': {}, [account]: {} })));
+    expect(errors.map((error) => error.code)).toEqual(['chain.policy.missing']);
+  });
+});
