@@ -1,6 +1,7 @@
 /** Public surface of the pure policy core. */
 export { defaultActionCatalog, iamDataActionCatalog, staticActionCatalog } from './action-catalog.ts';
 export { compileBoundary } from './compile.ts';
+export * from './evaluate.ts';
 export { isExemptPrincipal, type PrincipalIdentity } from './exemptions.ts';
 export { canonicalJson, policyHash } from './hash.ts';
 export {

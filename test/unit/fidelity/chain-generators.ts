@@ -1,0 +1,266 @@
+/**
+ * fast-check generators of SCP chains (1–5 levels, 1–5 policies per level) written the way security
+ * admins write them: allow-lists, deny-lists, region locks, conditional allows and denies, NotAction,
+ * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder.
+ */
+import fc from 'fast-check';
+import type { EvaluationRequest } from '#shared/policy/evaluate.ts';
+import type { PolicyStatement } from '#shared/policy/types.ts';
+import { ACCOUNT_ID, ACTION_RESOURCES, PARTITION, PRINCIPALS, REGIONS } from './request-pool.ts';
+
+export interface ChainPolicy {
+  name: string;
+  document: { Version: '2012-10-17'; Statement: PolicyStatement[] };
+}
+
+/** Root first; a level without policies has no file (allow-all, like FullAWSAccess). */
+export interface ChainSpec {
+  levels: { target: string; policies: ChainPolicy[] }[];
+}
+
+const P = PARTITION;
+const ALLOW_ACTIONS = [
+  's3:*',
+  's3:Get*',
+  's3:List*',
+  's3:PutObject',
+  'ec2:*',
+  'ec2:Describe*',
+  'ec2:*Instances',
+  'iam:Get*',
+  'iam:List*',
+  'iam:PassRole',
+  'sts:*',
+  'kms:*',
+  'kms:Decrypt',
+  'dynamodb:*',
+  'dynamodb:GetItem',
+  'lambda:*',
+  'sqs:*',
+  'sns:Publish',
+  'logs:*',
+  'cloudtrail:LookupEvents',
+  'cloudwatch:*',
+  'ssm:Get*',
+  'secretsmanager:GetSecretValue',
+  'rds:*',
+  'events:*',
+  'organizations:Describe*',
+  'config:*',
+  'guardduty:*',
+  'iam:*',
+];
+const DENY_ACTIONS = [
+  's3:DeleteBucket',
+  's3:PutBucketPolicy',
+  's3:Delete*',
+  'ec2:TerminateInstances',
+  'ec2:DeleteVpc',
+  'ec2:*Vpc',
+  'iam:DeleteRole',
+  'iam:CreateAccessKey',
+  'iam:*User',
+  'organizations:LeaveOrganization',
+  'cloudtrail:StopLogging',
+  'cloudtrail:DeleteTrail',
+  'kms:ScheduleKeyDeletion',
+  'guardduty:DeleteDetector',
+  'config:StopConfigurationRecorder',
+  'rds:Delete*',
+  'dynamodb:DeleteTable',
+  'lambda:DeleteFunction',
+  'sqs:DeleteQueue',
+  'logs:DeleteLogGroup',
+  'events:DeleteRule',
+  'ec2:RunInstances',
+  's3:PutBucketPublicAccessBlock',
+];
+const GLOBAL_SERVICE_ACTIONS = [
+  'iam:*',
+  'organizations:*',
+  'sts:*',
+  'cloudfront:*',
+  'support:*',
+  's3:ListAllMyBuckets',
+  'kms:*',
+];
+const RESOURCES = [
+  `arn:${P}:s3:::data-lake/*`,
+  `arn:${P}:s3:::data-lake`,
+  `arn:${P}:s3:::logs-<ACCOUNT_ID>/*`,
+  `arn:${P}:ec2:cn-north-1:<ACCOUNT_ID>:instance/*`,
+  `arn:${P}:ec2:*:<ACCOUNT_ID>:*`,
+  `arn:${P}:iam::<ACCOUNT_ID>:role/App`,
+  `arn:${P}:iam::<ACCOUNT_ID>:role/service/*`,
+  `arn:${P}:iam::*:user/*`,
+  `arn:${P}:dynamodb:*:<ACCOUNT_ID>:table/Orders`,
+  `arn:${P}:kms:*:<ACCOUNT_ID>:key/*`,
+  `arn:${P}:cloudtrail:*:<ACCOUNT_ID>:trail/audit-*`,
+  `arn:${P}:lambda:cn-north-1:<ACCOUNT_ID>:function:*`,
+  `arn:${P}:sqs:*:<ACCOUNT_ID>:orders-*`,
+  `arn:${P}:rds:cn-north-1:<ACCOUNT_ID>:db:*`,
+];
+
+type Condition = NonNullable<PolicyStatement['Condition']>;
+const CONDITIONS: Condition[] = [
+  { StringNotEquals: { 'aws:RequestedRegion': ['cn-north-1', 'cn-northwest-1'] } },
+  { StringNotEqualsIfExists: { 'aws:RequestedRegion': 'cn-north-1' } },
+  { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
+  { StringNotLike: { 'aws:PrincipalArn': [`arn:${P}:iam::<ACCOUNT_ID>:role/stacksets-exec-*`] } },
+  { ArnNotLike: { 'aws:PrincipalArn': `arn:${P}:iam::*:role/Developer` } },
+  { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
+  { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+  { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['secret', 'owner'] } },
+  { 'ForAllValues:StringLike': { 'aws:TagKeys': ['env', 'team*'] } },
+  { Null: { 'aws:RequestTag/env': 'true' } },
+  { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '192.168.0.0/16'] } },
+  { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+  { StringEquals: { 'aws:PrincipalAccount': '<ACCOUNT_ID>' } },
+  { StringLike: { 'aws:ResourceTag/env': 'prod*' } },
+  { NumericGreaterThan: { 'aws:MultiFactorAuthAge': '3600' } },
+  { DateGreaterThan: { 'aws:CurrentTime': '2025-01-01T00:00:00Z' } },
+  {
+    StringNotEquals: { 'aws:RequestedRegion': 'cn-north-1' },
+    StringLike: { 'aws:PrincipalArn': `arn:${P}:iam::*:user/*` },
+  },
+];
+
+const some = (pool: string[], max = 3) =>
+  fc
+    .subarray(pool, { minLength: 1, maxLength: max })
+    .map((items) => (items.length === 1 ? (items[0] as string) : items));
+const condition = fc.constantFrom(...CONDITIONS);
+const maybeCondition = fc.option(condition, { freq: 2, nil: undefined });
+
+function withCondition(statement: PolicyStatement, block: Condition | undefined): PolicyStatement {
+  return block ? { ...statement, Condition: block } : statement;
+}
+
+const statement: fc.Arbitrary<PolicyStatement> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<PolicyStatement>({ Effect: 'Allow', Action: '*', Resource: '*' }) },
+  {
+    weight: 4,
+    arbitrary: some(ALLOW_ACTIONS, 5).map(
+      (Action): PolicyStatement => ({ Effect: 'Allow', Action, Resource: '*' }),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(some(ALLOW_ACTIONS), some(RESOURCES))
+      .map(([Action, Resource]): PolicyStatement => ({ Effect: 'Allow', Action, Resource })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(some(ALLOW_ACTIONS, 2), condition)
+      .map(([Action, block]) => withCondition({ Effect: 'Allow', Action, Resource: '*' }, block)),
+  },
+  {
+    weight: 1,
+    arbitrary: some(DENY_ACTIONS).map(
+      (NotAction): PolicyStatement => ({ Effect: 'Allow', NotAction, Resource: '*' }),
+    ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(some(DENY_ACTIONS), fc.option(some(RESOURCES), { nil: undefined }), maybeCondition)
+      .map(([Action, resources, block]) =>
+        withCondition({ Effect: 'Deny', Action, Resource: resources ?? '*' }, block),
+      ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(some(GLOBAL_SERVICE_ACTIONS, 4), maybeCondition)
+      .map(([NotAction, block]) =>
+        withCondition({ Effect: 'Deny', NotAction, Resource: '*' }, block ?? CONDITIONS[0]),
+      ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(some(DENY_ACTIONS.concat(ALLOW_ACTIONS.slice(0, 6))), some(RESOURCES, 2), maybeCondition)
+      .map(([Action, NotResource, block]) => withCondition({ Effect: 'Deny', Action, NotResource }, block)),
+  },
+);
+
+const policy = (name: string) =>
+  fc
+    .array(statement, { minLength: 1, maxLength: 3 })
+    .map((Statement): ChainPolicy => ({ name, document: { Version: '2012-10-17', Statement } }));
+
+function levelTarget(index: number, depth: number): string {
+  if (index === 0) return 'r-ab12';
+  if (index === depth - 1) return `account-${ACCOUNT_ID}`;
+  return `ou-ab12-${String(index).padStart(8, '1')}`;
+}
+
+export const chainSpec: fc.Arbitrary<ChainSpec> = fc.integer({ min: 1, max: 5 }).chain((depth) =>
+  fc
+    .tuple(
+      ...Array.from({ length: depth }, () =>
+        fc.oneof(
+          { weight: 1, arbitrary: fc.constant<ChainPolicy[]>([]) },
+          {
+            weight: 8,
+            arbitrary: fc
+              .integer({ min: 1, max: 5 })
+              .chain((count) => fc.tuple(...Array.from({ length: count }, (_, i) => policy(`p${i + 1}`)))),
+          },
+        ),
+      ),
+    )
+    .map((levels) => ({
+      levels: levels.map((policies, index) => ({ target: levelTarget(index, depth), policies })),
+    })),
+);
+
+function regionOf(resource: string): string | undefined {
+  return resource.split(':')[3] || undefined;
+}
+
+/** Requests of principals of the member account, with a context like IAM would build. */
+export const fidelityRequest: fc.Arbitrary<EvaluationRequest> = fc
+  .record({
+    action: fc.constantFrom(...Object.keys(ACTION_RESOURCES)),
+    principal: fc.constantFrom(...PRINCIPALS),
+    region: fc.constantFrom(...REGIONS),
+    team: fc.constantFrom('red', 'blue', undefined),
+    mfa: fc.constantFrom('true', 'false', undefined),
+    mfaAge: fc.constantFrom('100', '7200', undefined),
+    sourceIp: fc.constantFrom('10.1.2.3', '203.0.113.9', undefined),
+    tagKeys: fc.constantFrom<string[] | undefined>(['env'], ['secret', 'env'], ['team-a'], undefined),
+    requestTag: fc.constantFrom('prod', undefined),
+    resourceTag: fc.constantFrom('prod', 'dev', undefined),
+    resourceIndex: fc.nat(),
+  })
+  .map((draft) => {
+    const resources = ACTION_RESOURCES[draft.action] ?? ['*'];
+    const resource = resources[draft.resourceIndex % resources.length] ?? '*';
+    const optional: [string, string | string[] | undefined][] = [
+      ['aws:username', draft.principal.username],
+      ['aws:PrincipalTag/team', draft.team],
+      ['aws:MultiFactorAuthPresent', draft.mfa],
+      ['aws:MultiFactorAuthAge', draft.mfaAge],
+      ['aws:SourceIp', draft.sourceIp],
+      ['aws:TagKeys', draft.tagKeys],
+      ['aws:RequestTag/env', draft.requestTag],
+      ['aws:ResourceTag/env', draft.resourceTag],
+    ];
+    const context: Record<string, string | string[]> = {
+      'aws:RequestedRegion': regionOf(resource) ?? draft.region,
+      'aws:PrincipalArn': draft.principal.principalArn,
+      'aws:PrincipalAccount': ACCOUNT_ID,
+      'aws:CurrentTime': '2026-09-26T12:00:00Z',
+    };
+    for (const [key, value] of optional) if (value !== undefined) context[key] = value;
+    return {
+      action: draft.action,
+      resource,
+      principalArn: draft.principal.arn,
+      accountId: ACCOUNT_ID,
+      context,
+    };
+  });
