@@ -22,9 +22,102 @@ export const FUNCTION_NAMES = [
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
+// Building blocks, named by the code path that makes the calls.
+/** The first hop of the role chain (credentials.ts), from the function's own role. */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
+/** The second hop, made with the management role's session. */
+const ASSUME_MEMBER_ROLE = ['sts:AssumeRole'];
+/** policy-store.ts: ListObjectsV2 (paginated) and GetObject on the policy bucket. */
+const READ_POLICY_STORE = ['s3:ListBucket', 's3:GetObject'];
+/** notifier.ts */
+const NOTIFY = ['sns:Publish'];
+/** iam-boundary.ts writeBoundaryPolicy (ListPolicyVersions → CreatePolicy | prune + CreatePolicyVersion). */
+const WRITE_BOUNDARY_POLICY = [
+  'iam:ListPolicyVersions',
+  'iam:CreatePolicy',
+  'iam:DeletePolicyVersion',
+  'iam:CreatePolicyVersion',
+];
+/** iam-boundary.ts readBoundaryPolicy. */
+const READ_BOUNDARY_POLICY = ['iam:GetPolicy', 'iam:GetPolicyVersion'];
+/** principal-sweep.ts attachBoundaryToAllPrincipals (ListUsers/ListRoles paginated, Get*, Put*Boundary). */
+const SWEEP_PRINCIPALS = [
+  'iam:ListUsers',
+  'iam:ListRoles',
+  'iam:GetUser',
+  'iam:GetRole',
+  'iam:PutUserPermissionsBoundary',
+  'iam:PutRolePermissionsBoundary',
+];
+/** forwarding.ts + trail.ts ensureForwarding / removeForwarding. PutTargets with a RoleArn needs PassRole. */
+const EVENT_FORWARDING = [
+  'iam:CreateRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:DeleteRole',
+  'iam:PassRole',
+  'events:PutRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:DeleteRule',
+  'cloudtrail:CreateTrail',
+  'cloudtrail:UpdateTrail',
+  'cloudtrail:StartLogging',
+  'cloudtrail:DeleteTrail',
+  's3:CreateBucket',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutBucketPolicy',
+];
+/** deregister.ts: detach our boundary, delete the policy (non-default versions first). */
+const REMOVE_BOUNDARY = [
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeletePolicyVersion',
+  'iam:DeletePolicy',
+];
+
+const unique = (...groups: string[][]): string[] => [...new Set(groups.flat())].sort();
+
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
-  'account-register': { own: [], management: [], member: [] },
-  's3-event-dispatcher': { own: [], management: [], member: [] },
-  'iam-event-dispatcher': { own: [], management: [], member: [] },
-  reconciler: { own: [], management: [], member: [] },
+  'account-register': {
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ]),
+    // organization.ts ouPathOf: ListParents up to the root.
+    management: unique(ASSUME_MEMBER_ROLE, ['organizations:ListParents']),
+    member: unique(
+      READ_BOUNDARY_POLICY,
+      WRITE_BOUNDARY_POLICY,
+      SWEEP_PRINCIPALS,
+      EVENT_FORWARDING,
+      REMOVE_BOUNDARY,
+    ),
+  },
+  's3-event-dispatcher': {
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+      'dynamodb:Scan',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]),
+    management: unique(ASSUME_MEMBER_ROLE),
+    member: unique(WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+  },
+  'iam-event-dispatcher': {
+    // GetItem for the (cached) account record; the rest only when repairing a tampered policy.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
+    management: unique(ASSUME_MEMBER_ROLE),
+    member: unique(WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+  },
+  reconciler: {
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+      'dynamodb:Scan',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]),
+    management: unique(ASSUME_MEMBER_ROLE),
+    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+  },
 };

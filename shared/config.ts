@@ -43,6 +43,9 @@ const EnvSchema = z.object({
   FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
 });
 
+/** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
+export const CONFIG_VARIABLE_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface AppConfig {
   region: string;
   partition: string;

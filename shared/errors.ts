@@ -1,3 +1,92 @@
+import type { PolicyFinding } from './policy/types.ts';
+
+/**
+ * One table of every error code scp-alt raises: the one-line summary shown as the SNS subject and
+ * CloudFormation Reason prefix, and the next action the operator should take. Codes are stable:
+ * operators filter on them, so rename only with a migration note.
+ */
+export const ERROR_TABLE = {
+  INVALID_REQUEST: {
+    summary: 'Invalid request parameters',
+    nextAction: 'Fix the product parameters (12-digit account id, ou-… or r-… id) and retry.',
+  },
+  ACCOUNT_REFUSED: {
+    summary: 'Account cannot be enrolled',
+    nextAction: 'Enroll member accounts only; the security and management accounts are never enrolled.',
+  },
+  ALREADY_ENROLLED: {
+    summary: 'Account is already enrolled',
+    nextAction: 'Update or terminate the existing provisioned product instead of launching another.',
+  },
+  POLICY_INVALID: {
+    summary: 'Policy file rejected',
+    nextAction: 'Fix the named statement and upload the file again; the previous boundary stays in place.',
+  },
+  POLICY_MISSING: {
+    summary: 'No policy file applies',
+    nextAction:
+      'Upload a policy file for the account, one of its OUs or the root; the boundary is unchanged.',
+  },
+  ORGANIZATION_LOOKUP_FAILED: {
+    summary: 'OU chain lookup failed',
+    nextAction: 'Check the management role may call organizations:ListParents; the registered OU was used.',
+  },
+  ASSUME_ROLE_FAILED: {
+    summary: 'Could not assume a role',
+    nextAction: 'Check the management role and the organization access role exist and trust the caller.',
+  },
+  ACCESS_DENIED: {
+    summary: 'Access denied by AWS',
+    nextAction: 'Grant the missing permission named in the error to the role that made the call.',
+  },
+  AWS_CALL_FAILED: {
+    summary: 'AWS call failed',
+    nextAction: 'Retry the operation; if it persists, inspect the function log for the request id.',
+  },
+  RECORD_CONFLICT: {
+    summary: 'Concurrent update of the account record',
+    nextAction: 'Retry; another invocation changed the record at the same time.',
+  },
+  CUSTOM_BOUNDARY_PRESENT: {
+    summary: 'Principals keep their own boundary',
+    nextAction: 'Review the listed principals: they carry a customer boundary and were left untouched.',
+  },
+  TAMPERING_DETECTED: {
+    summary: 'Boundary tampering detected',
+    nextAction: 'Review who made the call (CloudTrail); scp-alt re-applied the boundary where it could.',
+  },
+  DRIFT_REPAIRED: {
+    summary: 'Drift repaired',
+    nextAction: 'Review who changed the boundaries or the policy (CloudTrail); nothing else to do.',
+  },
+  RECONCILE_INCOMPLETE: {
+    summary: 'Drift could not be fully repaired',
+    nextAction: 'Fix the problems listed per account; the next scheduled run retries.',
+  },
+  CLEANUP_INCOMPLETE: {
+    summary: 'Deregistration left resources behind',
+    nextAction: 'Remove scp-enforce-policy and scp-event-rule from the member account by hand.',
+  },
+  DEADLINE_EXCEEDED: {
+    summary: 'Function ran out of time',
+    nextAction: 'Retry; for very large accounts raise the function timeout.',
+  },
+  UNEXPECTED: {
+    summary: 'Unexpected error',
+    nextAction: 'Inspect the function log for the request id and report a bug if it is not an AWS outage.',
+  },
+} as const satisfies Record<string, { summary: string; nextAction: string }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_TABLE, code);
+}
+
+export function describeErrorCode(code: string): { summary: string; nextAction: string } {
+  return isErrorCode(code) ? ERROR_TABLE[code] : ERROR_TABLE.UNEXPECTED;
+}
+
 export class ScpAltError extends Error {
   constructor(
     readonly code: string,
@@ -7,4 +96,104 @@ export class ScpAltError extends Error {
     super(message, options);
     this.name = 'ScpAltError';
   }
+}
+
+export class InvalidRequestError extends ScpAltError {
+  override name = 'InvalidRequestError';
+  constructor(message: string) {
+    super('INVALID_REQUEST', message);
+  }
+}
+
+export class AccountRefusedError extends ScpAltError {
+  override name = 'AccountRefusedError';
+  constructor(
+    readonly accountId: string,
+    reason: string,
+    code: 'ACCOUNT_REFUSED' | 'ALREADY_ENROLLED' = 'ACCOUNT_REFUSED',
+  ) {
+    super(code, `account ${accountId}: ${reason}`);
+  }
+}
+
+/** Policy files that fail validation or compilation; the findings name file, path and rule. */
+export class PolicyInvalidError extends ScpAltError {
+  override name = 'PolicyInvalidError';
+  constructor(readonly findings: PolicyFinding[]) {
+    super('POLICY_INVALID', findings.map(describeFinding).join('; ') || 'policy rejected');
+  }
+}
+
+export class NoPolicyAppliesError extends ScpAltError {
+  override name = 'NoPolicyAppliesError';
+  constructor(accountId: string, detail: string) {
+    super('POLICY_MISSING', `no policy applies to account ${accountId}; boundary left in place (${detail})`);
+  }
+}
+
+/** An AWS SDK call failed during a named step; the SDK error is kept as `cause`. */
+export class AwsStepError extends ScpAltError {
+  override name = 'AwsStepError';
+  constructor(
+    readonly step: string,
+    cause: unknown,
+    detail: string = errorText(cause),
+  ) {
+    super(codeOfAwsError(cause), `${step}: ${detail}`, { cause });
+  }
+}
+
+export class RecordConflictError extends ScpAltError {
+  override name = 'RecordConflictError';
+  constructor(accountId: string, cause?: unknown) {
+    super('RECORD_CONFLICT', `account record ${accountId} changed concurrently`, { cause });
+  }
+}
+
+export class DeadlineExceededError extends ScpAltError {
+  override name = 'DeadlineExceededError';
+  constructor(remainingMs: number) {
+    super('DEADLINE_EXCEEDED', `stopped ${Math.round(remainingMs / 1000)} s before the function timeout`);
+  }
+}
+
+/** Runs one step of a flow; an error that is not already ours becomes an AwsStepError naming it. */
+export async function inStep<T>(step: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof ScpAltError ? error : new AwsStepError(step, error);
+  }
+}
+
+/** The step a failure happened in, for notices: AWS steps name themselves, policy errors are compile errors. */
+export function stepOf(error: unknown, fallback: string): string {
+  if (error instanceof AwsStepError) return error.step;
+  if (error instanceof PolicyInvalidError || error instanceof NoPolicyAppliesError) return 'compile';
+  return fallback;
+}
+
+export function describeFinding(finding: PolicyFinding): string {
+  const where = [finding.file, finding.path].filter((part) => part.length > 0).join(' ');
+  return `${where ? `${where}: ` : ''}${finding.message} [${finding.code}]`;
+}
+
+/** Stable code for anything thrown: our own code, or a mapping of the SDK error name. */
+export function codeOf(error: unknown): string {
+  if (error instanceof ScpAltError) return error.code;
+  return codeOfAwsError(error);
+}
+
+function codeOfAwsError(error: unknown): ErrorCode {
+  const name = error instanceof Error ? error.name : '';
+  if (error instanceof ScpAltError && isErrorCode(error.code)) return error.code;
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) return 'ACCESS_DENIED';
+  if (name.length > 0 && name !== 'Error') return 'AWS_CALL_FAILED';
+  return 'UNEXPECTED';
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error)
+    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
 }

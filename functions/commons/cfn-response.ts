@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** The CloudFormation custom-resource request fields scp-alt reads. */
+export const CfnRequestSchema = z
+  .object({
+    RequestType: z.enum(['Create', 'Update', 'Delete']),
+    ResponseURL: z.string().min(1),
+    // Defaults keep a malformed request answerable: all that is needed is the URL.
+    StackId: z.string().default(''),
+    RequestId: z.string().default(''),
+    LogicalResourceId: z.string().default(''),
+    PhysicalResourceId: z.string().optional(),
+    ResourceProperties: z.record(z.string(), z.unknown()).default({}),
+    OldResourceProperties: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+export type CfnRequest = z.infer<typeof CfnRequestSchema>;
+
+export interface CfnOutcome {
+  status: 'SUCCESS' | 'FAILED';
+  physicalResourceId: string;
+  reason?: string;
+  data?: Record<string, string>;
+}
+
+export type PutResponse = (url: string, body: string) => Promise<void>;
+
+// CloudFormation rejects responses over 4 KiB; the reason is the only long field.
+const REASON_LIMIT = 1500;
+
+export function responseBody(request: CfnRequest, outcome: CfnOutcome): string {
+  return JSON.stringify({
+    Status: outcome.status,
+    Reason: (outcome.reason ?? outcome.status).slice(0, REASON_LIMIT),
+    PhysicalResourceId: outcome.physicalResourceId,
+    StackId: request.StackId,
+    RequestId: request.RequestId,
+    LogicalResourceId: request.LogicalResourceId,
+    NoEcho: false,
+    ...(outcome.data ? { Data: outcome.data } : {}),
+  });
+}
+
+/**
+ * PUT to the pre-signed S3 URL. The URL was signed without a content type, so the header must be
+ * empty; a few retries cover a transient network error, since an unanswered stack hangs for an hour.
+ */
+export async function putResponse(url: string, body: string, fetchImpl: typeof fetch = fetch): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const response = await fetchImpl(url, {
+        method: 'PUT',
+        headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      });
+      if (response.ok) return;
+      lastError = new Error(`CloudFormation response PUT returned HTTP ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * Resolves with the work's outcome, or with `onDeadline()` when only `marginMs` of the
+ * invocation is left, so CloudFormation always gets an answer before Lambda stops us.
+ */
+export async function withinDeadline(
+  work: Promise<CfnOutcome>,
+  remainingMs: number,
+  marginMs: number,
+  onDeadline: () => Promise<CfnOutcome>,
+): Promise<CfnOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<CfnOutcome>((resolve) => {
+    timer = setTimeout(() => resolve(onDeadline()), Math.max(0, remainingMs - marginMs));
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

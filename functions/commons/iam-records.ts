@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { IamApiCall } from '#shared/attach-new-principal.ts';
+import type { PrincipalRef } from '#shared/aws/ports.ts';
+import { CLOUDTRAIL_DETAIL_TYPES } from '#shared/iam-event-names.ts';
+
+const CloudTrailEventSchema = z
+  .object({
+    'detail-type': z.string(),
+    detail: z
+      .object({
+        eventID: z.string(),
+        eventName: z.string(),
+        recipientAccountId: z.string(),
+        errorCode: z.string().optional(),
+        requestParameters: z.record(z.string(), z.unknown()).nullish(),
+        userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
+      })
+      .loose(),
+  })
+  .loose();
+
+/**
+ * The IAM call recorded in one EventBridge event (parsed JSON), or undefined for anything that is
+ * not a CloudTrail API-call event.
+ */
+export function iamCallOf(event: unknown): IamApiCall | undefined {
+  const parsed = CloudTrailEventSchema.safeParse(event);
+  if (!parsed.success) return undefined;
+  if (!(CLOUDTRAIL_DETAIL_TYPES as readonly string[]).includes(parsed.data['detail-type'])) return undefined;
+  const { detail } = parsed.data;
+  const parameters = detail.requestParameters ?? {};
+  const call: IamApiCall = {
+    eventId: detail.eventID,
+    eventName: detail.eventName,
+    accountId: detail.recipientAccountId,
+  };
+  if (detail.errorCode) call.errorCode = detail.errorCode;
+  const principal = principalOf(parameters);
+  if (principal) call.principal = principal;
+  const policyArn =
+    stringParameter(parameters, 'policyArn') ?? stringParameter(parameters, 'permissionsBoundary');
+  if (policyArn) call.policyArn = policyArn;
+  if (detail.userIdentity?.arn) call.actorArn = detail.userIdentity.arn;
+  return call;
+}
+
+function principalOf(parameters: Record<string, unknown>): PrincipalRef | undefined {
+  const userName = stringParameter(parameters, 'userName');
+  if (userName) return { kind: 'user', name: userName };
+  const roleName = stringParameter(parameters, 'roleName');
+  return roleName ? { kind: 'role', name: roleName } : undefined;
+}
+
+function stringParameter(parameters: Record<string, unknown>, name: string): string | undefined {
+  const value = parameters[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { deregisterAccount } from '#shared/deregister.ts';
+import { enrollAccount } from '#shared/enroll.ts';
+import { AccountRefusedError, codeOf, errorText, InvalidRequestError } from '#shared/errors.ts';
+import type { FlowContext } from '#shared/flow-context.ts';
+import { cloudFormationReason } from '#shared/notifications.ts';
+import { sendNotice } from '#shared/report-failure.ts';
+import type { CfnOutcome, CfnRequest } from './cfn-response.ts';
+
+/** ResourceProperties of the Service Catalog product (names kept from the original). */
+const PropertiesSchema = z
+  .object({
+    MemberAccountID: z
+      .string()
+      .trim()
+      .regex(/^\d{12}$/, 'MemberAccountID must be a 12-digit account id'),
+    OrganizationUnitID: z
+      .string()
+      .trim()
+      .regex(
+        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
+        'OrganizationUnitID must be ou-… or r-…',
+      ),
+    CreateCloudTrail: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('no')
+      .refine((value) => ['yes', 'no', 'true', 'false'].includes(value), 'CreateCloudTrail must be yes or no')
+      .transform((value) => value === 'yes' || value === 'true'),
+  })
+  .loose();
+export type RegistrationProperties = z.infer<typeof PropertiesSchema>;
+
+export function parseProperties(raw: unknown): RegistrationProperties {
+  const parsed = PropertiesSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
+}
+
+/** Physical id of a resource that enrolled nothing: its Delete must not deregister anyone. */
+export function notEnrolledId(request: CfnRequest): string {
+  return `not-enrolled-${request.RequestId}`;
+}
+
+const isAccountId = (id: string | undefined): id is string => id !== undefined && /^\d{12}$/.test(id);
+
+/** Create / Update / Delete of the registration resource → outcome for CloudFormation. Never throws. */
+export async function registrationOutcome(ctx: FlowContext, request: CfnRequest): Promise<CfnOutcome> {
+  try {
+    if (request.RequestType === 'Delete') return await handleDelete(ctx, request);
+    const props = parseProperties(request.ResourceProperties);
+    const enroll = {
+      accountId: props.MemberAccountID,
+      ouId: props.OrganizationUnitID,
+      createCloudTrail: props.CreateCloudTrail,
+    };
+    const previous = request.RequestType === 'Update' ? request.PhysicalResourceId : undefined;
+    const result = await enrollAccount(ctx, {
+      ...enroll,
+      replaceExisting: previous === props.MemberAccountID,
+    });
+    // A changed account: the new one is enrolled first, so a failure leaves the old one protected.
+    if (isAccountId(previous) && previous !== props.MemberAccountID) await deregisterAccount(ctx, previous);
+    return {
+      status: 'SUCCESS',
+      physicalResourceId: props.MemberAccountID,
+      reason: `enrolled ${props.MemberAccountID}`,
+      data: { PolicyArn: result.policyArn, PolicyVersionId: result.versionId, PolicyHash: result.policyHash },
+    };
+  } catch (error) {
+    return {
+      status: 'FAILED',
+      physicalResourceId: failedPhysicalId(request, error),
+      reason: reasonFor(error),
+    };
+  }
+}
+
+async function handleDelete(ctx: FlowContext, request: CfnRequest): Promise<CfnOutcome> {
+  const accountId = request.PhysicalResourceId;
+  if (!isAccountId(accountId))
+    return { status: 'SUCCESS', physicalResourceId: accountId ?? notEnrolledId(request) };
+  const record = await ctx.ports.accounts.get(accountId);
+  try {
+    await deregisterAccount(ctx, accountId);
+    return { status: 'SUCCESS', physicalResourceId: accountId, reason: `deregistered ${accountId}` };
+  } catch (error) {
+    if (record?.status === 'ACTIVE') throw error;
+    // Enrollment never completed: do not hold the stack hostage to a cleanup of a half-made state.
+    await sendNotice(ctx, {
+      code: 'CLEANUP_INCOMPLETE',
+      step: 'deregister',
+      accountId,
+      reason: errorText(error),
+    });
+    return {
+      status: 'SUCCESS',
+      physicalResourceId: accountId,
+      reason: `cleanup incomplete: ${errorText(error)}`,
+    };
+  }
+}
+
+export function failedPhysicalId(request: CfnRequest, error: unknown): string {
+  if (request.PhysicalResourceId) return request.PhysicalResourceId;
+  // Refused or invalid creates enrolled nothing; anything else may have left state to clean up.
+  if (error instanceof AccountRefusedError || error instanceof InvalidRequestError)
+    return notEnrolledId(request);
+  const accountId = request.ResourceProperties.MemberAccountID;
+  return typeof accountId === 'string' && isAccountId(accountId.trim())
+    ? accountId.trim()
+    : notEnrolledId(request);
+}
+
+export function reasonFor(error: unknown): string {
+  return cloudFormationReason(codeOf(error), errorText(error));
+}

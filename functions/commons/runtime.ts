@@ -1,0 +1,38 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { loadConfig } from '#shared/config.ts';
+import type { FlowContext } from '#shared/flow-context.ts';
+import { buildPorts, flowContextFor } from '#shared/wiring.ts';
+import type { FunctionName } from '../permissions.ts';
+import { createLogger, logPort } from './logger.ts';
+
+/** What every handler factory receives: the use-case context and the logger behind its Log port. */
+export interface HandlerDeps {
+  ctx: FlowContext;
+  logger: Logger;
+}
+
+/**
+ * Real dependencies, built once per container on the first invocation. A missing or malformed
+ * environment variable throws here, failing the cold start with the variable's name.
+ */
+export function productionDeps(functionName: FunctionName): HandlerDeps {
+  const config = loadConfig();
+  const logger = createLogger();
+  const { ports } = buildPorts(config, { functionName });
+  return { ctx: flowContextFor(config, ports, logPort(logger)), logger };
+}
+
+export type AsyncHandler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** Wraps a handler factory so the real dependencies are built lazily and only once. */
+export function lazyHandler<E, R>(
+  functionName: FunctionName,
+  makeHandler: (deps: HandlerDeps) => AsyncHandler<E, R>,
+): AsyncHandler<E, R> {
+  let handler: AsyncHandler<E, R> | undefined;
+  return (event, context) => {
+    handler ??= makeHandler(productionDeps(functionName));
+    return handler(event, context);
+  };
+}

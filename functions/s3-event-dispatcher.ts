@@ -1,0 +1,38 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { type PolicyChangeResult, syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { startInvocation } from './commons/logger.ts';
+import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
+import { isSqsBatch, policyChangesOf } from './commons/s3-records.ts';
+
+/**
+ * Policy file created or deleted → recompile every enrolled account it reaches. Accepts the S3
+ * notification directly or wrapped in SQS (then failed messages are reported for redelivery).
+ */
+export function makeHandler(deps: HandlerDeps) {
+  const applyNotification = async (notification: unknown): Promise<PolicyChangeResult[]> => {
+    const results: PolicyChangeResult[] = [];
+    for (const change of policyChangesOf(notification)) {
+      const result = await syncAfterPolicyChange(deps.ctx, change);
+      deps.logger.info('policy change processed', {
+        ...change,
+        accounts: result.accounts,
+        ignored: result.ignored,
+      });
+      results.push(result);
+    }
+    return results;
+  };
+  return async (event: unknown, context: Context): Promise<SQSBatchResponse | PolicyChangeResult[]> => {
+    startInvocation(deps.logger, context);
+    if (!isSqsBatch(event)) return applyNotification(event);
+    const processor = new BatchProcessor(EventType.SQS);
+    const recordHandler = async (record: SQSRecord) => applyNotification(JSON.parse(record.body));
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+export const handler = lazyHandler('s3-event-dispatcher', makeHandler);

@@ -1,0 +1,137 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { RecordConflictError } from '../errors.ts';
+import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
+import type { AccountRecord, AccountStorePort } from './ports.ts';
+
+export interface AccountStoreOptions extends AdapterClientOptions<DynamoDBDocumentClient> {
+  table: string;
+  region: string;
+}
+
+/** Item shape: the original system's attribute names, plus what the operator needs. */
+const ItemSchema = z.object({
+  AccountId: z.string(),
+  MgtId: z.string().default(''),
+  OuId: z.string().default(''),
+  OuPath: z.array(z.string()).default([]),
+  ScpCustomPolicyList: z.array(z.string()).default([]),
+  ScpPolicyPathList: z.array(z.string()).default([]),
+  ScpUpdateTime: z.string().default(''),
+  PolicyHash: z.string().optional(),
+  PolicyVersionId: z.string().optional(),
+  Status: z.enum(['ENROLLING', 'ACTIVE', 'FAILED', 'DEREGISTERING']).default('ACTIVE'),
+  LastError: z.string().optional(),
+  CreateCloudTrail: z.boolean().default(false),
+  Revision: z.number().int().default(0),
+});
+type Item = z.infer<typeof ItemSchema>;
+
+export function recordFromItem(raw: unknown): AccountRecord {
+  const item = ItemSchema.parse(raw);
+  return {
+    accountId: item.AccountId,
+    managementAccountId: item.MgtId,
+    ouId: item.OuId,
+    ouPath: item.OuPath,
+    customPolicyArns: item.ScpCustomPolicyList,
+    policyKeys: item.ScpPolicyPathList,
+    updatedAt: item.ScpUpdateTime,
+    policyHash: item.PolicyHash,
+    policyVersionId: item.PolicyVersionId,
+    status: item.Status,
+    lastError: item.LastError,
+    createCloudTrail: item.CreateCloudTrail,
+    revision: item.Revision,
+  };
+}
+
+export function itemFromRecord(record: AccountRecord): Item {
+  return {
+    AccountId: record.accountId,
+    MgtId: record.managementAccountId,
+    OuId: record.ouId,
+    OuPath: record.ouPath,
+    ScpCustomPolicyList: record.customPolicyArns,
+    ScpPolicyPathList: record.policyKeys,
+    ScpUpdateTime: record.updatedAt,
+    PolicyHash: record.policyHash,
+    PolicyVersionId: record.policyVersionId,
+    Status: record.status,
+    LastError: record.lastError,
+    CreateCloudTrail: record.createCloudTrail,
+    Revision: record.revision,
+  };
+}
+
+export class DynamoAccountStore implements AccountStorePort {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(private readonly options: AccountStoreOptions) {
+    this.documents =
+      options.client ??
+      DynamoDBDocumentClient.from(new DynamoDBClient(clientConfigFor(options.region, options.clientConfig)), {
+        marshallOptions: { removeUndefinedValues: true },
+      });
+  }
+
+  async get(accountId: string): Promise<AccountRecord | undefined> {
+    const output = await this.documents.send(
+      new GetCommand({ TableName: this.options.table, Key: { AccountId: accountId }, ConsistentRead: true }),
+    );
+    return output.Item ? recordFromItem(output.Item) : undefined;
+  }
+
+  async save(record: AccountRecord, expectedRevision: number | undefined): Promise<AccountRecord> {
+    const saved = { ...record, revision: (expectedRevision ?? 0) + 1 };
+    const condition =
+      expectedRevision === undefined
+        ? { ConditionExpression: 'attribute_not_exists(AccountId)' }
+        : {
+            // Items written before revisions existed have no Revision attribute; they count as 0.
+            ConditionExpression:
+              expectedRevision === 0
+                ? 'attribute_exists(AccountId) AND (attribute_not_exists(Revision) OR Revision = :expected)'
+                : 'attribute_exists(AccountId) AND Revision = :expected',
+            ExpressionAttributeValues: { ':expected': expectedRevision },
+          };
+    try {
+      await this.documents.send(
+        new PutCommand({ TableName: this.options.table, Item: itemFromRecord(saved), ...condition }),
+      );
+      return saved;
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      ) {
+        throw new RecordConflictError(record.accountId, error);
+      }
+      throw error;
+    }
+  }
+
+  async delete(accountId: string): Promise<void> {
+    await this.documents.send(
+      new DeleteCommand({ TableName: this.options.table, Key: { AccountId: accountId } }),
+    );
+  }
+
+  async listAll(): Promise<AccountRecord[]> {
+    const records: AccountRecord[] = [];
+    for await (const page of paginateScan(
+      { client: this.documents },
+      { TableName: this.options.table, ConsistentRead: true },
+    )) {
+      for (const item of page.Items ?? []) records.push(recordFromItem(item));
+    }
+    return records;
+  }
+}

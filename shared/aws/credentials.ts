@@ -1,0 +1,157 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AwsStepError, ScpAltError } from '../errors.ts';
+import { CREDENTIAL_PROPAGATION_ERRORS, retryEventualConsistency, type Sleep } from '../retry.ts';
+import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface CredentialChainOptions {
+  partition: string;
+  /** Region of the STS endpoints used for both hops. */
+  region: string;
+  managementAccountId: string;
+  managementRoleName: string;
+  managementRoleExternalId?: string | undefined;
+  organizationAccessRoleName: string;
+  /** Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted. */
+  functionName: string;
+  clientConfig?: SharedClientConfig;
+  /** STS client acting as the function itself (first hop); built from clientConfig when absent. */
+  stsClient?: STSClient;
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+/** Credentials are refreshed this long before they expire, so no call starts with a dying session. */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+// Role chaining caps sessions at one hour.
+const SESSION_SECONDS = 3600;
+
+/**
+ * Function role → management-account role → member organization access role. Sessions are cached
+ * per account for the life of the container and shared by concurrent callers.
+ */
+export class CredentialChain {
+  private readonly sessions = new Map<string, Promise<TemporaryCredentials>>();
+  private readonly baseSts: STSClient;
+  private managementSts: STSClient | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CredentialChainOptions) {
+    this.baseSts = options.stsClient ?? new STSClient(clientConfigFor(options.region, options.clientConfig));
+    this.now = options.now ?? Date.now;
+  }
+
+  get sessionName(): string {
+    return `scp-alt-${this.options.functionName}`.slice(0, 64);
+  }
+
+  roleArn(accountId: string, roleName: string): string {
+    return `arn:${this.options.partition}:iam::${accountId}:role/${roleName}`;
+  }
+
+  managementCredentials(): Promise<TemporaryCredentials> {
+    const { managementAccountId, managementRoleName, managementRoleExternalId } = this.options;
+    return this.cached('management', () =>
+      this.assume(
+        this.baseSts,
+        this.roleArn(managementAccountId, managementRoleName),
+        managementRoleExternalId,
+      ),
+    );
+  }
+
+  memberCredentials(accountId: string): Promise<TemporaryCredentials> {
+    if (accountId === this.options.managementAccountId) {
+      // The management role would have to assume a role in its own account: refuse, enrollment
+      // of the management account is rejected before this point.
+      return Promise.reject(
+        new ScpAltError(
+          'ACCOUNT_REFUSED',
+          `account ${accountId} is the management account; no member role chain`,
+        ),
+      );
+    }
+    return this.cached(`member:${accountId}`, () =>
+      this.assume(this.stsAsManagement(), this.roleArn(accountId, this.options.organizationAccessRoleName)),
+    );
+  }
+
+  /** Provider functions for SDK clients; the SDK calls them again when credentials near expiry. */
+  managementProvider = (): Promise<TemporaryCredentials> => this.managementCredentials();
+  memberProvider(accountId: string): () => Promise<TemporaryCredentials> {
+    return () => this.memberCredentials(accountId);
+  }
+
+  private stsAsManagement(): STSClient {
+    this.managementSts ??= new STSClient(
+      clientConfigFor(this.options.region, this.options.clientConfig, this.managementProvider),
+    );
+    return this.managementSts;
+  }
+
+  private cached(key: string, load: () => Promise<TemporaryCredentials>): Promise<TemporaryCredentials> {
+    const existing = this.sessions.get(key);
+    if (existing)
+      return existing.then((credentials) => (this.fresh(credentials) ? credentials : this.reload(key, load)));
+    return this.reload(key, load);
+  }
+
+  private reload(key: string, load: () => Promise<TemporaryCredentials>): Promise<TemporaryCredentials> {
+    const pending = load();
+    this.sessions.set(key, pending);
+    // A failed assume must not poison the cache for the next invocation.
+    pending.catch(() => {
+      if (this.sessions.get(key) === pending) this.sessions.delete(key);
+    });
+    return pending;
+  }
+
+  private fresh(credentials: TemporaryCredentials): boolean {
+    return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now();
+  }
+
+  private async assume(sts: STSClient, roleArn: string, externalId?: string): Promise<TemporaryCredentials> {
+    const command = new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: this.sessionName,
+      DurationSeconds: SESSION_SECONDS,
+      ...(externalId ? { ExternalId: externalId } : {}),
+    });
+    try {
+      const sleep = this.options.sleep;
+      const output = await retryEventualConsistency(() => sts.send(command), {
+        retryOn: CREDENTIAL_PROPAGATION_ERRORS,
+        ...(sleep ? { sleep } : {}),
+      });
+      const c = output.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        throw new Error('AssumeRole returned no credentials');
+      const expiration = c.Expiration ?? new Date(this.now() + SESSION_SECONDS * 1000);
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration,
+      };
+    } catch (error) {
+      throw new AssumeRoleError(roleArn, error);
+    }
+  }
+}
+
+export class AssumeRoleError extends AwsStepError {
+  override name = 'AssumeRoleError';
+  override readonly code = 'ASSUME_ROLE_FAILED';
+  constructor(
+    readonly roleArn: string,
+    cause: unknown,
+  ) {
+    super(`assume ${roleArn}`, cause);
+  }
+}

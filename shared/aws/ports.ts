@@ -1,0 +1,150 @@
+/**
+ * Ports: what the use cases need from AWS, in domain terms. Types only. The adapters beside this
+ * file implement them with the SDK; test/unit/fakes implements them in memory.
+ */
+import type { PolicyDocument, PolicySource } from '../policy/types.ts';
+
+export type PrincipalKind = 'user' | 'role';
+
+/** Identifies a user or role inside one member account. */
+export interface PrincipalRef {
+  kind: PrincipalKind;
+  name: string;
+}
+
+export interface Principal extends PrincipalRef {
+  arn: string;
+  /** IAM path, e.g. '/' or '/aws-service-role/'. */
+  path: string;
+}
+
+export interface PrincipalState extends Principal {
+  /** ARN of the permissions boundary, undefined when the principal has none. */
+  boundaryArn: string | undefined;
+}
+
+export interface BoundaryPolicyVersion {
+  policyArn: string;
+  versionId: string;
+  document: PolicyDocument;
+}
+
+/** scp-enforce-policy and the boundaries of principals in member accounts. */
+export interface BoundaryIamPort {
+  /** ARN of scp-enforce-policy in the account (no AWS call). */
+  policyArnFor(accountId: string): string;
+  /** Default version of scp-enforce-policy, undefined when the policy does not exist. */
+  readBoundaryPolicy(accountId: string): Promise<BoundaryPolicyVersion | undefined>;
+  /** Creates the policy, or adds one default version (pruning the oldest at the version limit). */
+  writeBoundaryPolicy(
+    accountId: string,
+    document: PolicyDocument,
+  ): Promise<{ policyArn: string; versionId: string }>;
+  /** Deletes the policy and its versions; a missing policy is not an error. */
+  deleteBoundaryPolicy(accountId: string): Promise<void>;
+  listPrincipals(accountId: string): Promise<Principal[]>;
+  /** Undefined when the principal does not exist (after eventual-consistency retries). */
+  readPrincipal(accountId: string, ref: PrincipalRef): Promise<PrincipalState | undefined>;
+  attachBoundary(accountId: string, ref: PrincipalRef, policyArn: string): Promise<void>;
+  /** A missing principal or boundary is not an error. */
+  detachBoundary(accountId: string, ref: PrincipalRef): Promise<void>;
+}
+
+/** A policy object as listed: the ETag fingerprints its content. */
+export interface PolicyObjectSummary {
+  key: string;
+  etag: string;
+}
+
+export interface StoredPolicy extends PolicySource {
+  etag: string;
+}
+
+/** The policy bucket, restricted to the policy prefix. */
+export interface PolicyStorePort {
+  listPolicyObjects(): Promise<PolicyObjectSummary[]>;
+  /** Undefined when the object does not exist (deleted since it was listed). */
+  readPolicy(key: string): Promise<StoredPolicy | undefined>;
+}
+
+export interface OrganizationPort {
+  /** Root first, then OUs top-down, e.g. ['r-ab12', 'ou-ab12-11111111']. */
+  ouPathOf(accountId: string): Promise<string[]>;
+}
+
+export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING';
+
+/** One enrolled account as stored (attribute names in account-store.ts). */
+export interface AccountRecord {
+  accountId: string;
+  managementAccountId: string;
+  ouId: string;
+  ouPath: string[];
+  /** Customer boundaries found on principals and left untouched (policy ARNs). */
+  customPolicyArns: string[];
+  /** Keys of the policy files compiled into the current boundary, root → account. */
+  policyKeys: string[];
+  /** ISO-8601 UTC time of the last change to this record. */
+  updatedAt: string;
+  policyHash: string | undefined;
+  policyVersionId: string | undefined;
+  status: AccountStatus;
+  lastError: string | undefined;
+  createCloudTrail: boolean;
+  /** Optimistic-lock counter; incremented by every save. */
+  revision: number;
+}
+
+export interface AccountStorePort {
+  get(accountId: string): Promise<AccountRecord | undefined>;
+  /**
+   * Saves the record if the stored revision still equals `expectedRevision` (undefined = the
+   * record must not exist yet). Returns the record as saved (revision + 1). Throws
+   * RecordConflictError when another writer got there first.
+   */
+  save(record: AccountRecord, expectedRevision: number | undefined): Promise<AccountRecord>;
+  delete(accountId: string): Promise<void>;
+  listAll(): Promise<AccountRecord[]>;
+}
+
+/** Everything an operator needs to act on one failure. */
+export interface FailureNotice {
+  code: string;
+  step: string;
+  reason: string;
+  accountId?: string;
+  file?: string;
+  /** Extra lines (findings, per-account results). */
+  details?: string[];
+}
+
+export interface NotifierPort {
+  notify(notice: FailureNotice): Promise<void>;
+}
+
+export interface ForwardingOptions {
+  createCloudTrail: boolean;
+}
+
+/** Member-account plumbing that forwards IAM events to the security account's bus. */
+export interface ForwardingPort {
+  ensureForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
+  removeForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
+}
+
+export interface Log {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** All ports a use case may need; each use case takes this bundle. */
+export interface ScpAltPorts {
+  iam: BoundaryIamPort;
+  policyStore: PolicyStorePort;
+  organization: OrganizationPort;
+  accounts: AccountStorePort;
+  notifier: NotifierPort;
+  forwarding: ForwardingPort;
+}

@@ -1,0 +1,128 @@
+import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './aws/ports.ts';
+import { NoPolicyAppliesError, PolicyInvalidError } from './errors.ts';
+import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import {
+  type AccountLocation,
+  compileBoundary,
+  type PolicyDocument,
+  type PolicyFinding,
+  type PolicySource,
+  resolveChain,
+} from './policy/index.ts';
+
+/**
+ * One consistent view of the policy store for the length of one use case: the listing is taken
+ * once and each file read once, however many accounts are compiled from it.
+ */
+export interface PolicySnapshot {
+  objects(): Promise<PolicyObjectSummary[]>;
+  read(key: string): Promise<StoredPolicy | undefined>;
+}
+
+export function policySnapshot(store: PolicyStorePort): PolicySnapshot {
+  let listing: Promise<PolicyObjectSummary[]> | undefined;
+  const reads = new Map<string, Promise<StoredPolicy | undefined>>();
+  return {
+    objects: () => {
+      listing ??= store.listPolicyObjects();
+      return listing;
+    },
+    read: (key) => {
+      let read = reads.get(key);
+      if (!read) {
+        read = store.readPolicy(key);
+        reads.set(key, read);
+      }
+      return read;
+    },
+  };
+}
+
+export type AccountCompilation =
+  | {
+      ok: true;
+      policy: PolicyDocument;
+      hash: string;
+      size: number;
+      /** Keys compiled in, root → account. */
+      sources: string[];
+      /** Which object contents were compiled (key@etag); compared later to detect newer uploads. */
+      fingerprint: string;
+      warnings: PolicyFinding[];
+    }
+  | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError };
+
+/** Resolves the chain of an account, reads its files and compiles the boundary. */
+export async function compileForAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  location: AccountLocation,
+): Promise<AccountCompilation> {
+  const objects = await snapshot.objects();
+  const chain = resolveChain(
+    objects.map((object) => object.key),
+    location,
+  );
+  if (!chain.ok) return { ok: false, error: chainError(location.accountId, chain.error) };
+  const levels = await Promise.all(
+    chain.levels.map(async (level) => {
+      const read = await Promise.all(level.keys.map((key) => snapshot.read(key)));
+      return { target: level.target, sources: read.filter((source) => source !== undefined) };
+    }),
+  );
+  const sources = levels.flatMap((level) => level.sources);
+  // Files deleted between listing and reading must not leave an allow-all boundary behind.
+  if (sources.length === 0) {
+    return {
+      ok: false,
+      error: new NoPolicyAppliesError(location.accountId, 'policy files were deleted meanwhile'),
+    };
+  }
+  const outcome = compileBoundary({
+    chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
+    params: boundaryParametersFor(ctx.settings, location.accountId),
+  });
+  if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };
+  return {
+    ok: true,
+    policy: outcome.policy,
+    hash: outcome.hash,
+    size: outcome.size,
+    sources: outcome.sources,
+    fingerprint: fingerprintOf(sources),
+    warnings: outcome.warnings,
+  };
+}
+
+/** Fingerprint of the files that a fresh listing says apply to the account now. */
+export function currentFingerprint(
+  objects: PolicyObjectSummary[],
+  location: AccountLocation,
+): string | undefined {
+  const chain = resolveChain(
+    objects.map((object) => object.key),
+    location,
+  );
+  if (!chain.ok) return undefined;
+  const keys = new Set(chain.levels.flatMap((level) => level.keys));
+  return fingerprintOf(objects.filter((object) => keys.has(object.key)));
+}
+
+function fingerprintOf(objects: { key: string; etag: string }[]): string {
+  return objects
+    .map((object) => `${object.key}@${object.etag}`)
+    .sort()
+    .join('|');
+}
+
+function asPolicySource(stored: StoredPolicy): PolicySource {
+  return stored.versionId === undefined
+    ? { key: stored.key, body: stored.body }
+    : { key: stored.key, body: stored.body, versionId: stored.versionId };
+}
+
+function chainError(accountId: string, finding: PolicyFinding): PolicyInvalidError | NoPolicyAppliesError {
+  return finding.code === 'chain.policy.missing'
+    ? new NoPolicyAppliesError(accountId, finding.message)
+    : new PolicyInvalidError([finding]);
+}

@@ -1,0 +1,46 @@
+import { markFailed, updateAccountRecord } from './account-records.ts';
+import { codeOf, errorText, inStep, stepOf } from './errors.ts';
+import type { FlowContext } from './flow-context.ts';
+import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
+import { reportFailure } from './report-failure.ts';
+
+export interface DeregisterResult {
+  accountId: string;
+  /** False when there was nothing to do (reserved account never enrolled). */
+  removed: boolean;
+  detached: number;
+}
+
+/**
+ * Removes everything enrollment created: our boundary from every principal, the policy, the event
+ * forwarding and the record. Works without any policy file and without a record, so a failed or
+ * half-finished enrollment can always be cleaned up.
+ */
+export async function deregisterAccount(ctx: FlowContext, accountId: string): Promise<DeregisterResult> {
+  const { securityAccountId, managementAccountId } = ctx.settings;
+  if (accountId === securityAccountId || accountId === managementAccountId) {
+    return { accountId, removed: false, detached: 0 };
+  }
+  try {
+    const record = await updateAccountRecord(ctx, accountId, (current) =>
+      current ? { ...current, status: 'DEREGISTERING' } : undefined,
+    );
+    const policyArn = ctx.ports.iam.policyArnFor(accountId);
+    const detached = await inStep('detach-boundaries', () =>
+      detachBoundaryFromAllPrincipals(ctx, accountId, policyArn),
+    );
+    await inStep('delete-policy', () => ctx.ports.iam.deleteBoundaryPolicy(accountId));
+    // Without a record we cannot know whether we created the trail; removing ours is harmless.
+    const createCloudTrail = record?.createCloudTrail ?? true;
+    await inStep('remove-forwarding', () =>
+      ctx.ports.forwarding.removeForwarding(accountId, { createCloudTrail }),
+    );
+    await inStep('delete-record', () => ctx.ports.accounts.delete(accountId));
+    ctx.log.info('account deregistered', { accountId, detached });
+    return { accountId, removed: true, detached };
+  } catch (error) {
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
+    await reportFailure(ctx, error, { step: stepOf(error, 'deregister'), accountId });
+    throw error;
+  }
+}

@@ -1,0 +1,201 @@
+import { markFailed, updateAccountRecord } from './account-records.ts';
+import type { AccountRecord } from './aws/ports.ts';
+import { type AccountCompilation, compileForAccount, policySnapshot } from './compile-account.ts';
+import { AccountRefusedError, codeOf, errorText, inStep, stepOf } from './errors.ts';
+import type { FlowContext, FlowSettings } from './flow-context.ts';
+import { policyHash } from './policy/index.ts';
+import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
+
+export interface EnrollRequest {
+  accountId: string;
+  /** The OU (or root) the operator registered the account under. */
+  ouId: string;
+  createCloudTrail: boolean;
+  /** False for a new enrollment (an ACTIVE record is then refused); true when updating one. */
+  replaceExisting?: boolean;
+}
+
+export interface EnrollResult {
+  accountId: string;
+  ouPath: string[];
+  policyArn: string;
+  versionId: string;
+  policyHash: string;
+  attached: number;
+  customPolicyArns: string[];
+  warnings: string[];
+}
+
+/** Refuses accounts that must never carry the boundary (DESIGN: Accounts and roles). */
+export function refuseReservedAccount(settings: FlowSettings, accountId: string): void {
+  if (accountId === settings.securityAccountId) {
+    throw new AccountRefusedError(
+      accountId,
+      'is the security account; its functions must never be bounded by the policy they enforce',
+    );
+  }
+  if (accountId === settings.managementAccountId) {
+    throw new AccountRefusedError(
+      accountId,
+      'is the management account; it is reached only as the first hop of the role chain',
+    );
+  }
+}
+
+export async function enrollAccount(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
+  const { accountId } = request;
+  try {
+    refuseReservedAccount(ctx.settings, accountId);
+    await claimRecord(ctx, request);
+  } catch (error) {
+    await reportFailure(ctx, error, { step: 'validate-request', accountId });
+    throw error;
+  }
+  try {
+    return await enrollClaimed(ctx, request);
+  } catch (error) {
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
+    await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
+    throw error;
+  }
+}
+
+async function claimRecord(ctx: FlowContext, request: EnrollRequest): Promise<void> {
+  await updateAccountRecord(ctx, request.accountId, (current) => {
+    if (current && !request.replaceExisting && current.status !== 'FAILED') {
+      throw new AccountRefusedError(
+        request.accountId,
+        `already enrolled (status ${current.status})`,
+        'ALREADY_ENROLLED',
+      );
+    }
+    return {
+      ...(current ?? newRecord(ctx, request.accountId)),
+      ouId: request.ouId,
+      createCloudTrail: request.createCloudTrail,
+      status: 'ENROLLING',
+      lastError: undefined,
+    };
+  });
+}
+
+async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
+  const { accountId } = request;
+  const { forwarding } = ctx.ports;
+  const warnings: string[] = [];
+  const ouPath = await resolveOuPath(ctx, accountId, request.ouId, warnings);
+  const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore), { accountId, ouPath });
+  // Nothing in the member account is touched before the policy is known to be valid.
+  if (!compiled.ok) throw compiled.error;
+  const written = await inStep('write-policy', () => writeIfChanged(ctx, accountId, compiled));
+  // Forwarding first: a principal created while we sweep is then caught by the event path.
+  await inStep('event-forwarding', () =>
+    forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
+  );
+  const sweep = await inStep('attach-boundaries', () =>
+    attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn),
+  );
+  const sweepError = sweepFailureError(sweep);
+  if (sweepError) throw sweepError;
+  const custom = customPolicyArns(sweep);
+  if (custom.length > 0) await reportCustomBoundaries(ctx, accountId, sweep.customBoundaries);
+  await updateAccountRecord(ctx, accountId, (current) => ({
+    ...(current ?? newRecord(ctx, accountId)),
+    ouId: request.ouId,
+    ouPath,
+    policyKeys: compiled.sources,
+    customPolicyArns: custom,
+    policyHash: compiled.hash,
+    policyVersionId: written.versionId,
+    createCloudTrail: request.createCloudTrail,
+    status: 'ACTIVE',
+    lastError: undefined,
+  }));
+  ctx.log.info('account enrolled', {
+    accountId,
+    ouPath,
+    attached: sweep.attached.length,
+    size: compiled.size,
+  });
+  return {
+    accountId,
+    ouPath,
+    policyArn: written.policyArn,
+    versionId: written.versionId,
+    policyHash: compiled.hash,
+    attached: sweep.attached.length,
+    customPolicyArns: custom,
+    warnings,
+  };
+}
+
+/** Writes a new default version unless the current one already has the compiled content. */
+async function writeIfChanged(
+  ctx: FlowContext,
+  accountId: string,
+  compiled: Extract<AccountCompilation, { ok: true }>,
+): Promise<{ policyArn: string; versionId: string }> {
+  const current = await ctx.ports.iam.readBoundaryPolicy(accountId);
+  if (current && policyHash(current.document) === compiled.hash) return current;
+  return ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy);
+}
+
+/**
+ * The account's OU chain from Organizations; when that fails, the registered OU under the root its
+ * id names (an OU id 'ou-ab12-…' embeds its root 'r-ab12'), with a warning.
+ */
+export async function resolveOuPath(
+  ctx: FlowContext,
+  accountId: string,
+  ouId: string,
+  warnings: string[],
+): Promise<string[]> {
+  try {
+    return await ctx.ports.organization.ouPathOf(accountId);
+  } catch (error) {
+    const fallback = ouId.startsWith('r-') ? [ouId] : [`r-${ouId.split('-')[1] ?? ''}`, ouId];
+    const warning = `OU chain lookup failed (${errorText(error)}); using ${fallback.join(' → ')}`;
+    warnings.push(warning);
+    ctx.log.warn(warning, { accountId });
+    await sendNotice(ctx, {
+      code: 'ORGANIZATION_LOOKUP_FAILED',
+      step: 'resolve-ou',
+      accountId,
+      reason: warning,
+    });
+    return fallback;
+  }
+}
+
+async function reportCustomBoundaries(
+  ctx: FlowContext,
+  accountId: string,
+  entries: { principalArn: string; policyArn: string }[],
+): Promise<void> {
+  await sendNotice(ctx, {
+    code: 'CUSTOM_BOUNDARY_PRESENT',
+    step: 'attach-boundaries',
+    accountId,
+    reason: `${entries.length} principal(s) already carry another boundary and were left untouched`,
+    details: entries.map((entry) => `${entry.principalArn} has ${entry.policyArn}`),
+  });
+}
+
+export function newRecord(ctx: FlowContext, accountId: string): AccountRecord {
+  return {
+    accountId,
+    managementAccountId: ctx.settings.managementAccountId,
+    ouId: '',
+    ouPath: [],
+    customPolicyArns: [],
+    policyKeys: [],
+    updatedAt: '',
+    policyHash: undefined,
+    policyVersionId: undefined,
+    status: 'ENROLLING',
+    lastError: undefined,
+    createCloudTrail: false,
+    revision: 0,
+  };
+}

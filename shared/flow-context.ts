@@ -1,0 +1,43 @@
+import type { Log, ScpAltPorts } from './aws/ports.ts';
+import type { AppConfig } from './config.ts';
+import { type BoundaryParameters, defaultBoundaryParameters } from './policy/index.ts';
+
+/** The configuration the use cases read; a subset of AppConfig so tests can spell it out. */
+export type FlowSettings = Pick<
+  AppConfig,
+  | 'partition'
+  | 'securityAccountId'
+  | 'managementAccountId'
+  | 'organizationAccessRoleName'
+  | 'whitelistRoleNames'
+  | 'automationRoleArns'
+  | 'requireBoundaryOnCreate'
+  | 'fanoutConcurrency'
+>;
+
+/** What every use case receives: its ports, settings, a logger and a clock. */
+export interface FlowContext {
+  ports: ScpAltPorts;
+  settings: FlowSettings;
+  log: Log;
+  now?: () => Date;
+  /** Principals updated in parallel inside one account (IAM throttles writes per account). */
+  principalConcurrency?: number;
+}
+
+export const DEFAULT_PRINCIPAL_CONCURRENCY = 8;
+
+export function boundaryParametersFor(settings: FlowSettings, accountId: string): BoundaryParameters {
+  return defaultBoundaryParameters({
+    partition: settings.partition,
+    accountId,
+    organizationAccessRoleName: settings.organizationAccessRoleName,
+    automationRoleArns: settings.automationRoleArns,
+    whitelistRoleNames: settings.whitelistRoleNames,
+    requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
+  });
+}
+
+export function nowIso(ctx: FlowContext): string {
+  return (ctx.now?.() ?? new Date()).toISOString();
+}

@@ -1,0 +1,89 @@
+import { markFailed, updateAccountRecord } from './account-records.ts';
+import { compileForAccount, type PolicySnapshot } from './compile-account.ts';
+import { codeOf, errorText, inStep, stepOf } from './errors.ts';
+import type { FlowContext } from './flow-context.ts';
+import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
+import { reportFailure } from './report-failure.ts';
+
+export type AccountSyncOutcome = 'updated' | 'unchanged' | 'failed' | 'skipped';
+
+export interface AccountSyncResult {
+  accountId: string;
+  outcome: AccountSyncOutcome;
+  /** Files compiled in (key@etag), set when the boundary was recompiled. */
+  fingerprint?: string;
+  ouPath?: string[];
+  versionId?: string;
+  code?: string;
+  reason?: string;
+}
+
+export interface SyncAccountOptions {
+  /** Write even if the recorded hash matches (repair after tampering or a lost race). */
+  force?: boolean;
+  /** File that triggered the sync, named in failure notices. */
+  file?: string;
+}
+
+/**
+ * Recompiles one enrolled account from the snapshot and applies the result: one new policy
+ * version when the content changed, then our boundary on any principal missing it. Never throws:
+ * the outcome (and the failure, recorded and notified) is returned so a fan-out carries on.
+ */
+export async function syncAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
+  options: SyncAccountOptions = {},
+): Promise<AccountSyncResult> {
+  try {
+    const record = await ctx.ports.accounts.get(accountId);
+    if (!record || record.status === 'DEREGISTERING' || record.status === 'ENROLLING') {
+      return { accountId, outcome: 'skipped', reason: record ? `status ${record.status}` : 'not enrolled' };
+    }
+    const location = { accountId, ouPath: record.ouPath };
+    const compiled = await compileForAccount(ctx, snapshot, location);
+    // On a policy error the existing boundary stays: the stricter, known state.
+    if (!compiled.ok) throw compiled.error;
+    const base = { accountId, fingerprint: compiled.fingerprint, ouPath: record.ouPath };
+    if (!options.force && record.status === 'ACTIVE' && record.policyHash === compiled.hash) {
+      return { ...base, outcome: 'unchanged' };
+    }
+    const written = await inStep('write-policy', () =>
+      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
+    );
+    const sweep = await inStep('attach-boundaries', () =>
+      attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn),
+    );
+    await updateAccountRecord(ctx, accountId, (current) =>
+      current
+        ? {
+            ...current,
+            policyKeys: compiled.sources,
+            policyHash: compiled.hash,
+            policyVersionId: written.versionId,
+            customPolicyArns: customPolicyArns(sweep),
+            status: 'ACTIVE',
+            lastError: undefined,
+          }
+        : undefined,
+    );
+    const sweepError = sweepFailureError(sweep);
+    if (sweepError) throw sweepError;
+    ctx.log.info('boundary updated', {
+      accountId,
+      versionId: written.versionId,
+      attached: sweep.attached.length,
+    });
+    return { ...base, outcome: 'updated', versionId: written.versionId };
+  } catch (error) {
+    const reason = errorText(error);
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${reason}`);
+    await reportFailure(ctx, error, {
+      step: stepOf(error, 'sync'),
+      accountId,
+      ...(options.file ? { file: options.file } : {}),
+    });
+    return { accountId, outcome: 'failed', code: codeOf(error), reason };
+  }
+}

@@ -1,0 +1,87 @@
+import { DynamoAccountStore } from './aws/account-store.ts';
+import type { SharedClientConfig } from './aws/client-config.ts';
+import { CredentialChain } from './aws/credentials.ts';
+import { ForwardingAdapter } from './aws/forwarding.ts';
+import { BoundaryIamAdapter } from './aws/iam-boundary.ts';
+import { type MemberClientsFor, memberClientFactory } from './aws/member-clients.ts';
+import { SnsNotifier } from './aws/notifier.ts';
+import { OrganizationAdapter } from './aws/organization.ts';
+import { S3PolicyStore } from './aws/policy-store.ts';
+import type { Log, ScpAltPorts } from './aws/ports.ts';
+import type { AppConfig } from './config.ts';
+import type { FlowContext } from './flow-context.ts';
+import { partitionInfo } from './partition.ts';
+import { defaultBoundaryParameters } from './policy/index.ts';
+import type { Sleep } from './retry.ts';
+
+export interface WiringOptions {
+  /** Short function name, used in the STS session name `scp-alt-<functionName>`. */
+  functionName: string;
+  /** Endpoint / static credentials for a local stack; nothing in production. */
+  clientConfig?: SharedClientConfig;
+  /** Replaces the eventual-consistency backoff wait (tests). */
+  sleep?: Sleep;
+}
+
+export interface Wiring {
+  ports: ScpAltPorts;
+  chain: CredentialChain;
+  clientsFor: MemberClientsFor;
+}
+
+/** Builds every adapter from the configuration; called once per container. */
+export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
+  const { clientConfig, sleep } = options;
+  const shared = clientConfig ? { clientConfig } : {};
+  const names = defaultBoundaryParameters({
+    partition: config.partition,
+    accountId: config.securityAccountId,
+  });
+  const chain = new CredentialChain({
+    partition: config.partition,
+    region: config.region,
+    managementAccountId: config.managementAccountId,
+    managementRoleName: config.managementRoleName,
+    managementRoleExternalId: config.managementRoleExternalId,
+    organizationAccessRoleName: config.organizationAccessRoleName,
+    functionName: options.functionName,
+    ...shared,
+    ...(sleep ? { sleep } : {}),
+  });
+  const clientsFor = memberClientFactory({
+    chain,
+    region: config.region,
+    iamEventsRegion: config.iamEventsRegion,
+    ...shared,
+  });
+  const ports: ScpAltPorts = {
+    iam: new BoundaryIamAdapter({
+      iamClientFor: (accountId) => clientsFor(accountId).iam,
+      partition: config.partition,
+      policyName: names.policyName,
+      ...(sleep ? { retry: { sleep } } : {}),
+    }),
+    policyStore: new S3PolicyStore({ bucket: config.policyBucket, region: config.region, ...shared }),
+    organization: new OrganizationAdapter({
+      chain,
+      region: partitionInfo(config.partition).organizationsRegion,
+      ...shared,
+    }),
+    accounts: new DynamoAccountStore({ table: config.accountsTable, region: config.region, ...shared }),
+    notifier: new SnsNotifier({ topicArn: config.failureTopicArn, region: config.region, ...shared }),
+    forwarding: new ForwardingAdapter({
+      clientsFor,
+      partition: config.partition,
+      iamEventsRegion: config.iamEventsRegion,
+      eventBusArn: config.eventBusArn,
+      ruleName: names.eventRuleName,
+      roleName: names.eventRoleName,
+      trailName: names.trailName,
+    }),
+  };
+  return { ports, chain, clientsFor };
+}
+
+export function flowContextFor(config: AppConfig, ports: ScpAltPorts, log: Log): FlowContext {
+  return { ports, settings: config, log };
+}

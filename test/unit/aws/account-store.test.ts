@@ -1,0 +1,97 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '#shared/aws/account-store.ts';
+import type { AccountRecord } from '#shared/aws/ports.ts';
+import { RecordConflictError } from '#shared/errors.ts';
+import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
+
+const RECORD: AccountRecord = {
+  accountId: '111111111111',
+  managementAccountId: '888888888888',
+  ouId: 'ou-ab12-aaaaaaaa',
+  ouPath: ['r-ab12', 'ou-ab12-aaaaaaaa'],
+  customPolicyArns: [],
+  policyKeys: ['permission-boundary-policy/ou-ab12-aaaaaaaa.json'],
+  updatedAt: '2026-03-01T12:00:00.000Z',
+  policyHash: 'abc',
+  policyVersionId: 'v2',
+  status: 'ACTIVE',
+  lastError: undefined,
+  createCloudTrail: true,
+  revision: 3,
+};
+
+function storeWith(responders: Record<string, Responder>) {
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-northwest-1' }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  // Stub the low-level client: the document client marshals before it is reached.
+  const calls = stubSdk(documents, responders);
+  return {
+    store: new DynamoAccountStore({ table: 'accounts', region: 'cn-northwest-1', client: documents }),
+    calls,
+  };
+}
+
+describe('DynamoAccountStore', () => {
+  it('writes the original attribute names and guards the write with the expected revision', async () => {
+    const { store, calls } = storeWith({ PutItem: () => ({}) });
+    const saved = await store.save(RECORD, 3);
+    expect(saved.revision).toBe(4);
+    const input = calls[0]?.input as { Item: Record<string, unknown>; ConditionExpression: string };
+    expect(input.Item).toMatchObject({
+      AccountId: '111111111111',
+      MgtId: '888888888888',
+      OuId: 'ou-ab12-aaaaaaaa',
+      ScpPolicyPathList: ['permission-boundary-policy/ou-ab12-aaaaaaaa.json'],
+      ScpCustomPolicyList: [],
+      ScpUpdateTime: '2026-03-01T12:00:00.000Z',
+      Status: 'ACTIVE',
+      Revision: 4,
+    });
+    expect(input.ConditionExpression).toContain('Revision = :expected');
+  });
+
+  it('creates a record only if none exists', async () => {
+    const { store, calls } = storeWith({ PutItem: () => ({}) });
+    await store.save({ ...RECORD, revision: 0 }, undefined);
+    expect(calls[0]?.input.ConditionExpression).toBe('attribute_not_exists(AccountId)');
+  });
+
+  it('turns a failed condition into RecordConflictError', async () => {
+    const { store } = storeWith({
+      PutItem: () => {
+        throw awsError('ConditionalCheckFailedException');
+      },
+    });
+    await expect(store.save(RECORD, 3)).rejects.toBeInstanceOf(RecordConflictError);
+  });
+
+  it('reads an item back into the same record, and all items across scan pages', async () => {
+    const item = { ...storeItem(), Revision: 3 };
+    const { store } = storeWith({
+      GetItem: () => ({ Item: item }),
+      Scan: (input) =>
+        input.ExclusiveStartKey ? { Items: [item] } : { Items: [item], LastEvaluatedKey: { AccountId: 'x' } },
+    });
+    expect(await store.get('111111111111')).toEqual(RECORD);
+    expect(await store.listAll()).toHaveLength(2);
+  });
+});
+
+function storeItem(): Record<string, unknown> {
+  return {
+    AccountId: RECORD.accountId,
+    MgtId: RECORD.managementAccountId,
+    OuId: RECORD.ouId,
+    OuPath: RECORD.ouPath,
+    ScpCustomPolicyList: [],
+    ScpPolicyPathList: RECORD.policyKeys,
+    ScpUpdateTime: RECORD.updatedAt,
+    PolicyHash: 'abc',
+    PolicyVersionId: 'v2',
+    Status: 'ACTIVE',
+    CreateCloudTrail: true,
+  };
+}

@@ -1,0 +1,108 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { ForwardingAdapter } from '#shared/aws/forwarding.ts';
+import type { MemberClients } from '#shared/aws/member-clients.ts';
+import { awsError, type Responder, type SdkCall, stubSdk } from '../fakes/sdk-stub.ts';
+
+const ACCOUNT = '111111111111';
+const BUS = 'arn:aws-cn:events:cn-north-1:999999999999:event-bus/scp-alt';
+
+function forwardingWith(responders: Record<string, Responder>) {
+  const calls: SdkCall[] = [];
+  const clients: MemberClients = {
+    iam: new IAMClient({ region: 'cn-north-1' }),
+    events: new EventBridgeClient({ region: 'cn-north-1' }),
+    cloudTrail: new CloudTrailClient({ region: 'cn-north-1' }),
+    s3: new S3Client({ region: 'cn-north-1' }),
+  };
+  for (const client of Object.values(clients)) stubSdk(client, responders, calls);
+  const adapter = new ForwardingAdapter({
+    clientsFor: () => clients,
+    partition: 'aws-cn',
+    iamEventsRegion: 'cn-north-1',
+    eventBusArn: BUS,
+  });
+  return { adapter, calls };
+}
+
+const ok = () => ({});
+
+describe('ForwardingAdapter', () => {
+  it('creates the role, a rule for both CloudTrail detail types and the bus target using that role', async () => {
+    const { adapter, calls } = forwardingWith({
+      CreateRole: ok,
+      PutRolePolicy: ok,
+      PutRule: ok,
+      PutTargets: ok,
+    });
+    await adapter.ensureForwarding(ACCOUNT, { createCloudTrail: false });
+    const byCommand = Object.fromEntries(calls.map((call) => [call.command, call.input]));
+    const pattern = JSON.parse(String(byCommand.PutRule?.EventPattern));
+    expect(pattern['detail-type']).toEqual(['AWS API Call via CloudTrail', 'Amazon API Call via CloudTrail']);
+    expect(pattern.detail.eventName).toEqual(
+      expect.arrayContaining(['CreateUser', 'CreateRole', 'DeleteRolePermissionsBoundary']),
+    );
+    const rolePolicy = JSON.parse(String(byCommand.PutRolePolicy?.PolicyDocument));
+    expect(rolePolicy.Statement).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: BUS }]);
+    expect(byCommand.PutTargets?.Targets).toEqual([
+      { Id: 'scp-alt-security-bus', Arn: BUS, RoleArn: `arn:aws-cn:iam::${ACCOUNT}:role/scp-event-rule` },
+    ]);
+    expect(calls.some((call) => call.command === 'CreateTrail')).toBe(false);
+  });
+
+  it('is idempotent: an existing role gets its trust policy updated, an existing trail updated', async () => {
+    const { adapter, calls } = forwardingWith({
+      CreateRole: () => {
+        throw awsError('EntityAlreadyExistsException');
+      },
+      UpdateAssumeRolePolicy: ok,
+      PutRolePolicy: ok,
+      PutRule: ok,
+      PutTargets: ok,
+      CreateBucket: () => {
+        throw awsError('BucketAlreadyOwnedByYou');
+      },
+      PutPublicAccessBlock: ok,
+      PutBucketPolicy: ok,
+      CreateTrail: () => {
+        throw awsError('TrailAlreadyExistsException');
+      },
+      UpdateTrail: ok,
+      StartLogging: ok,
+    });
+    await adapter.ensureForwarding(ACCOUNT, { createCloudTrail: true });
+    expect(calls.map((call) => call.command)).toEqual(
+      expect.arrayContaining(['UpdateAssumeRolePolicy', 'UpdateTrail', 'StartLogging']),
+    );
+    const bucketPolicy = JSON.parse(
+      String(calls.find((call) => call.command === 'PutBucketPolicy')?.input.Policy),
+    );
+    expect(bucketPolicy.Statement[1].Resource).toBe(
+      `arn:aws-cn:s3:::scp-trail-bucket-${ACCOUNT}/AWSLogs/${ACCOUNT}/*`,
+    );
+  });
+
+  it('tears down what exists and ignores what is already gone', async () => {
+    const gone = (name: string) => () => {
+      throw awsError(name);
+    };
+    const { adapter, calls } = forwardingWith({
+      RemoveTargets: gone('ResourceNotFoundException'),
+      DeleteRule: gone('ResourceNotFoundException'),
+      DeleteRolePolicy: ok,
+      DeleteRole: ok,
+      DeleteTrail: gone('TrailNotFoundException'),
+    });
+    await expect(adapter.removeForwarding(ACCOUNT, { createCloudTrail: true })).resolves.toBeUndefined();
+    expect(calls.map((call) => call.command)).toEqual([
+      'RemoveTargets',
+      'DeleteRule',
+      'DeleteRolePolicy',
+      'DeleteRole',
+      'DeleteTrail',
+    ]);
+  });
+});

@@ -1,0 +1,170 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { BoundaryIamAdapter } from '#shared/aws/iam-boundary.ts';
+import type { PolicyDocument } from '#shared/policy/types.ts';
+import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
+
+const ACCOUNT = '111111111111';
+const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
+const DOCUMENT: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }],
+};
+
+function adapterWith(responders: Record<string, Responder>) {
+  const client = new IAMClient({ region: 'cn-north-1' });
+  const calls = stubSdk(client, responders);
+  const adapter = new BoundaryIamAdapter({
+    iamClientFor: () => client,
+    partition: 'aws-cn',
+    policyName: 'scp-enforce-policy',
+    retry: { sleep: async () => undefined },
+  });
+  return { adapter, calls };
+}
+
+const version = (id: string, isDefault: boolean, day: number) => ({
+  VersionId: id,
+  IsDefaultVersion: isDefault,
+  CreateDate: new Date(`2026-01-0${day}T00:00:00Z`),
+});
+
+describe('BoundaryIamAdapter', () => {
+  it('Given no policy yet, When the boundary is written, Then it is created in the partition of the deployment', async () => {
+    const { adapter, calls } = adapterWith({
+      ListPolicyVersions: () => {
+        throw awsError('NoSuchEntityException');
+      },
+      CreatePolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+    });
+    const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT);
+    expect(written).toEqual({ policyArn: POLICY_ARN, versionId: 'v1' });
+    expect(calls.map((call) => call.command)).toEqual(['ListPolicyVersions', 'CreatePolicy']);
+    expect(JSON.parse(String(calls[1]?.input.PolicyDocument))).toEqual(DOCUMENT);
+  });
+
+  it('Given five versions, When the boundary is written, Then the oldest non-default one is deleted first', async () => {
+    const { adapter, calls } = adapterWith({
+      ListPolicyVersions: () => ({
+        Versions: [
+          version('v5', false, 5),
+          version('v2', true, 2),
+          version('v1', false, 1),
+          version('v3', false, 3),
+          version('v4', false, 4),
+        ],
+      }),
+      DeletePolicyVersion: () => ({}),
+      CreatePolicyVersion: () => ({ PolicyVersion: { VersionId: 'v6' } }),
+    });
+    const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT);
+    expect(written.versionId).toBe('v6');
+    expect(calls.map((call) => call.command)).toEqual([
+      'ListPolicyVersions',
+      'DeletePolicyVersion',
+      'CreatePolicyVersion',
+    ]);
+    expect(calls[1]?.input.VersionId).toBe('v1');
+    expect(calls[2]?.input.SetAsDefault).toBe(true);
+  });
+
+  it('reads the default version and decodes the URL-encoded document IAM returns', async () => {
+    const { adapter } = adapterWith({
+      GetPolicy: () => ({ Policy: { DefaultVersionId: 'v3' } }),
+      GetPolicyVersion: (input) => {
+        expect(input.VersionId).toBe('v3');
+        return { PolicyVersion: { Document: encodeURIComponent(JSON.stringify(DOCUMENT)) } };
+      },
+    });
+    expect(await adapter.readBoundaryPolicy(ACCOUNT)).toEqual({
+      policyArn: POLICY_ARN,
+      versionId: 'v3',
+      document: DOCUMENT,
+    });
+  });
+
+  it('lists users and roles across pages', async () => {
+    const { adapter, calls } = adapterWith({
+      ListUsers: (input) =>
+        input.Marker
+          ? { Users: [{ UserName: 'bob', Arn: 'arn:u:bob', Path: '/' }] }
+          : {
+              Users: [{ UserName: 'alice', Arn: 'arn:u:alice', Path: '/' }],
+              IsTruncated: true,
+              Marker: 'm1',
+            },
+      ListRoles: () => ({ Roles: [{ RoleName: 'app', Arn: 'arn:r:app', Path: '/team/' }] }),
+    });
+    const principals = await adapter.listPrincipals(ACCOUNT);
+    expect(principals.map((p) => `${p.kind}/${p.name}${p.path}`)).toEqual([
+      'user/alice/',
+      'user/bob/',
+      'role/app/team/',
+    ]);
+    expect(calls.map((call) => call.command)).toEqual(['ListUsers', 'ListUsers', 'ListRoles']);
+  });
+
+  it('Given a role IAM does not show yet, When it is read, Then the read is retried until it appears', async () => {
+    let attempts = 0;
+    const { adapter } = adapterWith({
+      GetRole: () => {
+        attempts++;
+        if (attempts < 3) throw awsError('NoSuchEntityException');
+        return {
+          Role: {
+            RoleName: 'new',
+            Arn: 'arn:r:new',
+            Path: '/',
+            PermissionsBoundary: { PermissionsBoundaryArn: POLICY_ARN },
+          },
+        };
+      },
+    });
+    const state = await adapter.readPrincipal(ACCOUNT, { kind: 'role', name: 'new' });
+    expect(state?.boundaryArn).toBe(POLICY_ARN);
+    expect(attempts).toBe(3);
+  });
+
+  it('reports a principal that never appears as missing instead of failing', async () => {
+    const { adapter } = adapterWith({
+      GetUser: () => {
+        throw awsError('NoSuchEntityException');
+      },
+    });
+    expect(await adapter.readPrincipal(ACCOUNT, { kind: 'user', name: 'gone' })).toBeUndefined();
+  });
+
+  it('deletes non-default versions before the policy, and treats a missing policy as done', async () => {
+    const { adapter, calls } = adapterWith({
+      ListPolicyVersions: () => ({ Versions: [version('v1', false, 1), version('v2', true, 2)] }),
+      DeletePolicyVersion: () => ({}),
+      DeletePolicy: () => ({}),
+    });
+    await adapter.deleteBoundaryPolicy(ACCOUNT);
+    expect(
+      calls.map((call) => `${call.command}${call.input.VersionId ? ` ${call.input.VersionId}` : ''}`),
+    ).toEqual(['ListPolicyVersions', 'DeletePolicyVersion v1', 'DeletePolicy']);
+    const missing = adapterWith({
+      ListPolicyVersions: () => {
+        throw awsError('NoSuchEntityException');
+      },
+    });
+    await expect(missing.adapter.deleteBoundaryPolicy(ACCOUNT)).resolves.toBeUndefined();
+  });
+
+  it('attaches with the Put*PermissionsBoundary call of the principal kind', async () => {
+    const { adapter, calls } = adapterWith({
+      PutRolePermissionsBoundary: () => ({}),
+      PutUserPermissionsBoundary: () => ({}),
+    });
+    await adapter.attachBoundary(ACCOUNT, { kind: 'role', name: 'app' }, POLICY_ARN);
+    await adapter.attachBoundary(ACCOUNT, { kind: 'user', name: 'alice' }, POLICY_ARN);
+    expect(calls).toEqual([
+      { command: 'PutRolePermissionsBoundary', input: { RoleName: 'app', PermissionsBoundary: POLICY_ARN } },
+      {
+        command: 'PutUserPermissionsBoundary',
+        input: { UserName: 'alice', PermissionsBoundary: POLICY_ARN },
+      },
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { describe, expect, it } from 'vitest';
+import { SnsNotifier } from '#shared/aws/notifier.ts';
+import { OrganizationAdapter } from '#shared/aws/organization.ts';
+import { S3PolicyStore } from '#shared/aws/policy-store.ts';
+import { awsError, stubSdk } from '../fakes/sdk-stub.ts';
+
+describe('S3PolicyStore', () => {
+  it('lists objects under the policy prefix across pages, skipping folder markers', async () => {
+    const s3 = new S3Client({ region: 'cn-northwest-1' });
+    const calls = stubSdk(s3, {
+      ListObjectsV2: (input) =>
+        input.ContinuationToken
+          ? { Contents: [{ Key: 'permission-boundary-policy/account-111111111111.json', ETag: '"b"' }] }
+          : {
+              Contents: [
+                { Key: 'permission-boundary-policy/', ETag: '"0"' },
+                { Key: 'permission-boundary-policy/r-ab12.json', ETag: '"a"' },
+              ],
+              IsTruncated: true,
+              NextContinuationToken: 't1',
+            },
+    });
+    const store = new S3PolicyStore({ bucket: 'scp-alt-999999999999', region: 'cn-northwest-1', client: s3 });
+    expect(await store.listPolicyObjects()).toEqual([
+      { key: 'permission-boundary-policy/r-ab12.json', etag: '"a"' },
+      { key: 'permission-boundary-policy/account-111111111111.json', etag: '"b"' },
+    ]);
+    expect(calls[0]?.input).toMatchObject({
+      Bucket: 'scp-alt-999999999999',
+      Prefix: 'permission-boundary-policy/',
+    });
+  });
+
+  it('reads body, ETag and version id; a missing object is undefined', async () => {
+    const s3 = new S3Client({ region: 'cn-northwest-1' });
+    stubSdk(s3, {
+      GetObject: (input) => {
+        if (input.Key === 'gone') throw awsError('NoSuchKey');
+        return {
+          Body: { transformToString: async () => '{"Version":"2012-10-17"}' },
+          ETag: '"e1"',
+          VersionId: 'v9',
+        };
+      },
+    });
+    const store = new S3PolicyStore({ bucket: 'b', region: 'cn-northwest-1', client: s3 });
+    expect(await store.readPolicy('k')).toEqual({
+      key: 'k',
+      body: '{"Version":"2012-10-17"}',
+      etag: '"e1"',
+      versionId: 'v9',
+    });
+    expect(await store.readPolicy('gone')).toBeUndefined();
+  });
+});
+
+describe('OrganizationAdapter', () => {
+  it('walks ListParents from the account up to the root and returns root first', async () => {
+    const organizations = new OrganizationsClient({ region: 'cn-northwest-1' });
+    const parents: Record<string, { Id: string; Type: string }> = {
+      '111111111111': { Id: 'ou-ab12-bbbbbbbb', Type: 'ORGANIZATIONAL_UNIT' },
+      'ou-ab12-bbbbbbbb': { Id: 'ou-ab12-aaaaaaaa', Type: 'ORGANIZATIONAL_UNIT' },
+      'ou-ab12-aaaaaaaa': { Id: 'r-ab12', Type: 'ROOT' },
+    };
+    stubSdk(organizations, { ListParents: (input) => ({ Parents: [parents[String(input.ChildId)]] }) });
+    const adapter = new OrganizationAdapter({ region: 'cn-northwest-1', client: organizations });
+    expect(await adapter.ouPathOf('111111111111')).toEqual([
+      'r-ab12',
+      'ou-ab12-aaaaaaaa',
+      'ou-ab12-bbbbbbbb',
+    ]);
+  });
+});
+
+describe('SnsNotifier', () => {
+  it('publishes one message whose subject fits SNS limits and whose body tells the operator what to do', async () => {
+    const sns = new SNSClient({ region: 'cn-northwest-1' });
+    const calls = stubSdk(sns, { Publish: () => ({ MessageId: 'm' }) });
+    const notifier = new SnsNotifier({
+      topicArn: 'arn:aws-cn:sns:cn-northwest-1:999999999999:scp-alt',
+      region: 'x',
+      client: sns,
+    });
+    await notifier.notify({
+      code: 'POLICY_INVALID',
+      step: 'validate',
+      accountId: '111111111111',
+      file: 'permission-boundary-policy/ou-ab12-aaaaaaaa.json',
+      reason: 'Statement[0].Action: unknown action — with a very long explanation '.repeat(5),
+    });
+    const input = calls[0]?.input as { Subject: string; Message: string; TopicArn: string };
+    expect(input.Subject.length).toBeLessThanOrEqual(100);
+    expect(input.Subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(input.Message).toContain('File:        permission-boundary-policy/ou-ab12-aaaaaaaa.json');
+    expect(input.Message).toContain('Error code:  POLICY_INVALID');
+    expect(input.Message).toContain('Next action: Fix the named statement');
+  });
+});

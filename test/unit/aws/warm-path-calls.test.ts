@@ -1,0 +1,68 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { createIamCallResponder } from '#shared/attach-new-principal.ts';
+import { BoundaryIamAdapter } from '#shared/aws/iam-boundary.ts';
+import { stubSdk } from '../fakes/sdk-stub.ts';
+import { makeWorld } from '../fakes/world.ts';
+
+const ACCOUNT = '111111111111';
+const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
+
+/** The same budget as the use-case test, counted on the wire of the real IAM adapter. */
+describe('warm CreateRole through the real IAM adapter', () => {
+  it('costs GetRole + PutRolePermissionsBoundary without a boundary, and GetRole alone with ours', async () => {
+    const world = makeWorld();
+    const iamClient = new IAMClient({ region: 'cn-north-1' });
+    const boundaries: Record<string, string | undefined> = { plain: undefined, bounded: POLICY_ARN };
+    const calls = stubSdk(iamClient, {
+      GetRole: (input) => {
+        const name = String(input.RoleName);
+        const arn = boundaries[name];
+        return {
+          Role: {
+            RoleName: name,
+            Path: '/',
+            Arn: `arn:aws-cn:iam::${ACCOUNT}:role/${name}`,
+            ...(arn ? { PermissionsBoundary: { PermissionsBoundaryArn: arn } } : {}),
+          },
+        };
+      },
+      PutRolePermissionsBoundary: () => ({}),
+    });
+    world.ctx.ports.iam = new BoundaryIamAdapter({
+      iamClientFor: () => iamClient,
+      partition: 'aws-cn',
+      policyName: 'scp-enforce-policy',
+    });
+    world.accounts.records.set(ACCOUNT, {
+      accountId: ACCOUNT,
+      managementAccountId: '888888888888',
+      ouId: 'ou-ab12-aaaaaaaa',
+      ouPath: ['r-ab12', 'ou-ab12-aaaaaaaa'],
+      customPolicyArns: [],
+      policyKeys: [],
+      updatedAt: '',
+      policyHash: 'h',
+      policyVersionId: 'v1',
+      status: 'ACTIVE',
+      lastError: undefined,
+      createCloudTrail: false,
+      revision: 1,
+    });
+    const respond = createIamCallResponder(world.ctx);
+    const event = (id: string, roleName: string) => ({
+      eventId: id,
+      eventName: 'CreateRole',
+      accountId: ACCOUNT,
+      principal: { kind: 'role' as const, name: roleName },
+    });
+    await respond(event('warm', 'bounded'));
+    calls.length = 0;
+
+    await respond(event('e1', 'plain'));
+    expect(calls.map((call) => call.command)).toEqual(['GetRole', 'PutRolePermissionsBoundary']);
+    calls.length = 0;
+    await respond(event('e2', 'bounded'));
+    expect(calls.map((call) => call.command)).toEqual(['GetRole']);
+  });
+});

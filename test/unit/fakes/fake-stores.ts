@@ -1,0 +1,115 @@
+import type {
+  AccountRecord,
+  AccountStorePort,
+  FailureNotice,
+  ForwardingOptions,
+  ForwardingPort,
+  NotifierPort,
+  OrganizationPort,
+  PolicyObjectSummary,
+  PolicyStorePort,
+  StoredPolicy,
+} from '#shared/aws/ports.ts';
+import { RecordConflictError } from '#shared/errors.ts';
+import { POLICY_PREFIX } from '#shared/policy/types.ts';
+
+/** The policy bucket: keys are given without the prefix for brevity (`put('r-ab12.json', …)`). */
+export class FakePolicyStore implements PolicyStorePort {
+  private readonly objects = new Map<string, { body: string; etag: string; versionId: string }>();
+  private counter = 0;
+  reads = 0;
+  lists = 0;
+  /** Runs before every read: lets a test upload a newer object "while" a use case works. */
+  beforeRead: ((key: string) => void) | undefined;
+
+  put(name: string, document: unknown): string {
+    const body = typeof document === 'string' ? document : JSON.stringify(document);
+    const version = ++this.counter;
+    this.objects.set(POLICY_PREFIX + name, { body, etag: `"etag-${version}"`, versionId: `ver-${version}` });
+    return POLICY_PREFIX + name;
+  }
+
+  remove(name: string): string {
+    this.objects.delete(POLICY_PREFIX + name);
+    return POLICY_PREFIX + name;
+  }
+
+  async listPolicyObjects(): Promise<PolicyObjectSummary[]> {
+    this.lists++;
+    return [...this.objects.entries()].map(([key, object]) => ({ key, etag: object.etag }));
+  }
+
+  async readPolicy(key: string): Promise<StoredPolicy | undefined> {
+    this.reads++;
+    this.beforeRead?.(key);
+    const object = this.objects.get(key);
+    return object ? { key, body: object.body, etag: object.etag, versionId: object.versionId } : undefined;
+  }
+}
+
+/** DynamoDB table with the same optimistic-lock contract as the real adapter. */
+export class FakeAccountStore implements AccountStorePort {
+  readonly records = new Map<string, AccountRecord>();
+  gets = 0;
+
+  async get(accountId: string): Promise<AccountRecord | undefined> {
+    this.gets++;
+    const record = this.records.get(accountId);
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async save(record: AccountRecord, expectedRevision: number | undefined): Promise<AccountRecord> {
+    const current = this.records.get(record.accountId);
+    if (current?.revision !== expectedRevision) throw new RecordConflictError(record.accountId);
+    const saved = { ...structuredClone(record), revision: (expectedRevision ?? 0) + 1 };
+    this.records.set(record.accountId, saved);
+    return structuredClone(saved);
+  }
+
+  async delete(accountId: string): Promise<void> {
+    this.records.delete(accountId);
+  }
+
+  async listAll(): Promise<AccountRecord[]> {
+    return [...this.records.values()].map((record) => structuredClone(record));
+  }
+}
+
+export class FakeNotifier implements NotifierPort {
+  readonly notices: FailureNotice[] = [];
+
+  async notify(notice: FailureNotice): Promise<void> {
+    this.notices.push(structuredClone(notice));
+  }
+
+  codes(): string[] {
+    return this.notices.map((notice) => notice.code);
+  }
+}
+
+export class FakeForwarding implements ForwardingPort {
+  readonly active = new Map<string, ForwardingOptions>();
+  failWith: Error | undefined;
+
+  async ensureForwarding(accountId: string, options: ForwardingOptions): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.active.set(accountId, options);
+  }
+
+  async removeForwarding(accountId: string): Promise<void> {
+    this.active.delete(accountId);
+  }
+}
+
+export class FakeOrganization implements OrganizationPort {
+  readonly paths = new Map<string, string[]>();
+  failWith: Error | undefined;
+
+  async ouPathOf(accountId: string): Promise<string[]> {
+    if (this.failWith) throw this.failWith;
+    const path = this.paths.get(accountId);
+    if (!path)
+      throw Object.assign(new Error(`account ${accountId} not found`), { name: 'ChildNotFoundException' });
+    return [...path];
+  }
+}

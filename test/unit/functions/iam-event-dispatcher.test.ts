@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { enrollAccount } from '#shared/enroll.ts';
+import { iamCallOf } from '../../../functions/commons/iam-records.ts';
+import { makeHandler } from '../../../functions/iam-event-dispatcher.ts';
+import {
+  ALLOW_ALL_DENY,
+  addMemberAccount,
+  lambdaContext,
+  makeWorld,
+  OU_A,
+  ROOT,
+  silentLogger,
+} from '../fakes/world.ts';
+
+const ACCOUNT = '111111111111';
+const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
+
+const cloudTrailEvent = (
+  eventId: string,
+  detail: Record<string, unknown>,
+  detailType = 'AWS API Call via CloudTrail',
+) => ({
+  version: '0',
+  id: `eb-${eventId}`,
+  'detail-type': detailType,
+  source: 'aws.iam',
+  account: ACCOUNT,
+  region: 'cn-north-1',
+  detail: {
+    eventID: eventId,
+    eventName: 'CreateRole',
+    eventSource: 'iam.amazonaws.com',
+    recipientAccountId: ACCOUNT,
+    userIdentity: { type: 'AssumedRole', arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane` },
+    requestParameters: { roleName: 'new-role', assumeRolePolicyDocument: '{}' },
+    ...detail,
+  },
+});
+const sqs = (...bodies: unknown[]) => ({
+  Records: bodies.map((body, index) => ({
+    messageId: `m${index}`,
+    receiptHandle: 'r',
+    body: JSON.stringify(body),
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws-cn:sqs:cn-northwest-1:999999999999:scp-alt-iam',
+    awsRegion: 'cn-northwest-1',
+  })),
+});
+
+async function enrolledWorld() {
+  const world = makeWorld();
+  addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
+  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
+  await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+  world.iam.addPrincipal(ACCOUNT, 'role', 'new-role');
+  world.iam.addPrincipal(ACCOUNT, 'user', 'new-user');
+  world.iam.calls.length = 0;
+  return { world, handler: makeHandler({ ctx: world.ctx, logger: silentLogger() }) };
+}
+
+describe('IAM event parsing', () => {
+  it('reads account, principal, policy and caller from both detail-type spellings', () => {
+    const call = iamCallOf(
+      cloudTrailEvent(
+        'e1',
+        {
+          eventName: 'PutUserPermissionsBoundary',
+          requestParameters: { userName: 'bob', permissionsBoundary: 'arn:p' },
+        },
+        'Amazon API Call via CloudTrail',
+      ),
+    );
+    expect(call).toEqual({
+      eventId: 'e1',
+      eventName: 'PutUserPermissionsBoundary',
+      accountId: ACCOUNT,
+      principal: { kind: 'user', name: 'bob' },
+      policyArn: 'arn:p',
+      actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
+    });
+    expect(iamCallOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
+  });
+});
+
+describe('iam-event-dispatcher handler', () => {
+  it('attaches our boundary to a role created without it', async () => {
+    const { world, handler } = await enrolledWorld();
+    expect(await handler(cloudTrailEvent('e1', {}), lambdaContext())).toEqual({
+      action: 'principal',
+      outcome: 'attached',
+    });
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'new-role')).toBe(POLICY_ARN);
+  });
+
+  it('ignores a duplicate delivery and a failed CloudTrail call without touching IAM', async () => {
+    const { world, handler } = await enrolledWorld();
+    await handler(cloudTrailEvent('e1', {}), lambdaContext());
+    world.iam.calls.length = 0;
+    expect(await handler(cloudTrailEvent('e1', {}), lambdaContext())).toMatchObject({
+      action: 'ignored',
+      reason: 'duplicate event',
+    });
+    const failed = cloudTrailEvent('e2', {
+      eventName: 'CreateUser',
+      errorCode: 'AccessDenied',
+      requestParameters: { userName: 'new-user' },
+    });
+    expect(await handler(failed, lambdaContext())).toMatchObject({ action: 'ignored' });
+    expect(world.iam.calls).toEqual([]);
+    expect(world.iam.boundaryOf(ACCOUNT, 'user', 'new-user')).toBeUndefined();
+  });
+
+  it('handles SQS-wrapped events and reports only the failing message', async () => {
+    const { world, handler } = await enrolledWorld();
+    world.iam.failNext(
+      'PutUserPermissionsBoundary',
+      Object.assign(new Error('throttled'), { name: 'Throttling' }),
+    );
+    const response = await handler(
+      sqs(
+        cloudTrailEvent('e1', {}),
+        cloudTrailEvent('e2', { eventName: 'CreateUser', requestParameters: { userName: 'new-user' } }),
+      ),
+      lambdaContext(),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'new-role')).toBe(POLICY_ARN);
+    expect(world.notifier.notices.at(-1)).toMatchObject({ accountId: ACCOUNT, step: 'iam-event CreateUser' });
+
+    // The redelivered message is not mistaken for a duplicate.
+    const retried = await handler(
+      sqs(cloudTrailEvent('e2', { eventName: 'CreateUser', requestParameters: { userName: 'new-user' } })),
+      lambdaContext(),
+    );
+    expect(retried).toEqual({ batchItemFailures: [] });
+    expect(world.iam.boundaryOf(ACCOUNT, 'user', 'new-user')).toBe(POLICY_ARN);
+  });
+});

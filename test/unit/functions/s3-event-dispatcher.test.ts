@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { enrollAccount } from '#shared/enroll.ts';
+import { decodeS3Key, policyChangesOf } from '../../../functions/commons/s3-records.ts';
+import { makeHandler } from '../../../functions/s3-event-dispatcher.ts';
+import {
+  ALLOW_ALL_DENY,
+  addMemberAccount,
+  lambdaContext,
+  makeWorld,
+  OU_A,
+  ROOT,
+  silentLogger,
+} from '../fakes/world.ts';
+
+const ACCOUNT = '111111111111';
+
+const s3Event = (eventName: string, key: string) => ({
+  Records: [
+    {
+      eventSource: 'aws:s3',
+      eventName,
+      s3: {
+        bucket: { name: 'scp-alt-999999999999' },
+        object: { key: encodeURIComponent(key).replace(/%20/g, '+') },
+      },
+    },
+  ],
+});
+const sqs = (...bodies: unknown[]) => ({
+  Records: bodies.map((body, index) => ({
+    messageId: `m${index}`,
+    receiptHandle: 'r',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws-cn:sqs:cn-northwest-1:999999999999:scp-alt-s3',
+    awsRegion: 'cn-northwest-1',
+  })),
+});
+
+async function enrolledWorld() {
+  const world = makeWorld();
+  addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
+  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
+  await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+  return { world, handler: makeHandler({ ctx: world.ctx, logger: silentLogger() }) };
+}
+
+describe('S3 notification parsing', () => {
+  it('decodes keys the way S3 encodes them (+ for space, percent escapes)', () => {
+    expect(decodeS3Key('permission-boundary-policy/ou-ab12-aaaaaaaa/my+policy%281%29.json')).toBe(
+      'permission-boundary-policy/ou-ab12-aaaaaaaa/my policy(1).json',
+    );
+  });
+
+  it('keeps created and removed objects under the prefix, and drops the S3 test event and other keys', () => {
+    expect(policyChangesOf(s3Event('ObjectCreated:Put', 'permission-boundary-policy/r-ab12.json'))).toEqual([
+      { key: 'permission-boundary-policy/r-ab12.json', eventKind: 'created' },
+    ]);
+    expect(
+      policyChangesOf(s3Event('ObjectRemoved:DeleteMarkerCreated', 'permission-boundary-policy/r-ab12.json')),
+    ).toEqual([{ key: 'permission-boundary-policy/r-ab12.json', eventKind: 'removed' }]);
+    expect(policyChangesOf(s3Event('ObjectCreated:Put', 'other/r-ab12.json'))).toEqual([]);
+    expect(policyChangesOf({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' })).toEqual([]);
+  });
+});
+
+describe('s3-event-dispatcher handler', () => {
+  it('applies a direct S3 notification to the accounts the file reaches', async () => {
+    const { world, handler } = await enrolledWorld();
+    world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    await handler(s3Event('ObjectCreated:Put', `permission-boundary-policy/${OU_A}.json`), lambdaContext());
+    expect(JSON.stringify(world.iam.currentDocument(ACCOUNT))).toContain('ec2:TerminateInstances');
+  });
+
+  it('reports only the failed SQS message for redelivery', async () => {
+    const { world, handler } = await enrolledWorld();
+    world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    const response = await handler(
+      sqs(s3Event('ObjectCreated:Put', `permission-boundary-policy/${OU_A}.json`), 'not json', {
+        Event: 's3:TestEvent',
+      }),
+      lambdaContext(),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(JSON.stringify(world.iam.currentDocument(ACCOUNT))).toContain('ec2:TerminateInstances');
+  });
+
+  it('fails the message when the store cannot be listed, so SQS retries it', async () => {
+    const { world, handler } = await enrolledWorld();
+    world.ctx.ports.policyStore.listPolicyObjects = async () => {
+      throw Object.assign(new Error('slow down'), { name: 'SlowDown' });
+    };
+    const response = await handler(
+      sqs(s3Event('ObjectRemoved:Delete', `permission-boundary-policy/${OU_A}.json`)),
+      lambdaContext(),
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+});

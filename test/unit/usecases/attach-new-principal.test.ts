@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { createIamCallResponder, type IamApiCall } from '#shared/attach-new-principal.ts';
+import { enrollAccount } from '#shared/enroll.ts';
+import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
+
+const ACCOUNT = '111111111111';
+const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
+let eventCounter = 0;
+
+const createRole = (name: string, overrides: Partial<IamApiCall> = {}): IamApiCall => ({
+  eventId: `event-${++eventCounter}`,
+  eventName: 'CreateRole',
+  accountId: ACCOUNT,
+  principal: { kind: 'role', name },
+  actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
+  ...overrides,
+});
+
+async function warmResponder() {
+  const world = makeWorld();
+  addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
+  world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
+  await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+  let now = 0;
+  const respond = createIamCallResponder(world.ctx, { now: () => now, recordTtlMs: 60_000 });
+  world.iam.addPrincipal(ACCOUNT, 'role', 'warm-up', { boundaryArn: POLICY_ARN });
+  await respond(createRole('warm-up')); // loads the account record into the cache
+  world.iam.calls.length = 0;
+  world.accounts.gets = 0;
+  return { world, respond, advance: (ms: number) => (now += ms) };
+}
+
+describe('attach to a new principal', () => {
+  it('warm CreateRole without boundary costs at most 2 AWS calls and attaches ours', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'fresh');
+    expect(await respond(createRole('fresh'))).toEqual({ action: 'principal', outcome: 'attached' });
+    expect(world.iam.calls.map((call) => call.api)).toEqual(['GetRole', 'PutRolePermissionsBoundary']);
+    expect(world.accounts.gets).toBe(0);
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'fresh')).toBe(POLICY_ARN);
+  });
+
+  it('warm CreateRole that already carries our boundary costs exactly 1 AWS call', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'created-with-boundary', { boundaryArn: POLICY_ARN });
+    expect(await respond(createRole('created-with-boundary'))).toEqual({
+      action: 'principal',
+      outcome: 'already-bound',
+    });
+    expect(world.iam.calls).toHaveLength(1);
+    expect(world.accounts.gets).toBe(0);
+  });
+
+  it('reloads the account record after the cache lifetime', async () => {
+    const { world, respond, advance } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'later', { boundaryArn: POLICY_ARN });
+    advance(61_000);
+    await respond(createRole('later'));
+    expect(world.accounts.gets).toBe(1);
+  });
+
+  it('ignores duplicates, failed calls, unregistered accounts and our own sessions without AWS calls', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'once', { boundaryArn: POLICY_ARN });
+    const event = createRole('once');
+    await respond(event);
+    world.iam.calls.length = 0;
+    expect(await respond(event)).toEqual({ action: 'ignored', reason: 'duplicate event' });
+    expect(await respond(createRole('x', { errorCode: 'AccessDenied' }))).toMatchObject({
+      action: 'ignored',
+    });
+    expect(
+      await respond(
+        createRole('x', {
+          actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/scp-alt-account-register`,
+        }),
+      ),
+    ).toMatchObject({
+      action: 'ignored',
+    });
+    expect(world.iam.calls).toEqual([]);
+    expect(await respond(createRole('x', { accountId: '555555555555' }))).toEqual({
+      action: 'ignored',
+      reason: 'account not enrolled',
+    });
+  });
+
+  it('leaves exempt principals alone', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'stacksets-exec-99');
+    expect(await respond(createRole('stacksets-exec-99'))).toEqual({
+      action: 'principal',
+      outcome: 'exempt',
+    });
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'stacksets-exec-99')).toBeUndefined();
+  });
+
+  it('Given a boundary was removed, Then it is re-attached and the operator is told who did it', async () => {
+    const { world, respond } = await warmResponder();
+    await world.iam.detachBoundary(ACCOUNT, { kind: 'role', name: 'app-role' });
+    const outcome = await respond(createRole('app-role', { eventName: 'DeleteRolePermissionsBoundary' }));
+    expect(outcome).toEqual({ action: 'tampering', repaired: true });
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'app-role')).toBe(POLICY_ARN);
+    expect(world.notifier.notices.at(-1)).toMatchObject({
+      code: 'TAMPERING_DETECTED',
+      accountId: ACCOUNT,
+      reason: expect.stringContaining('assumed-role/Developer/jane'),
+    });
+  });
+
+  it('Given our policy got a foreign default version, Then the compiled policy is written again', async () => {
+    const { world, respond } = await warmResponder();
+    await world.iam.writeBoundaryPolicy(ACCOUNT, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    });
+    const outcome = await respond({
+      eventId: 'tamper-1',
+      eventName: 'CreatePolicyVersion',
+      accountId: ACCOUNT,
+      policyArn: POLICY_ARN,
+      actorArn: 'arn:aws-cn:sts::111111111111:assumed-role/OrganizationAccountAccessRole/human',
+    });
+    expect(outcome).toEqual({ action: 'tampering', repaired: true });
+    expect(JSON.stringify(world.iam.currentDocument(ACCOUNT))).toContain('s3:DeleteBucket');
+  });
+});
+
+describe('attach to a new principal while the account is enrolling', () => {
+  it('acts on the event (the policy already exists) and does not cache the in-between state', async () => {
+    const world = makeWorld();
+    addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
+    world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
+    await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+    const active = world.accounts.records.get(ACCOUNT);
+    if (active)
+      world.accounts.records.set(ACCOUNT, { ...active, status: 'ENROLLING', policyHash: undefined });
+    const respond = createIamCallResponder(world.ctx);
+    world.iam.addPrincipal(ACCOUNT, 'role', 'during-enroll');
+    world.accounts.gets = 0;
+    expect(await respond(createRole('during-enroll'))).toEqual({ action: 'principal', outcome: 'attached' });
+    world.iam.addPrincipal(ACCOUNT, 'role', 'next', { boundaryArn: POLICY_ARN });
+    await respond(createRole('next'));
+    expect(world.accounts.gets).toBe(2);
+  });
+});

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { enrollAccount } from '#shared/enroll.ts';
+import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, OU_B, ROOT, type World } from '../fakes/world.ts';
+
+const A1 = '111111111111';
+const A2 = '222222222222';
+const B1 = '333333333333';
+
+/** Three enrolled accounts: A1 and A2 under OU_A, B1 under OU_B; a root policy applies to all. */
+async function organization(): Promise<World> {
+  const world = makeWorld();
+  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('organizations:LeaveOrganization'));
+  for (const [accountId, ou] of [
+    [A1, OU_A],
+    [A2, OU_A],
+    [B1, OU_B],
+  ] as const) {
+    addMemberAccount(world, accountId, [ROOT, ou]);
+    await enrollAccount(world.ctx, { accountId, ouId: ou, createCloudTrail: false });
+  }
+  world.iam.calls.length = 0;
+  return world;
+}
+
+const documentOf = (world: World, accountId: string) => JSON.stringify(world.iam.currentDocument(accountId));
+
+describe('syncAfterPolicyChange', () => {
+  it('Given an OU file is uploaded, Then exactly the accounts below that OU get one new policy version', async () => {
+    const world = await organization();
+    const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+
+    expect(result.accounts.map((a) => [a.accountId, a.outcome]).sort()).toEqual([
+      [A1, 'updated'],
+      [A2, 'updated'],
+    ]);
+    expect(documentOf(world, A1)).toContain('ec2:TerminateInstances');
+    expect(documentOf(world, B1)).not.toContain('ec2:TerminateInstances');
+    expect(world.iam.callsTo(A1, 'CreatePolicyVersion')).toHaveLength(1);
+    expect(world.iam.writes(B1)).toEqual([]);
+    expect(world.accounts.records.get(A1)).toMatchObject({
+      status: 'ACTIVE',
+      policyVersionId: 'v2',
+      policyKeys: [`permission-boundary-policy/${ROOT}.json`, `permission-boundary-policy/${OU_A}.json`],
+    });
+  });
+
+  it('Given the compiled policy did not change, Then the account is skipped without any IAM write', async () => {
+    const world = await organization();
+    // Same content uploaded again (a new S3 version with identical JSON).
+    const key = world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('organizations:LeaveOrganization'));
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    expect(result.accounts.map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(world.iam.writes()).toEqual([]);
+  });
+
+  it('Given a broken file, Then no account is touched and one notice names the file, the statement and the rule', async () => {
+    const world = await organization();
+    const before = documentOf(world, A1);
+    const key = world.policyStore.put(`${OU_A}.json`, {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Action: 'ec2:Terminate*Typo', Resource: '*' },
+      ],
+    });
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+
+    expect(result.rejected?.length).toBeGreaterThan(0);
+    expect(result.accounts).toEqual([]);
+    expect(world.iam.writes()).toEqual([]);
+    expect(documentOf(world, A1)).toBe(before);
+    expect(world.notifier.notices).toHaveLength(1);
+    const [notice] = world.notifier.notices;
+    expect(notice).toMatchObject({ code: 'POLICY_INVALID', step: 'validate', file: key });
+    expect(notice?.details?.[0]).toMatch(/Statement\[1\]\.Action.*\[policy\.statement\.action\.[a-z.-]+\]/);
+  });
+
+  it('Given an OU file is deleted, Then its accounts are recompiled without it', async () => {
+    const world = await organization();
+    const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    world.policyStore.remove(`${OU_A}.json`);
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'removed' });
+    expect(result.accounts.map((a) => a.outcome)).toEqual(['updated', 'updated']);
+    expect(documentOf(world, A1)).not.toContain('ec2:TerminateInstances');
+    expect(documentOf(world, A1)).toContain('organizations:LeaveOrganization');
+  });
+
+  it('Given the last applicable file is deleted, Then the boundary stays in place, the account is FAILED and the operator told', async () => {
+    const world = await organization();
+    const before = documentOf(world, A1);
+    const key = world.policyStore.remove(`${ROOT}.json`);
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'removed' });
+
+    expect(result.accounts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed']);
+    expect(documentOf(world, A1)).toBe(before);
+    expect(world.iam.boundaryOf(A1, 'role', 'app-role')).toBeDefined();
+    expect(world.accounts.records.get(A1)).toMatchObject({
+      status: 'FAILED',
+      lastError: expect.stringContaining('boundary left in place'),
+    });
+    expect(world.notifier.codes()).toEqual(['POLICY_MISSING', 'POLICY_MISSING', 'POLICY_MISSING']);
+  });
+
+  it('Given one account fails in IAM, Then the others are still updated and only the failure is reported', async () => {
+    const world = await organization();
+    world.iam.failNext(
+      'CreatePolicyVersion',
+      Object.assign(new Error('denied'), { name: 'AccessDenied' }),
+      A2,
+    );
+    const key = world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('iam:CreateAccessKey'));
+    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+
+    const outcomes = Object.fromEntries(result.accounts.map((a) => [a.accountId, a.outcome]));
+    expect(outcomes).toEqual({ [A1]: 'updated', [A2]: 'failed', [B1]: 'updated' });
+    expect(world.accounts.records.get(A2)).toMatchObject({ status: 'FAILED' });
+    expect(world.notifier.notices).toEqual([
+      expect.objectContaining({ code: 'ACCESS_DENIED', accountId: A2, step: 'write-policy', file: key }),
+    ]);
+  });
+
+  it('Given a newer upload lands while an older one is applied, Then the newest content wins', async () => {
+    const world = await organization();
+    const oldKey = world.policyStore.put(`account-${A1}.json`, ALLOW_ALL_DENY('s3:PutObject'));
+    let raced = false;
+    world.policyStore.beforeRead = (key) => {
+      if (key !== oldKey || raced) return;
+      raced = true;
+      // Read of the older object has started; the newer one is uploaded right after.
+      queueMicrotask(() => world.policyStore.put(`account-${A1}.json`, ALLOW_ALL_DENY('s3:GetObject')));
+    };
+    await syncAfterPolicyChange(world.ctx, { key: oldKey, eventKind: 'created' });
+    expect(documentOf(world, A1)).toContain('s3:GetObject');
+    expect(documentOf(world, A1)).not.toContain('s3:PutObject');
+  });
+
+  it('ignores keys that do not name a policy target', async () => {
+    const world = await organization();
+    const result = await syncAfterPolicyChange(world.ctx, {
+      key: 'permission-boundary-policy/readme.txt',
+      eventKind: 'created',
+    });
+    expect(result.ignored).toBeDefined();
+    expect(world.iam.calls).toEqual([]);
+  });
+});
