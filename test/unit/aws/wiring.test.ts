@@ -17,9 +17,14 @@ describe('buildPorts', () => {
   it('derives names and partition from configuration and points every client at a given endpoint', async () => {
     const wiring = buildPorts(loadConfig(env), {
       functionName: 'account-register',
-      clientConfig: { endpoint: 'http://127.0.0.1:5000', credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
+      clientConfig: {
+        endpoint: 'http://127.0.0.1:5000',
+        credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      },
     });
-    expect(wiring.ports.iam.policyArnFor('111111111111')).toBe('arn:aws-cn:iam::111111111111:policy/scp-enforce-policy');
+    expect(wiring.ports.iam.policyArnFor('111111111111')).toBe(
+      'arn:aws-cn:iam::111111111111:policy/scp-enforce-policy',
+    );
     expect(wiring.chain.sessionName).toBe('scp-alt-account-register');
     const member = wiring.clientsFor('111111111111');
     expect(wiring.clientsFor('111111111111')).toBe(member);
