@@ -1,0 +1,63 @@
+/** The demo's closing report: the state of each account as an operator would inspect it. */
+import type { Deployment } from '../../test/integration/support/deployment.ts';
+import {
+  accountItem,
+  boundaryPolicyArn,
+  carrying,
+  defaultVersion,
+  memberIam,
+  principalBoundaries,
+} from '../../test/integration/support/inspect.ts';
+import type { Demo } from './steps.ts';
+
+/** `r-ab12 → ou-ab12-… ` as names: `Root / Workloads / Prod`. */
+function ouPathNames(demo: Demo, ouPath: unknown): string {
+  if (!Array.isArray(ouPath) || ouPath.length === 0) return '-';
+  const names = new Map(
+    Object.entries(demo.organization.ous).map(([path, id]) => [id, path.split('/').pop()]),
+  );
+  return ouPath
+    .map((id: string) => (id === demo.organization.rootId ? 'Root' : (names.get(id) ?? id)))
+    .join(' / ');
+}
+
+async function accountSection(demo: Demo, deployment: Deployment, name: string, accountId: string) {
+  const iam = await memberIam(demo.stack, accountId);
+  const policyArn = boundaryPolicyArn(deployment, accountId);
+  const [item, boundary, principals] = await Promise.all([
+    accountItem(deployment, accountId),
+    defaultVersion(iam, policyArn),
+    principalBoundaries(iam),
+  ]);
+  const bounded = carrying(principals, policyArn);
+  const without = principals
+    .filter((principal) => principal.boundaryArn === undefined)
+    .map((principal) => `${principal.kind}/${principal.name}`)
+    .sort();
+  const files = Array.isArray(item?.ScpPolicyPathList) ? (item.ScpPolicyPathList as string[]) : [];
+  return [
+    `${name} (${accountId})`,
+    `  status:     ${item ? String(item.Status) : 'not enrolled'}`,
+    `  OU path:    ${ouPathNames(demo, item?.OuPath)}`,
+    `  files:      ${files.join(', ') || '-'}`,
+    `  boundary:   ${boundary ? `${boundary.versionId}, ${boundary.size} of 6,144 characters, ${boundary.document.Statement.length} statements` : 'none'}`,
+    `  bounded:    ${bounded.join(', ') || '-'}`,
+    `  unbounded:  ${without.join(', ') || '-'}`,
+  ];
+}
+
+export async function demoReport(demo: Demo): Promise<string> {
+  const deployment = demo.scpAlt.deployment;
+  const lines = ['', '=== scp-alt demo report ===', ''];
+  for (const [name, accountId] of Object.entries(demo.organization.accounts)) {
+    if (accountId === demo.organization.securityAccountId) continue;
+    lines.push(...(await accountSection(demo, deployment, name, accountId)), '');
+  }
+  lines.push('Refused:', ...demo.refusals.map((refusal) => `  - ${refusal}`), '');
+  lines.push(`SNS messages to the operators (${demo.messages.length}):`);
+  for (const message of demo.messages) {
+    lines.push(...message.split('\n').map((line, index) => `  ${index === 0 ? '* ' : '  '}${line}`), '');
+  }
+  lines.push('Expectations:', ...demo.checks.lines().map((line) => `  ${line}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll } from 'vitest';
+import { type LocalStackForTests, useLocalStack } from '../../local-aws/for-tests.ts';
+import { LocalScpAlt } from './scp-alt.ts';
+
+export interface ScpAltForTests {
+  readonly stack: LocalStackForTests;
+  /** scp-alt deployed into the freshly seeded default organization (available from beforeAll on). */
+  readonly scpAlt: LocalScpAlt;
+}
+
+/**
+ * For handler test files: reset the stack, seed the default organization and deploy scp-alt once
+ * per file. Tests of one file share the organization, so each uses its own accounts or files.
+ */
+export function useScpAlt(): ScpAltForTests {
+  const stack = useLocalStack({ reset: 'file', seed: true });
+  let scpAlt: LocalScpAlt | undefined;
+  beforeAll(async () => {
+    scpAlt = await LocalScpAlt.start(stack, stack.organization);
+  });
+  afterAll(async () => {
+    await scpAlt?.stop();
+  });
+  return {
+    stack,
+    get scpAlt() {
+      if (!scpAlt) throw new Error('useScpAlt: scp-alt is deployed in beforeAll');
+      return scpAlt;
+    },
+  };
+}
