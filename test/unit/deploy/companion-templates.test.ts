@@ -1,0 +1,161 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forwardedEventPattern } from '#shared/iam-event-names.ts';
+import { FUNCTION_PERMISSIONS } from '../../../functions/permissions.ts';
+import { deployedFunctions } from './support/deployed-functions.ts';
+import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
+import { allowedActions, roleStatements } from './support/policy-statements.ts';
+import {
+  at,
+  type CfnTemplate,
+  listAt,
+  loadYamlTemplate,
+  onlyResourceOfType,
+  resourcesOfType,
+} from './support/templates.ts';
+
+let packaged: CfnTemplate;
+const management = loadYamlTemplate('management-role.yaml');
+const forwarding = loadYamlTemplate('member-forwarding.yaml');
+const catalog = loadYamlTemplate('service-catalog.yaml');
+const product = loadYamlTemplate('scp-account-register-product.yaml');
+
+beforeAll(async () => {
+  packaged = await loadPackagedTemplate();
+}, PACKAGING_TIMEOUT_MS);
+
+/** A property of resource `id`, or a value nested in it (`prop(t, id, 'Targets', 0, 'Arn')`). */
+const prop = (template: CfnTemplate, id: string, ...path: (string | number)[]): unknown =>
+  at(template.Resources[id]?.Properties, ...path);
+const EXPORT_NAME = 'scp-alt-account-register-function-arn';
+
+describe('management-role.yaml', () => {
+  const [roleId] = onlyResourceOfType(management, 'AWS::IAM::Role');
+
+  it('trusts exactly the roles of the functions that reach member accounts', () => {
+    const stage = management.Parameters?.SecurityStage?.Default;
+    const trusted = listAt(
+      management.Resources[roleId]?.Properties,
+      'AssumeRolePolicyDocument',
+      'Statement',
+      0,
+      'Principal',
+      'AWS',
+    );
+    const trustedNames = trusted.map((arn) =>
+      String(at(arn, 'Fn::Sub'))
+        .replace('arn:${AWS::Partition}:iam::${SecurityAccountID}:role/', '')
+        .replace('${SecurityStage}', String(stage)),
+    );
+    const reaching = deployedFunctions(packaged).filter(
+      (fn) => FUNCTION_PERMISSIONS[fn.name].management.length > 0,
+    );
+    const roleNames = reaching.map((fn) => prop(packaged, fn.roleLogicalId, 'RoleName'));
+    expect(trustedNames.sort()).toEqual(roleNames.sort());
+  });
+
+  it('allows exactly the management calls of functions/permissions.ts', () => {
+    const needed = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.management))].sort();
+    expect(allowedActions(roleStatements(management, roleId))).toEqual(needed);
+  });
+
+  it('may assume only the organization access role, only inside the organization', () => {
+    const assume = roleStatements(management, roleId).filter((s) => s.actions.includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    expect(assume[0]!.resources).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${OrganizationAccessRoleName}' },
+    ]);
+    expect(assume[0]!.condition).toEqual({
+      StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationID' } },
+    });
+  });
+
+  it('uses the same parameter names and defaults as the security stack', () => {
+    for (const name of ['ManagementAccountAccessRoleName', 'OrganizationAccessRoleName']) {
+      expect(management.Parameters?.[name]?.Default, name).toBe(packaged.Parameters?.[name]?.Default);
+    }
+    expect(Object.keys(management.Parameters ?? {})).toContain('SecurityAccountID');
+  });
+});
+
+describe('member-forwarding.yaml', () => {
+  it('says to deploy in the IAM events region of each partition', () => {
+    expect(forwarding.Description).toContain('cn-north-1 for aws-cn');
+    expect(forwarding.Description).toContain('us-east-1 for aws');
+  });
+
+  it('forwards the events the dispatcher handles with rule and role scp-event-rule', () => {
+    const [ruleId] = onlyResourceOfType(forwarding, 'AWS::Events::Rule');
+    const [roleId] = onlyResourceOfType(forwarding, 'AWS::IAM::Role');
+    expect(prop(forwarding, ruleId, 'Name')).toBe('scp-event-rule');
+    expect(prop(forwarding, ruleId, 'EventPattern')).toEqual(forwardedEventPattern());
+    expect(prop(forwarding, roleId, 'RoleName')).toBe('scp-event-rule');
+    expect(prop(forwarding, roleId, 'AssumeRolePolicyDocument', 'Statement', 0, 'Principal')).toEqual({
+      Service: 'events.amazonaws.com',
+    });
+    expect(allowedActions(roleStatements(forwarding, roleId))).toEqual(['events:PutEvents']);
+    expect(JSON.stringify(roleStatements(forwarding, roleId)[0]!.resources)).toContain(
+      ':${SecurityAccountID}:event-bus/${SecurityEventBusName}',
+    );
+  });
+
+  it('creates trail scp-trail and its bucket only when CreateCloudTrail is yes', () => {
+    expect(forwarding.Parameters?.CreateCloudTrail?.AllowedValues).toEqual(['yes', 'no']);
+    expect(forwarding.Conditions?.CreateTrail).toEqual({
+      'Fn::Equals': [{ Ref: 'CreateCloudTrail' }, 'yes'],
+    });
+    const [trailId, trail] = onlyResourceOfType(forwarding, 'AWS::CloudTrail::Trail');
+    const [bucketId, bucket] = onlyResourceOfType(forwarding, 'AWS::S3::Bucket');
+    expect([trail.Condition, bucket.Condition]).toEqual(['CreateTrail', 'CreateTrail']);
+    expect(prop(forwarding, trailId, 'TrailName')).toBe('scp-trail');
+    expect(prop(forwarding, bucketId, 'BucketName')).toEqual({
+      'Fn::Sub': 'scp-trail-bucket-${AWS::AccountId}',
+    });
+  });
+});
+
+describe('Service Catalog', () => {
+  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID and CreateCloudTrail', () => {
+    expect(Object.keys(product.Parameters ?? {}).sort()).toEqual([
+      'CreateCloudTrail',
+      'MemberAccountID',
+      'OrganizationUnitID',
+    ]);
+    const [productId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::CloudFormationProduct');
+    expect(prop(catalog, productId, 'Name')).toBe('SCP Account register');
+  });
+
+  it('hands the launch parameters to the account-register function as a custom resource', () => {
+    const [, registration] = onlyResourceOfType(product, 'Custom::ScpAccountRegister');
+    expect(registration.Properties).toEqual({
+      ServiceToken: { 'Fn::ImportValue': EXPORT_NAME },
+      MemberAccountID: { Ref: 'MemberAccountID' },
+      OrganizationUnitID: { Ref: 'OrganizationUnitID' },
+      CreateCloudTrail: { Ref: 'CreateCloudTrail' },
+    });
+    const registerFn = deployedFunctions(packaged).find((fn) => fn.name === 'account-register')!;
+    const exported = Object.values(packaged.Outputs ?? {}).find(
+      (output) => output.Export?.Name === EXPORT_NAME,
+    );
+    expect(exported?.Value).toEqual({ 'Fn::GetAtt': [registerFn.logicalId, 'Arn'] });
+  });
+
+  it('gives the catalog administrator access and launches with a least-privilege role', () => {
+    const [associationId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::PortfolioPrincipalAssociation');
+    expect(prop(catalog, associationId, 'PrincipalARN')).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:${SCPCatalogAdministrator}',
+    });
+    const [constraintId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::LaunchRoleConstraint');
+    const roleId = String(prop(catalog, constraintId, 'RoleArn', 'Fn::GetAtt', 0));
+    const statements = roleStatements(catalog, roleId);
+    const invoke = statements.filter((s) => s.actions.some((action) => action.startsWith('lambda:')));
+    expect(invoke.map((s) => [s.actions, s.resources])).toEqual([
+      [['lambda:InvokeFunction'], [{ 'Fn::ImportValue': EXPORT_NAME }]],
+    ]);
+    expect(allowedActions(statements).every((a) => /^(cloudformation|s3|lambda):[A-Za-z]+$/.test(a))).toBe(
+      true,
+    );
+    expect(prop(catalog, roleId, 'ManagedPolicyArns')).toBeUndefined();
+    expect(resourcesOfType(catalog, 'AWS::IAM::Role')).toHaveLength(1);
+  });
+});
