@@ -1,0 +1,54 @@
+/**
+ * scp-alt deployed on the local stack for a benchmark: the same deployment and handler containers
+ * the handler integration tests use, with the production settings of serverless.yml where the
+ * test deployment differs (fan-out concurrency), plus the configuration of the baseline.
+ */
+import { readFile } from 'node:fs/promises';
+import { partitionOfRegion } from '#shared/partition.ts';
+import { functionClientConfig } from '../test/integration/support/deployment.ts';
+import { LocalScpAlt } from '../test/integration/support/scp-alt.ts';
+import type { OrgSpecInput } from '../test/local-aws/org-spec.ts';
+import { seedOrganization } from '../test/local-aws/seed.ts';
+import type { LocalStackClient } from '../test/local-aws/stack.ts';
+import type { BaselineConfig } from './baseline/context.ts';
+
+const SERVERLESS_YML = new URL('../serverless.yml', import.meta.url);
+
+/** FANOUT_CONCURRENCY as serverless.yml deploys it (the test deployment uses a smaller value). */
+export async function deployedFanoutConcurrency(): Promise<number> {
+  const text = await readFile(SERVERLESS_YML, 'utf8');
+  const match = /FANOUT_CONCURRENCY:\s*'?(\d+)'?/.exec(text);
+  if (!match?.[1]) throw new Error('serverless.yml sets no FANOUT_CONCURRENCY');
+  return Number(match[1]);
+}
+
+/** Resets the stack, seeds the organization, deploys scp-alt and starts one container per function. */
+export async function deployForBench(stack: LocalStackClient, org?: OrgSpecInput): Promise<LocalScpAlt> {
+  await stack.reset();
+  const organization = await seedOrganization(stack, org);
+  const scpAlt = await LocalScpAlt.start(stack, organization);
+  scpAlt.deployment.environment.FANOUT_CONCURRENCY = String(await deployedFanoutConcurrency());
+  await scpAlt.coldStart();
+  return scpAlt;
+}
+
+export async function baselineConfigFor(
+  stack: LocalStackClient,
+  scpAlt: LocalScpAlt,
+): Promise<BaselineConfig> {
+  const { deployment } = scpAlt;
+  const env = deployment.environment;
+  const own = await functionClientConfig(stack, deployment, 'iam-event-dispatcher');
+  return {
+    endpoint: own.endpoint,
+    region: stack.region,
+    partition: partitionOfRegion(stack.region),
+    functionCredentials: own.credentials,
+    managementAccountId: env.MANAGEMENT_ACCOUNT_ID ?? '',
+    managementRoleName: env.MANAGEMENT_ROLE_NAME ?? '',
+    organizationAccessRoleName: env.ORGANIZATION_ACCESS_ROLE_NAME ?? '',
+    bucket: deployment.bucket,
+    table: deployment.table,
+    policyName: 'scp-enforce-policy',
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * N enrolled accounts × P principals in the state enrollment leaves them in, written straight into
+ * moto (no proxy latency while seeding): the organization access role, scp-enforce-policy with five
+ * versions (the steady state in which every new version first prunes the oldest), P roles carrying
+ * the boundary, and an ACTIVE account record whose hash is what scp-alt compiles for the account.
+ * The accounts exist only in IAM and the table, not in Organizations: neither the fan-out of
+ * scp-alt nor the baseline's asks Organizations anything.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemFromRecord } from '#shared/aws/account-store.ts';
+import type { AccountRecord } from '#shared/aws/ports.ts';
+import { compileForAccount, policySnapshot } from '#shared/compile-account.ts';
+import type { FlowContext } from '#shared/flow-context.ts';
+import { partitionOfRegion } from '#shared/partition.ts';
+import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import { actingIn, forEachLimited, motoDirectConfig } from './moto-direct.ts';
+
+export interface FleetSpec {
+  ouPath: string[];
+  accountIds: string[];
+  principalsPerAccount: number;
+}
+
+const POLICY_VERSIONS = 5;
+const SEED_CONCURRENCY = 8;
+
+/** 12-digit ids no seeded organization uses: `9<group><serial>`. */
+export function fleetAccountIds(group: number, count: number): string[] {
+  return Array.from(
+    { length: count },
+    (_, index) => `9${String(group).padStart(3, '0')}${String(index).padStart(8, '0')}`,
+  );
+}
+
+export async function seedFleet(stack: LocalStackClient, ctx: FlowContext, fleet: FleetSpec, table: string) {
+  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const records: AccountRecord[] = [];
+  await forEachLimited(fleet.accountIds, SEED_CONCURRENCY, async (accountId) => {
+    const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: fleet.ouPath });
+    if (!compiled.ok) throw compiled.error;
+    const document = JSON.stringify(compiled.policy);
+    await seedAccountIam(stack, ctx, accountId, document, fleet.principalsPerAccount);
+    records.push(enrolledRecord(ctx, accountId, fleet.ouPath, compiled.sources, compiled.hash));
+  });
+  await writeRecords(stack, ctx.settings.securityAccountId, table, records);
+}
+
+async function seedAccountIam(
+  stack: LocalStackClient,
+  ctx: FlowContext,
+  accountId: string,
+  document: string,
+  principals: number,
+) {
+  const iam = actingIn(new IAMClient(motoDirectConfig(stack)), accountId);
+  const partition = partitionOfRegion(stack.region);
+  const trusting = (principal: Record<string, string>) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+    });
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: ctx.settings.organizationAccessRoleName,
+      AssumeRolePolicyDocument: trusting({
+        AWS: `arn:${partition}:iam::${ctx.settings.managementAccountId}:root`,
+      }),
+    }),
+  );
+  const { Policy } = await iam.send(
+    new CreatePolicyCommand({ PolicyName: 'scp-enforce-policy', PolicyDocument: document }),
+  );
+  for (let version = 2; version <= POLICY_VERSIONS; version++) {
+    await iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: Policy?.Arn,
+        PolicyDocument: document,
+        SetAsDefault: true,
+      }),
+    );
+  }
+  const workloadTrust = trusting({ Service: 'ec2.amazonaws.com' });
+  await forEachLimited(
+    Array.from({ length: principals }, (_, index) => `workload-${index}`),
+    4,
+    async (roleName) => {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: roleName,
+          AssumeRolePolicyDocument: workloadTrust,
+          PermissionsBoundary: Policy?.Arn,
+        }),
+      );
+    },
+  );
+}
+
+function enrolledRecord(
+  ctx: FlowContext,
+  accountId: string,
+  ouPath: string[],
+  policyKeys: string[],
+  policyHash: string,
+): AccountRecord {
+  return {
+    accountId,
+    managementAccountId: ctx.settings.managementAccountId,
+    ouId: ouPath[ouPath.length - 1] ?? '',
+    ouPath,
+    customPolicyArns: [],
+    policyKeys,
+    updatedAt: new Date().toISOString(),
+    policyHash,
+    policyVersionId: `v${POLICY_VERSIONS}`,
+    status: 'ACTIVE',
+    lastError: undefined,
+    createCloudTrail: false,
+    revision: 1,
+  };
+}
+
+async function writeRecords(
+  stack: LocalStackClient,
+  securityAccountId: string,
+  table: string,
+  records: AccountRecord[],
+) {
+  const dynamodb = DynamoDBDocumentClient.from(
+    actingIn(new DynamoDBClient(motoDirectConfig(stack)), securityAccountId),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
+  for (let start = 0; start < records.length; start += 25) {
+    const batch = records.slice(start, start + 25).map((record) => ({
+      PutRequest: { Item: itemFromRecord(record) },
+    }));
+    const answer = await dynamodb.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+    if (Object.keys(answer.UnprocessedItems ?? {}).length > 0)
+      throw new Error('moto left account records unwritten');
+  }
+}

@@ -1,0 +1,97 @@
+/** Plain-text tables of one benchmark run, and the headline ratio. */
+import type { FanoutResult } from './fanout/fanout.ts';
+import type { FootprintResult } from './footprint.ts';
+import type { PerEventResult } from './per-event.ts';
+
+const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+export function perEventTable(results: PerEventResult[]): string {
+  const cases = ['without-boundary', 'with-boundary'] as const;
+  const rows = cases.flatMap((principalCase) => {
+    const ours = results.find((r) => r.implementation === 'scp-alt' && r.principalCase === principalCase);
+    const theirs = results.find((r) => r.implementation === 'baseline' && r.principalCase === principalCase);
+    if (!ours || !theirs) return [];
+    return [
+      [
+        `CreateRole, principal ${principalCase}`,
+        String(ours.callsPerEvent),
+        String(theirs.callsPerEvent),
+        ratio(theirs.callsPerEvent, ours.callsPerEvent),
+        ms(ours.wallMsPerEvent),
+        ms(theirs.wallMsPerEvent),
+        ratio(theirs.wallMsPerEvent, ours.wallMsPerEvent),
+      ],
+    ];
+  });
+  return table(
+    ['warm event', 'calls ours', 'calls baseline', 'fewer', 'time ours', 'time baseline', 'faster'],
+    rows,
+  );
+}
+
+export function fanoutTable(results: FanoutResult[]): string {
+  const rows = results.map((r) => {
+    const bound = Math.max(r.lowerBoundMs, r.stackBoundMs);
+    const sampled = r.baseline.measuredAccounts < r.accounts ? ` (${r.baseline.measuredAccounts} run)` : '';
+    return [
+      `${r.accounts} × ${r.principalsPerAccount}`,
+      `${ms(r.oursChanged.wallMs)} / ${r.oursChanged.calls.total}`,
+      `${ms(r.baseline.wallMs)} / ${Math.round(r.baseline.totalCalls)}${sampled}`,
+      ratio(r.baseline.wallMs, r.oursChanged.wallMs),
+      `${ms(r.lowerBoundMs)} / ${ms(r.stackBoundMs)}`,
+      `${ratio(r.oursChanged.wallMs, r.lowerBoundMs)} / ${ratio(r.oursChanged.wallMs, bound)}`,
+      `${r.oursChanged.calls.iamWrites} / ${Math.round(r.baseline.iamWrites)}`,
+      `${ms(r.oursUnchanged.wallMs)} / ${r.oursUnchanged.calls.total} / ${r.oursUnchanged.calls.iamWrites}`,
+    ];
+  });
+  return table(
+    [
+      'accounts × principals',
+      'ours: time / calls',
+      'baseline: time / calls',
+      'speedup',
+      'bound: AWS / stack',
+      'ours ÷ AWS / ÷ max',
+      'IAM writes ours / baseline',
+      'unchanged: time / calls / IAM writes',
+    ],
+    rows,
+  );
+}
+
+export function footprintTable(results: FootprintResult[]): string {
+  const rows = results.map((r) => [
+    r.functionName,
+    kib(r.bundleBytes),
+    r.bundleBytes < 1024 * 1024 ? 'yes' : 'NO',
+    ms(r.coldInitBundledMs),
+    ms(r.coldInitSourceMs),
+    ratio(r.coldInitSourceMs, r.coldInitBundledMs),
+  ]);
+  return table(
+    ['function', 'bundle (minified)', '< 1 MB', 'cold init bundled', 'cold init source', 'bundled faster'],
+    rows,
+  );
+}
+
+export function headline(results: FanoutResult[]): string {
+  const largest = results.at(-1);
+  if (!largest) return 'fan-out speedup vs sequential: n/a';
+  return `fan-out speedup vs sequential: ${(largest.baseline.wallMs / largest.oursChanged.wallMs).toFixed(1)}x (${largest.accounts} accounts)`;
+}

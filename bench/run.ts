@@ -1,0 +1,45 @@
+/**
+ * `npm run bench` (full) or `npm run bench -- --quick`: starts the local AWS stack, measures, prints
+ * tables and writes bench/results.json. BENCHMARKS.md says what each number means.
+ */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, totalmem } from 'node:os';
+import { startLocalStack } from '../test/local-aws/stack.ts';
+import { benchFanout } from './fanout/fanout.ts';
+import { benchFootprint } from './footprint.ts';
+import { benchPerEvent } from './per-event.ts';
+import { profileFromArgs } from './profile.ts';
+import { fanoutTable, footprintTable, headline, perEventTable } from './report.ts';
+
+async function main(): Promise<void> {
+  const profile = profileFromArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const machine = {
+    cpus: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  console.error(
+    `bench (${profile.name}) on ${JSON.stringify(machine)}, traffic ${JSON.stringify(profile.traffic)}`,
+  );
+  const footprint = await benchFootprint(profile.coldStartRuns);
+  const stack = await startLocalStack();
+  try {
+    const perEvent = await benchPerEvent(stack, profile);
+    const fanout = await benchFanout(stack, profile);
+    const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    const results = { profile, machine, startedAt, durationS, perEvent, fanout, footprint };
+    await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nPer event (median of ${profile.eventsPerCase} warm events)\n${perEventTable(perEvent)}`);
+    console.log(`\nFan-out of one policy change (time / AWS calls)\n${fanoutTable(fanout)}`);
+    console.log(
+      `\nFootprint (median of ${profile.coldStartRuns} fresh processes)\n${footprintTable(footprint)}`,
+    );
+    console.log(`\n${headline(fanout)}\n(${durationS} s; details in bench/results.json)`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+await main();
