@@ -1,0 +1,52 @@
+/** `scp-alt deregister`: remove the emulation from one account, as deleting the product does. */
+import { parseArgs } from 'node:util';
+import { deregisterAccount } from '#shared/deregister.ts';
+import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import type { OperatorEnvironment } from '../operator/environment.ts';
+import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { openSession } from '../operator/session.ts';
+import { printJson } from '../operator/terminal.ts';
+
+const usage = `Usage: scp-alt deregister --account ID [options]
+
+Removes scp-alt from a member account: detaches scp-enforce-policy from every user and role,
+deletes the policy and the event forwarding (and the trail if scp-alt created it), and deletes the
+account record. Works without a policy file and without a record.
+
+Required:
+  --account ID   12-digit member account id
+
+Options:
+  --json         print { ok, accountId, removed, detached }
+  -h, --help     show this help
+
+${AWS_OPTIONS_HELP}
+
+Exit status: 0 removed, 1 failed or refused (security and management accounts are never
+enrolled, so there is nothing to remove), 2 usage error.
+`;
+
+const OPTIONS = { ...AWS_OPTIONS, account: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export function makeDeregisterCommand(environment: OperatorEnvironment): CliCommand {
+  const run = (argv: string[], io: CliIo) =>
+    guarded(io, { name: 'deregister', usage }, argv, async () => {
+      const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+      const accountId = accountIdOption(values.account);
+      const { ctx } = await openSession(values, environment.env, {
+        command: 'deregister',
+        io,
+        managementAccount: true,
+      });
+      const result = await deregisterAccount(ctx, accountId);
+      if (values.json) printJson(io, { ok: result.removed, ...result });
+      else if (result.removed) {
+        io.stdout(`deregistered ${accountId}: boundary removed from ${result.detached} principal(s)\n`);
+      } else {
+        io.stderr(`scp-alt deregister: ${accountId} is the security or management account; never enrolled\n`);
+      }
+      return result.removed ? ExitCode.ok : ExitCode.policyError;
+    });
+  return { name: 'deregister', summary: 'remove the emulation from a member account', usage, run };
+}

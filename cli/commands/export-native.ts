@@ -1,0 +1,190 @@
+/** `scp-alt export-native`: the policy files as native SCPs per target, optionally applied. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { NativeScpAdapter } from '#shared/aws/native-scp.ts';
+import { PolicyInvalidError } from '#shared/errors.ts';
+import { exportNativeScps, type NativeTarget } from '#shared/native-scp/export.ts';
+import { DEFAULT_NATIVE_QUOTAS, type NativeQuotas } from '#shared/native-scp/pack.ts';
+import { partitionInfo } from '#shared/partition.ts';
+import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { formatFindings } from '../format.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import type { OperatorEnvironment } from '../operator/environment.ts';
+import { guarded } from '../operator/guarded.ts';
+import {
+  type AppliedTarget,
+  applyNativeScps,
+  nativePolicyName,
+  type RetiredAccount,
+  retireEmulation,
+} from '../operator/native-apply.ts';
+import { openSession } from '../operator/session.ts';
+import { formatTable, printJson } from '../operator/terminal.ts';
+import { UsageError } from '../operator/usage-error.ts';
+import { readPolicyDirectory } from '../policy-dir.ts';
+
+const usage = `Usage: scp-alt export-native --policies DIR [--out DIR] [options]
+
+Turns the policy files into native SCPs, one set per target (root, OU, account): statements of a
+target's files are packed into as few minified policies as fit the native quotas, written as
+<out>/scp-alt-<target>-<n>.json. Account files get <ACCOUNT_ID> replaced by the account id; an OU
+or root file using <ACCOUNT_ID> is an error naming the file (a native SCP serves every account
+below its target and has no such placeholder).
+
+Options:
+  --policies DIR          folder laid out like the bucket prefix (required)
+  --out DIR               where to write the policies (default native-scps)
+  --max-size N            characters per SCP, whitespace counted (default 10240)
+  --max-per-target N      SCPs per root, OU or account (default 10)
+  --allow-unknown-actions accept actions missing from the IAM action catalog (as warnings)
+  --apply                 create or update the policies in Organizations and attach them to their
+                          targets (management-account role); FullAWSAccess is detached from each
+                          target that receives policies; other SCPs are left and reported
+  --retire                with --apply: then deregister the emulation from every enrolled account
+                          whose chain is entirely covered by the applied policies
+  --json                  print { ok, targets, warnings, applied?, retired? }
+  -h, --help              show this help
+
+${AWS_OPTIONS_HELP}
+
+Exit status: 0 exported (and applied), 1 a file cannot be exported or applying failed, 2 usage error.
+`;
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  policies: { type: 'string' },
+  out: { type: 'string', default: 'native-scps' },
+  'max-size': { type: 'string' },
+  'max-per-target': { type: 'string' },
+  'allow-unknown-actions': { type: 'boolean' },
+  apply: { type: 'boolean' },
+  retire: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+type ExportValues = ReturnType<typeof parseOptions>;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
+}
+
+function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new UsageError(`${flag} '${value}' is not a positive integer`);
+  return parsed;
+}
+
+function readSources(dir: string | undefined) {
+  if (dir === undefined) throw new UsageError('--policies is required');
+  try {
+    const directory = readPolicyDirectory(dir);
+    return directory.keys.map(directory.read);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function writePolicies(out: string, targets: NativeTarget[]) {
+  mkdirSync(out, { recursive: true });
+  return targets.map((target) => ({
+    target: target.target,
+    targetId: target.targetId,
+    sources: target.sources,
+    policies: target.policies.map((policy, index) => {
+      const name = nativePolicyName(target.target, index);
+      const file = join(out, `${name}.json`);
+      writeFileSync(file, policy.text);
+      return { name, file, size: policy.size, statements: policy.document.Statement.length };
+    }),
+  }));
+}
+
+type Written = ReturnType<typeof writePolicies>;
+
+function exportText(written: Written, quotas: NativeQuotas): string {
+  const rows = written.flatMap((target) =>
+    target.policies.map((policy) => [
+      target.target,
+      policy.file,
+      `${policy.size} / ${quotas.maxSize}`,
+      String(policy.statements),
+    ]),
+  );
+  return formatTable([['TARGET', 'FILE', 'SIZE', 'STATEMENTS'], ...rows]);
+}
+
+function appliedText(applied: AppliedTarget[], retired: RetiredAccount[] | undefined): string {
+  const lines = applied.map((target) => {
+    const actions = target.policies.map((policy) => `${policy.name} ${policy.action}`).join(', ');
+    const extra = [
+      target.removed.length > 0 ? `removed ${target.removed.join(', ')}` : '',
+      target.detachedFullAwsAccess ? 'FullAWSAccess detached' : '',
+      target.othersAttached.length > 0 ? `also attached (not ours): ${target.othersAttached.join(', ')}` : '',
+    ].filter(Boolean);
+    return `applied ${target.targetId}: ${actions}${extra.length > 0 ? `; ${extra.join('; ')}` : ''}`;
+  });
+  for (const account of retired ?? [])
+    lines.push(`${account.outcome} ${account.accountId}: ${account.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function applyAndRetire(
+  values: ExportValues,
+  targets: NativeTarget[],
+  io: CliIo,
+  environment: OperatorEnvironment,
+  quotas: NativeQuotas,
+) {
+  const { config, wiring, ctx, clientConfig } = await openSession(values, environment.env, {
+    command: 'export-native',
+    io,
+    managementAccount: true,
+  });
+  const port = new NativeScpAdapter({
+    region: partitionInfo(config.partition).organizationsRegion,
+    clientConfig,
+    credentials: wiring.chain.managementProvider,
+  });
+  const applied = await applyNativeScps(port, targets, quotas.maxPerTarget);
+  const retired = values.retire ? await retireEmulation(ctx, applied) : undefined;
+  return { applied, retired };
+}
+
+async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+  const values = parseOptions(argv);
+  if (values.retire && !values.apply) throw new UsageError('--retire needs --apply');
+  const quotas = {
+    maxSize: positiveInteger(values['max-size'], '--max-size', DEFAULT_NATIVE_QUOTAS.maxSize),
+    maxPerTarget: positiveInteger(
+      values['max-per-target'],
+      '--max-per-target',
+      DEFAULT_NATIVE_QUOTAS.maxPerTarget,
+    ),
+  };
+  const outcome = exportNativeScps(readSources(values.policies), quotas, {
+    allowUnknownActions: values['allow-unknown-actions'] ?? false,
+  });
+  io.stderr(formatFindings(outcome.warnings));
+  if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
+  const written = writePolicies(values.out, outcome.targets);
+  const result = values.apply
+    ? await applyAndRetire(values, outcome.targets, io, environment, quotas)
+    : undefined;
+  const failedRetire = result?.retired?.some((account) => account.outcome === 'failed') ?? false;
+  if (values.json)
+    printJson(io, { ok: !failedRetire, targets: written, warnings: outcome.warnings, ...result });
+  else {
+    io.stdout(exportText(written, quotas));
+    if (result) io.stdout(appliedText(result.applied, result.retired));
+  }
+  return failedRetire ? ExitCode.policyError : ExitCode.ok;
+}
+
+export function makeExportNativeCommand(environment: OperatorEnvironment): CliCommand {
+  const run = (argv: string[], io: CliIo) =>
+    guarded(io, { name: 'export-native', usage }, argv, () => exportNative(argv, io, environment));
+  return { name: 'export-native', summary: 'write (and apply) the policy files as native SCPs', usage, run };
+}

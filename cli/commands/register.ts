@@ -1,0 +1,84 @@
+/** `scp-alt register`: enroll one account, through the same use case as the Service Catalog product. */
+import { parseArgs } from 'node:util';
+import { enrollAccount } from '#shared/enroll.ts';
+import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import type { OperatorEnvironment } from '../operator/environment.ts';
+import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { openSession } from '../operator/session.ts';
+import { printJson } from '../operator/terminal.ts';
+import { UsageError } from '../operator/usage-error.ts';
+
+const usage = `Usage: scp-alt register --account ID --ou OU [--create-trail] [options]
+
+Enrolls a member account: compiles its SCP chain into scp-enforce-policy, attaches it as the
+permissions boundary of every non-exempt user and role, sets up IAM event forwarding and writes
+the account record. The same use case the Service Catalog product runs.
+
+Required:
+  --account ID      12-digit member account id
+  --ou OU           the OU (ou-...) or root (r-...) the account sits in
+
+Options:
+  --create-trail    also create the scp-trail CloudTrail trail in the account
+  --replace         re-enroll an account that is already enrolled (e.g. after a move)
+  --json            print the enrollment result as one object
+  -h, --help        show this help
+
+${AWS_OPTIONS_HELP}
+
+Exit status: 0 enrolled, 1 refused or failed (the record shows FAILED and why), 2 usage error.
+`;
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  account: { type: 'string' },
+  ou: { type: 'string' },
+  'create-trail': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function ouOption(value: string | undefined): string {
+  if (value === undefined) throw new UsageError('--ou is required');
+  if (!/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/.test(value))
+    throw new UsageError(`--ou '${value}' is not an OU id (ou-...) or root id (r-...)`);
+  return value;
+}
+
+export function makeRegisterCommand(environment: OperatorEnvironment): CliCommand {
+  const run = (argv: string[], io: CliIo) =>
+    guarded(io, { name: 'register', usage }, argv, async () => {
+      const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+      const request = {
+        accountId: accountIdOption(values.account),
+        ouId: ouOption(values.ou),
+        createCloudTrail: values['create-trail'] ?? false,
+        replaceExisting: values.replace ?? false,
+      };
+      const { ctx } = await openSession(values, environment.env, {
+        command: 'register',
+        io,
+        managementAccount: true,
+      });
+      const result = await enrollAccount(ctx, request);
+      if (values.json) printJson(io, { ok: true, ...result });
+      else {
+        io.stdout(
+          `enrolled ${result.accountId} (${result.ouPath.join(' → ')})\n` +
+            `  policy   ${result.policyArn} ${result.versionId}\n` +
+            `  hash     ${result.policyHash}\n` +
+            `  attached ${result.attached} principal(s)\n`,
+        );
+        for (const arn of result.customPolicyArns) io.stdout(`  kept customer boundary ${arn}\n`);
+        for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+      }
+      return ExitCode.ok;
+    });
+  return {
+    name: 'register',
+    summary: 'enroll a member account (compile, attach, forward events)',
+    usage,
+    run,
+  };
+}

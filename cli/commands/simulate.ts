@@ -1,0 +1,190 @@
+/** `scp-alt simulate`: would the account's SCP chain (as scp-alt enforces it) allow this request? */
+import { parseArgs } from 'node:util';
+import { type PolicySnapshot, policySnapshot } from '#shared/compile-account.ts';
+import { PolicyInvalidError } from '#shared/errors.ts';
+import { boundaryParametersFor } from '#shared/flow-context.ts';
+import { partitionInfo } from '#shared/partition.ts';
+import type { CliCommand, CliIo } from '../command.ts';
+import {
+  AWS_OPTIONS,
+  AWS_OPTIONS_HELP,
+  type AwsOptionValues,
+  operatorConfig,
+} from '../operator/aws-options.ts';
+import { directorySnapshot } from '../operator/directory-snapshot.ts';
+import type { OperatorEnvironment } from '../operator/environment.ts';
+import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { ouPathFor } from '../operator/plan-accounts.ts';
+import { openSession } from '../operator/session.ts';
+import { type SimulationResult, simulateAccess } from '../operator/simulate-access.ts';
+import {
+  chainSources,
+  defaultPrincipal,
+  parseContext,
+  simulationRequest,
+} from '../operator/simulate-request.ts';
+import { printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { UsageError } from '../operator/usage-error.ts';
+
+/** simulate answers a question, so "denied" is not a failure of the command: it has its own code. */
+export const SimulateExit = { allowed: 0, denied: 1, usageError: 2, cannotEvaluate: 3 } as const;
+
+const usage = `Usage: scp-alt simulate --account ID --action SERVICE:ACTION [options]
+
+Decides whether a request in a member account is allowed by its SCP chain root → OUs → account as
+scp-alt enforces it: the chain's files (a denial names the file, level and statement), scp-alt's
+protective statements, and the compiled boundary. The principal is assumed to hold
+AdministratorAccess, so only the chain and the boundary can deny. Uses scp-alt's own evaluator.
+
+Required:
+  --account ID          12-digit member account id
+  --action A            e.g. s3:GetObject
+
+Options:
+  --resource ARN        resource ARN (default *)
+  --principal ARN       user, role or role-session ARN (default role/scp-alt-simulated-role)
+  --context K=V         request context key, repeatable (a key given twice is multi-valued),
+                        e.g. --context aws:SourceIp=10.1.2.3. aws:PrincipalArn,
+                        aws:PrincipalAccount and aws:RequestedRegion (the resource's region,
+                        else --region) are set unless given.
+  --policies DIR        local folder instead of the bucket
+  --ou-path PATH        root id, then OU ids: r-ab12/ou-ab12-11111111 (default: the account
+                        record, else Organizations). With --policies, no AWS call is made.
+  --json                print the decision as one object
+  -h, --help            show this help
+
+${AWS_OPTIONS_HELP}
+
+Exit status: 0 allowed, 1 denied, 2 usage error, 3 could not evaluate (policy error, no policy
+applies, AWS failure).
+`;
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  account: { type: 'string' },
+  action: { type: 'string' },
+  resource: { type: 'string', default: '*' },
+  principal: { type: 'string' },
+  context: { type: 'string', multiple: true },
+  policies: { type: 'string' },
+  'ou-path': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Offline runs need a region only to know the partition; a partition alone will do. */
+function offlineValues(values: AwsOptionValues): AwsOptionValues {
+  if (values.region !== undefined || values.partition === undefined) return values;
+  return { ...values, region: partitionInfo(values.partition).iamEventsRegion };
+}
+
+function localSnapshot(dir: string): PolicySnapshot {
+  try {
+    return directorySnapshot(dir);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function resultText(result: SimulationResult, terminal: Terminal): string {
+  const lines: string[] = [];
+  if (result.decision === 'Allowed') {
+    lines.push(terminal.paint('green', 'Allowed'));
+    for (const allow of result.allowedBy)
+      lines.push(
+        `  ${allow.level}: ${allow.file} Statement[${allow.index}]${allow.sid ? ` (${allow.sid})` : ''}`,
+      );
+  } else {
+    lines.push(`${terminal.paint('red', 'Denied')} (${result.evaluation}, by ${result.deniedBy})`);
+    const deciding = result.deciding;
+    if (deciding)
+      lines.push(
+        `  ${deciding.level ? `${deciding.level}: ` : ''}${deciding.file} Statement[${deciding.index}]${deciding.sid ? ` (${deciding.sid})` : ''}`,
+      );
+    if (result.implicitDenyLevel)
+      lines.push(
+        `  no Allow matched at ${result.implicitDenyLevel.level} (${result.implicitDenyLevel.files.join(', ')})`,
+      );
+  }
+  if (!result.boundaryAgrees)
+    lines.push(terminal.paint('yellow', `warning: the compiled boundary decides ${result.boundaryDecision}`));
+  return `${lines.join('\n')}\n`;
+}
+
+type SimulateValues = ReturnType<typeof parseOptions>;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
+}
+
+interface ChainSetting {
+  settings: Parameters<typeof boundaryParametersFor>[0] & { region: string };
+  snapshot: PolicySnapshot;
+  ouPath: string[];
+}
+
+/** Where the policies, the OU path and the deployment settings come from: flags alone, or AWS. */
+async function chainSetting(
+  values: SimulateValues,
+  accountId: string,
+  environment: OperatorEnvironment,
+  io: CliIo,
+): Promise<ChainSetting> {
+  const givenOuPath = values['ou-path']?.split('/').filter((part) => part !== '');
+  const local = values.policies === undefined ? undefined : localSnapshot(values.policies);
+  if (local && givenOuPath) {
+    // Offline: the boundary's names only need the partition; no account of the deployment is used.
+    const securityAccount =
+      values['security-account'] ?? environment.env.SECURITY_ACCOUNT_ID ?? '000000000000';
+    const settings = operatorConfig(offlineValues(values), environment.env, securityAccount, {
+      managementAccount: false,
+    });
+    return { settings, snapshot: local, ouPath: givenOuPath };
+  }
+  const { ctx, config } = await openSession(values, environment.env, {
+    command: 'simulate',
+    io,
+    managementAccount: true,
+  });
+  const ouPath = givenOuPath ?? (await ouPathFor(ctx, await ctx.ports.accounts.get(accountId), accountId));
+  return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore), ouPath };
+}
+
+async function simulate(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+  const values = parseOptions(argv);
+  const accountId = accountIdOption(values.account);
+  if (!values.action) throw new UsageError('--action is required');
+  const context = parseContext(values.context ?? []);
+  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io);
+  const request = simulationRequest({
+    accountId,
+    region: settings.region,
+    action: values.action,
+    resource: values.resource,
+    principal: values.principal ?? defaultPrincipal(settings.partition, accountId),
+    context,
+  });
+  const chain = await chainSources(snapshot, { accountId, ouPath });
+  const outcome = simulateAccess({ request, chain, params: boundaryParametersFor(settings, accountId) });
+  if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
+  const { result } = outcome;
+  if (values.json) printJson(io, { ...result, request: { ...request, ouPath } });
+  else io.stdout(resultText(result, terminalFor(io, environment.stdoutIsTty)));
+  return result.decision === 'Allowed' ? SimulateExit.allowed : SimulateExit.denied;
+}
+
+export function makeSimulateCommand(environment: OperatorEnvironment): CliCommand {
+  const run = (argv: string[], io: CliIo) =>
+    guarded(
+      io,
+      { name: 'simulate', usage },
+      argv,
+      () => simulate(argv, io, environment),
+      SimulateExit.cannotEvaluate,
+    );
+  return {
+    name: 'simulate',
+    summary: "decide a request against an account's chain and name the deciding statement",
+    usage,
+    run,
+  };
+}

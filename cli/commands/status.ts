@@ -1,0 +1,109 @@
+/** `scp-alt status`: the enrolled accounts as the account table records them. */
+import { parseArgs } from 'node:util';
+import type { AccountRecord } from '#shared/aws/ports.ts';
+import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import type { OperatorEnvironment } from '../operator/environment.ts';
+import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { openSession } from '../operator/session.ts';
+import { formatTable, printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+
+const usage = `Usage: scp-alt status [--account ID] [options]
+
+Lists the enrolled accounts from the account table: status, OU path, policy files, policy hash,
+policy version, last update and last error.
+
+Options:
+  --account ID   only this account
+  --json         print { accounts: [...] } (one object per record)
+  -h, --help     show this help
+
+${AWS_OPTIONS_HELP}
+
+Exit status: 0 every listed account is healthy, 1 an account is FAILED, not enrolled, or the
+table could not be read, 2 usage error.
+`;
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  account: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** One record as scripts see it: the record without its optimistic-lock counter. */
+export function statusEntry(record: AccountRecord) {
+  return {
+    accountId: record.accountId,
+    status: record.status,
+    ouId: record.ouId,
+    ouPath: record.ouPath,
+    policyFiles: record.policyKeys,
+    policyHash: record.policyHash ?? null,
+    policyVersionId: record.policyVersionId ?? null,
+    updatedAt: record.updatedAt,
+    lastError: record.lastError ?? null,
+    customPolicyArns: record.customPolicyArns,
+    createCloudTrail: record.createCloudTrail,
+  };
+}
+
+const STATUS_COLOUR = {
+  ACTIVE: 'green',
+  FAILED: 'red',
+  ENROLLING: 'yellow',
+  DEREGISTERING: 'yellow',
+} as const;
+
+// The whole error is in --json; a table row keeps its first words.
+const LAST_ERROR_WIDTH = 80;
+
+function shortened(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+function statusTable(records: AccountRecord[], terminal: Terminal): string {
+  const header = ['ACCOUNT', 'STATUS', 'OU PATH', 'FILES', 'HASH', 'VERSION', 'UPDATED', 'LAST ERROR'];
+  const rows = records.map((record) => [
+    record.accountId,
+    terminal.paint(STATUS_COLOUR[record.status], record.status),
+    record.ouPath.join('/') || record.ouId,
+    record.policyKeys.map((key) => key.replace(/^permission-boundary-policy\//, '')).join(',') || '-',
+    record.policyHash?.slice(0, 12) ?? '-',
+    record.policyVersionId ?? '-',
+    record.updatedAt || '-',
+    shortened(record.lastError ?? '', LAST_ERROR_WIDTH),
+  ]);
+  return formatTable([header.map((cell) => terminal.paint('bold', cell)), ...rows]);
+}
+
+export function makeStatusCommand(environment: OperatorEnvironment): CliCommand {
+  const run = (argv: string[], io: CliIo) =>
+    guarded(io, { name: 'status', usage }, argv, async () => {
+      const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
+      const accountId = values.account === undefined ? undefined : accountIdOption(values.account);
+      const { ctx } = await openSession(values, environment.env, {
+        command: 'status',
+        io,
+        managementAccount: false,
+      });
+      const accounts = ctx.ports.accounts;
+      const found = accountId ? await accounts.get(accountId) : undefined;
+      const records = accountId
+        ? found
+          ? [found]
+          : []
+        : (await accounts.listAll()).sort((a, b) => a.accountId.localeCompare(b.accountId));
+      if (values.json) printJson(io, { accounts: records.map(statusEntry) });
+      else if (records.length === 0)
+        io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
+      else io.stdout(statusTable(records, terminalFor(io, environment.stdoutIsTty)));
+      const unhealthy = (accountId && !found) || records.some((record) => record.status === 'FAILED');
+      return unhealthy ? ExitCode.policyError : ExitCode.ok;
+    });
+  return {
+    name: 'status',
+    summary: 'show enrolled accounts: status, OU path, files, policy version',
+    usage,
+    run,
+  };
+}

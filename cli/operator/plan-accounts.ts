@@ -1,0 +1,110 @@
+/**
+ * What a policy folder would do to each account, without changing anything: the files that apply,
+ * the compiled size against the IAM limit and the statement diff against the deployed boundary.
+ */
+import type { AccountRecord, AccountStatus } from '#shared/aws/ports.ts';
+import { compileForAccount, type PolicySnapshot } from '#shared/compile-account.ts';
+import { mapSettled } from '#shared/concurrency.ts';
+import type { FlowContext } from '#shared/flow-context.ts';
+import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding, policyHash } from '#shared/policy/index.ts';
+import { type FailureReport, failureReport } from './guarded.ts';
+import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-diff.ts';
+
+export interface PlanTarget {
+  accountId: string;
+  ouPath: string[];
+  status: AccountStatus | 'NOT_ENROLLED';
+}
+
+export interface AccountPlan extends PlanTarget {
+  files: string[];
+  size: number | null;
+  sizeLimit: number;
+  deployed: { versionId: string; hash: string } | null;
+  plannedHash: string | null;
+  changed: boolean;
+  diff: StatementDiff | null;
+  warnings: PolicyFinding[];
+  error: FailureReport | null;
+}
+
+/**
+ * Where an account sits: its record's OU path, else Organizations (an enrollment that failed early
+ * recorded no path; an account not enrolled has no record).
+ */
+export async function ouPathFor(ctx: FlowContext, record: AccountRecord | undefined, accountId: string) {
+  return record && record.ouPath.length > 0 ? record.ouPath : ctx.ports.organization.ouPathOf(accountId);
+}
+
+/** Enrolled records, or the accounts asked for. */
+export async function planTargets(ctx: FlowContext, accountIds: string[]): Promise<PlanTarget[]> {
+  const records =
+    accountIds.length === 0
+      ? (await ctx.ports.accounts.listAll()).sort((a, b) => a.accountId.localeCompare(b.accountId))
+      : await Promise.all(accountIds.map((accountId) => ctx.ports.accounts.get(accountId)));
+  const ids = accountIds.length === 0 ? records.map((record) => record?.accountId ?? '') : accountIds;
+  return Promise.all(
+    ids.map(async (accountId, index) => {
+      const record = records[index];
+      const ouPath = await ouPathFor(ctx, record, accountId);
+      return { accountId, ouPath, status: record?.status ?? ('NOT_ENROLLED' as const) };
+    }),
+  );
+}
+
+function emptyPlan(target: PlanTarget): AccountPlan {
+  return {
+    ...target,
+    files: [],
+    size: null,
+    sizeLimit: IAM_MANAGED_POLICY_SIZE_LIMIT,
+    deployed: null,
+    plannedHash: null,
+    changed: false,
+    diff: null,
+    warnings: [],
+    error: null,
+  };
+}
+
+async function planOne(ctx: FlowContext, snapshot: PolicySnapshot, target: PlanTarget): Promise<AccountPlan> {
+  const plan = emptyPlan(target);
+  try {
+    const deployed = await ctx.ports.iam.readBoundaryPolicy(target.accountId);
+    if (deployed) plan.deployed = { versionId: deployed.versionId, hash: policyHash(deployed.document) };
+    const compiled = await compileForAccount(ctx, snapshot, target);
+    if (!compiled.ok) throw compiled.error;
+    const diff = diffStatements(deployed?.document, compiled.policy);
+    return {
+      ...plan,
+      files: compiled.sources,
+      size: compiled.size,
+      plannedHash: compiled.hash,
+      changed: !isEmptyDiff(diff),
+      diff,
+      warnings: compiled.warnings,
+    };
+  } catch (error) {
+    return { ...plan, error: failureReport(error) };
+  }
+}
+
+export async function planAccounts(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  targets: PlanTarget[],
+  onDone: (plan: AccountPlan, done: number) => void = () => {},
+): Promise<AccountPlan[]> {
+  let done = 0;
+  const settled = await mapSettled(targets, ctx.settings.fanoutConcurrency, async (target) => {
+    const plan = await planOne(ctx, snapshot, target);
+    onDone(plan, ++done);
+    return plan;
+  });
+  // planOne never throws; the fallback only satisfies the type.
+  return settled.map((outcome, index) =>
+    outcome.ok
+      ? outcome.value
+      : { ...emptyPlan(targets[index] as PlanTarget), error: failureReport(outcome.error) },
+  );
+}

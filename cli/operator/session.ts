@@ -1,0 +1,83 @@
+/**
+ * An operator session: the deployment's configuration and the same ports the Lambdas build
+ * (shared/wiring.ts), acting with the operator's credentials instead of a function role.
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { SharedClientConfig } from '#shared/aws/client-config.ts';
+import type { Log } from '#shared/aws/ports.ts';
+import type { AppConfig } from '#shared/config.ts';
+import type { FlowContext } from '#shared/flow-context.ts';
+import { buildPorts, flowContextFor, type Wiring } from '#shared/wiring.ts';
+import type { CliIo } from '../command.ts';
+import { type AwsOptionValues, type ConfigNeeds, type Env, operatorConfig, regionOf } from './aws-options.ts';
+
+export interface OperatorSession {
+  config: AppConfig;
+  wiring: Wiring;
+  ctx: FlowContext;
+  clientConfig: SharedClientConfig;
+}
+
+/** Endpoint and credentials for every client, from flags first, then the (injected) environment. */
+export function operatorClientConfig(values: AwsOptionValues, env: Env): SharedClientConfig {
+  const config: SharedClientConfig = {};
+  const endpoint = values['endpoint-url'] ?? env.AWS_ENDPOINT_URL;
+  if (endpoint) {
+    config.endpoint = endpoint;
+    // Local stacks serve buckets by path, never by virtual host.
+    config.forcePathStyle = true;
+  }
+  const profile = values.profile ?? env.AWS_PROFILE;
+  if (values.profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    config.credentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  } else if (profile) {
+    // The SDK's own default chain, resolving this profile; reused by every client.
+    config.credentials = new STSClient({ region: regionOf(values, env), profile }).config.credentials;
+  }
+  return config;
+}
+
+async function callerAccount(values: AwsOptionValues, env: Env, clientConfig: SharedClientConfig) {
+  const sts = new STSClient({ region: regionOf(values, env), ...clientConfig });
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no account');
+  return identity.Account;
+}
+
+export interface SessionOptions extends ConfigNeeds {
+  /** Names the STS sessions `scp-alt-cli-<command>` so CloudTrail shows the CLI acted. */
+  command: string;
+  io: CliIo;
+}
+
+export async function openSession(
+  values: AwsOptionValues,
+  env: Env,
+  options: SessionOptions,
+): Promise<OperatorSession> {
+  const clientConfig = operatorClientConfig(values, env);
+  const securityAccountId =
+    values['security-account'] ?? env.SECURITY_ACCOUNT_ID ?? (await callerAccount(values, env, clientConfig));
+  const config = operatorConfig(values, env, securityAccountId, options);
+  const wiring = buildPorts(config, { functionName: `cli-${options.command}`, clientConfig });
+  const ctx = flowContextFor(config, wiring.ports, cliLog(options.io, values.verbose ?? false));
+  return { config, wiring, ctx, clientConfig };
+}
+
+/** Use-case logs on stderr: warnings and errors always, the rest with --verbose. */
+export function cliLog(io: CliIo, verbose: boolean): Log {
+  const line = (level: string, message: string, attributes?: Record<string, unknown>) => {
+    const detail = attributes && Object.keys(attributes).length > 0 ? ` ${JSON.stringify(attributes)}` : '';
+    io.stderr(`${level}: ${message}${detail}\n`);
+  };
+  return {
+    debug: (message, attributes) => verbose && line('debug', message, attributes),
+    info: (message, attributes) => verbose && line('info', message, attributes),
+    warn: (message, attributes) => line('warning', message, attributes),
+    error: (message, attributes) => verbose && line('error', message, attributes),
+  };
+}

@@ -1,0 +1,93 @@
+/** Building simulate's input from the command line: the request, its context, the account's chain. */
+import type { PolicySnapshot } from '#shared/compile-account.ts';
+import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
+import type { ContextValue, EvaluationRequest } from '#shared/policy/evaluate.ts';
+import { type AccountLocation, type PolicySource, resolveChain } from '#shared/policy/index.ts';
+import { UsageError } from './usage-error.ts';
+
+/** `k=v` pairs; a key given twice becomes a multi-valued key (e.g. aws:TagKeys). */
+export function parseContext(pairs: string[]): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = {};
+  for (const pair of pairs) {
+    const split = pair.indexOf('=');
+    if (split <= 0) throw new UsageError(`--context '${pair}' is not key=value`);
+    const key = pair.slice(0, split);
+    const value = pair.slice(split + 1);
+    const previous = context[key];
+    context[key] = previous === undefined ? value : [previous, value].flat();
+  }
+  return context;
+}
+
+const SESSION_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
+const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::(\d{12}):(user|role)\/.+$/;
+
+/** The IAM ARN a principal is known by in conditions: a role session stands for its role. */
+export function principalArnOf(principal: string): string {
+  const session = SESSION_ARN.exec(principal);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+}
+
+export function defaultPrincipal(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:role/scp-alt-simulated-role`;
+}
+
+export interface RequestOptions {
+  accountId: string;
+  /** Region assumed for aws:RequestedRegion when neither the context nor the resource names one. */
+  region: string;
+  action: string;
+  resource: string;
+  principal: string;
+  context: Record<string, ContextValue>;
+}
+
+/** The request as IAM would see it: the principal's ARN and account are always in the context. */
+export function simulationRequest(options: RequestOptions): EvaluationRequest {
+  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(options.action))
+    throw new UsageError(`--action '${options.action}' is not service:Action`);
+  if (!SESSION_ARN.test(options.principal) && !IAM_PRINCIPAL_ARN.test(options.principal))
+    throw new UsageError(`--principal '${options.principal}' is not a user, role or role session ARN`);
+  const principalArn = principalArnOf(options.principal);
+  const known = new Set(Object.keys(options.context).map((key) => key.toLowerCase()));
+  const implied: Record<string, ContextValue> = {};
+  if (!known.has('aws:principalarn')) implied['aws:PrincipalArn'] = principalArn;
+  if (!known.has('aws:principalaccount')) implied['aws:PrincipalAccount'] = principalArn.split(':')[4] ?? '';
+  // IAM always sets it: the region of the endpoint called, the resource's own region if it has one.
+  if (!known.has('aws:requestedregion'))
+    implied['aws:RequestedRegion'] = options.resource.split(':')[3] || options.region;
+  return {
+    action: options.action,
+    resource: options.resource,
+    principalArn: options.principal,
+    accountId: options.accountId,
+    context: { ...implied, ...options.context },
+  };
+}
+
+/** The files of every level of the account's chain, read from the snapshot. */
+export async function chainSources(
+  snapshot: PolicySnapshot,
+  location: AccountLocation,
+): Promise<{ target: string; sources: PolicySource[] }[]> {
+  const objects = await snapshot.objects();
+  const chain = resolveChain(
+    objects.map((object) => object.key),
+    location,
+  );
+  if (!chain.ok) {
+    if (chain.error.code === 'chain.location.invalid') throw new UsageError(chain.error.message);
+    if (chain.error.code === 'chain.policy.missing')
+      throw new NoPolicyAppliesError(location.accountId, chain.error.message);
+    throw new PolicyInvalidError([chain.error]);
+  }
+  return Promise.all(
+    chain.levels.map(async (level) => {
+      const read = await Promise.all(level.keys.map((key) => snapshot.read(key)));
+      const sources = read
+        .filter((source) => source !== undefined)
+        .map((source) => ({ key: source.key, body: source.body }));
+      return { target: level.target, sources };
+    }),
+  );
+}

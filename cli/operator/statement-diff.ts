@@ -1,0 +1,57 @@
+/**
+ * Statement-level difference between the boundary deployed in an account and the one a plan would
+ * write. Statements are compared by their canonical JSON; an added and a removed statement with
+ * the same Sid are reported as one change.
+ */
+import { canonicalJson, type PolicyDocument, type PolicyStatement } from '#shared/policy/index.ts';
+
+export interface StatementChange {
+  sid: string;
+  before: PolicyStatement;
+  after: PolicyStatement;
+}
+
+export interface StatementDiff {
+  added: PolicyStatement[];
+  removed: PolicyStatement[];
+  changed: StatementChange[];
+  unchanged: number;
+}
+
+function missingFrom(statements: PolicyStatement[], other: PolicyStatement[]): PolicyStatement[] {
+  const present = new Set(other.map(canonicalJson));
+  return statements.filter((statement) => !present.has(canonicalJson(statement)));
+}
+
+export function diffStatements(before: PolicyDocument | undefined, after: PolicyDocument): StatementDiff {
+  const old = before?.Statement ?? [];
+  const added = missingFrom(after.Statement, old);
+  const removed = missingFrom(old, after.Statement);
+  const changed: StatementChange[] = [];
+  for (const statement of added) {
+    const sid = statement.Sid;
+    const previous = sid === undefined ? undefined : removed.find((candidate) => candidate.Sid === sid);
+    if (sid !== undefined && previous) changed.push({ sid, before: previous, after: statement });
+  }
+  const inChange = new Set(changed.flatMap((change) => [change.before, change.after]));
+  return {
+    added: added.filter((statement) => !inChange.has(statement)),
+    removed: removed.filter((statement) => !inChange.has(statement)),
+    changed,
+    unchanged: after.Statement.length - added.length,
+  };
+}
+
+export function isEmptyDiff(diff: StatementDiff): boolean {
+  return diff.added.length + diff.removed.length + diff.changed.length === 0;
+}
+
+/** One line per statement: effect, the action list and the Sid, short enough for a terminal. */
+export function describeStatement(statement: PolicyStatement): string {
+  const actions = statement.Action ?? statement.NotAction ?? [];
+  const list = Array.isArray(actions) ? actions : [actions];
+  const shown = list.length > 4 ? `${list.slice(0, 4).join(', ')}, … (${list.length})` : list.join(', ');
+  const kind = statement.NotAction ? 'NotAction' : 'Action';
+  const condition = statement.Condition ? ' if …' : '';
+  return `${statement.Effect} ${kind} [${shown}]${condition}${statement.Sid ? ` (${statement.Sid})` : ''}`;
+}

@@ -1,0 +1,104 @@
+/** `register`, `status` and `deregister` against the local stack, as an operator runs them. */
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { memberAccountConfig } from '../../local-aws/accounts.ts';
+import { useScpAlt } from '../support/for-tests.ts';
+import { policyKey, samplePolicy } from '../support/policy-files.ts';
+import { operatorEnvironment, scpAlt } from './operator.ts';
+
+const deployed = useScpAlt();
+const { stack } = deployed;
+
+async function roleBoundary(iam: IAMClient, roleName: string): Promise<string | undefined> {
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+  return Role?.PermissionsBoundary?.PermissionsBoundaryArn;
+}
+
+describe('scp-alt register / status / deregister', () => {
+  let attached = 0;
+  let env: Record<string, string>;
+  let appDev: string;
+  let workloads: string;
+  beforeAll(async () => {
+    const deployment = deployed.scpAlt.deployment;
+    env = await operatorEnvironment(stack, deployment);
+    appDev = stack.organization.accounts['app-dev'] ?? '';
+    workloads = stack.organization.ous.Workloads ?? '';
+    await deployed.scpAlt.uploadPolicy(policyKey(workloads), await samplePolicy('020-deny-all-S3-actions'));
+  });
+
+  it('Given a Workloads OU file, when register --json runs, then the account is enrolled and the result names policy and hash (exit 0)', async () => {
+    const run = await scpAlt(env, 'register', '--account', appDev, '--ou', workloads, '--json');
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const result = run.json<{
+      ok: boolean;
+      accountId: string;
+      ouPath: string[];
+      policyArn: string;
+      versionId: string;
+      policyHash: string;
+      attached: number;
+    }>();
+    expect(result).toMatchObject({ ok: true, accountId: appDev, versionId: 'v1' });
+    expect(result.ouPath).toEqual([stack.organization.rootId, workloads]);
+    expect(result.policyArn).toMatch(new RegExp(`^arn:aws-cn:iam::${appDev}:policy/scp-enforce-policy$`));
+    expect(result.policyHash).toMatch(/^[0-9a-f]{64}$/);
+    attached = result.attached;
+    const iam = new IAMClient(await memberAccountConfig(stack, appDev, 'iam'));
+    for (const name of ['app-deployer', 'app-runtime'])
+      expect(await roleBoundary(iam, name)).toBe(result.policyArn);
+    expect(await roleBoundary(iam, 'OrganizationAccountAccessRole')).toBeUndefined();
+  });
+
+  it('Given the enrolled account, when status --json runs, then its record shows ACTIVE, OU path, file and hash (exit 0)', async () => {
+    const run = await scpAlt(env, 'status', '--json');
+    expect(run.code).toBe(0);
+    const { accounts } = run.json<{ accounts: Record<string, unknown>[] }>();
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({
+      accountId: appDev,
+      status: 'ACTIVE',
+      ouPath: [stack.organization.rootId, workloads],
+      policyFiles: [policyKey(workloads)],
+      policyVersionId: 'v1',
+      lastError: null,
+    });
+    expect(accounts[0]?.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('Given the enrolled account, when status runs without --json, then a table with one row per account is printed, without colours off a terminal', async () => {
+    const run = await scpAlt(env, 'status');
+    expect(run.code).toBe(0);
+    const [header, row, ...rest] = run.out.trimEnd().split('\n');
+    expect(header).toMatch(/^ACCOUNT\s+STATUS\s+OU PATH\s+FILES\s+HASH\s+VERSION\s+UPDATED\s+LAST ERROR$/);
+    expect(row).toContain(`${appDev}  ACTIVE`);
+    expect(rest).toEqual([]);
+    expect(run.out).not.toContain('\u001b[');
+  });
+
+  it('Given the security account, when register runs, then it is refused with ACCOUNT_REFUSED and exit 1', async () => {
+    const security = stack.organization.securityAccountId;
+    const run = await scpAlt(env, 'register', '--account', security, '--ou', workloads, '--json');
+    expect(run.code).toBe(1);
+    expect(run.json()).toMatchObject({ ok: false, error: { code: 'ACCOUNT_REFUSED' } });
+    expect(run.err).toContain('security account');
+  });
+
+  it('Given a malformed OU id, when register runs, then nothing is called and the exit code is 2', async () => {
+    const run = await scpAlt(env, 'register', '--account', appDev, '--ou', 'Workloads');
+    expect(run.code).toBe(2);
+    expect(run.err).toContain("--ou 'Workloads' is not an OU id");
+  });
+
+  it('Given the enrolled account, when deregister --json runs, then every boundary is removed and status no longer lists it', async () => {
+    const run = await scpAlt(env, 'deregister', '--account', appDev, '--json');
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({ ok: true, accountId: appDev, removed: true, detached: attached });
+    const iam = new IAMClient(await memberAccountConfig(stack, appDev, 'iam'));
+    expect(await roleBoundary(iam, 'app-runtime')).toBeUndefined();
+    const status = await scpAlt(env, 'status', '--account', appDev);
+    expect(status.code).toBe(1);
+    expect(status.out).toBe(`account ${appDev} is not enrolled\n`);
+  });
+});

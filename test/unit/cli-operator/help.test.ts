@@ -1,0 +1,67 @@
+/** Every operator command is listed, explains itself, and refuses a wrong command line with exit 2. */
+import { describe, expect, it } from 'vitest';
+import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
+import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
+import { makePlanCommand } from '../../../cli/commands/plan.ts';
+import { makeRegisterCommand } from '../../../cli/commands/register.ts';
+import { makeReplayCommand } from '../../../cli/commands/replay.ts';
+import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
+import { makeStatusCommand } from '../../../cli/commands/status.ts';
+import { runCli } from '../../../cli/main.ts';
+import { fakeIo, offlineEnvironment } from './helpers.ts';
+
+const OPERATOR_COMMANDS = ['plan', 'simulate', 'status', 'register', 'deregister', 'replay', 'export-native'];
+const offline = [
+  makePlanCommand,
+  makeSimulateCommand,
+  makeStatusCommand,
+  makeRegisterCommand,
+  makeDeregisterCommand,
+  makeReplayCommand,
+  makeExportNativeCommand,
+].map((make) => make(offlineEnvironment));
+
+describe('operator commands on the command line', () => {
+  it('Given the registry, when --help runs, then all nine commands are listed', async () => {
+    const io = fakeIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    for (const name of ['validate', 'compile', ...OPERATOR_COMMANDS])
+      expect(io.out()).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it.each(OPERATOR_COMMANDS)(
+    'Given %s --help, then its usage, AWS options and exit codes are printed (exit 0)',
+    async (name) => {
+      const io = fakeIo();
+      expect(await runCli([name, '--help'], io)).toBe(0);
+      expect(io.out()).toMatch(new RegExp(`^Usage: scp-alt ${name}`));
+      expect(io.out()).toContain('--endpoint-url URL');
+      expect(io.out()).toContain('Exit status:');
+    },
+  );
+
+  it.each([
+    ['status', '--bogus'],
+    ['register', '--account', '123'],
+    ['register', '--account', '111122223333'],
+    ['deregister'],
+    ['replay', '--account', 'abc'],
+    ['plan', '--accounts', '1,2'],
+    ['simulate', '--account', '111122223333'],
+    ['simulate', '--account', '111122223333', '--action', 's3:GetObject', '--context', 'novalue'],
+    ['export-native'],
+    ['export-native', '--policies', '.', '--retire'],
+    ['export-native', '--policies', '.', '--max-size', '0'],
+  ])('Given %s with a wrong command line, when run, then it exits 2 before any AWS call', async (...argv) => {
+    const io = fakeIo();
+    expect(await runCli(argv, io, offline)).toBe(2);
+    expect(io.err()).toContain(`scp-alt ${argv[0]}: `);
+    expect(io.err()).toContain('Usage:');
+  });
+
+  it('Given a command needing AWS and no region, when run, then the missing setting is named (exit 2)', async () => {
+    const io = fakeIo();
+    expect(await runCli(['status'], io, offline)).toBe(2);
+    expect(io.err()).toContain('no region: pass --region or set AWS_REGION');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { PolicyDocument, PolicyStatement } from '#shared/policy/index.ts';
+import { describeStatement, diffStatements, isEmptyDiff } from '../../../cli/operator/statement-diff.ts';
+
+const doc = (...statements: PolicyStatement[]): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
+const allowAll: PolicyStatement = { Sid: 'ScpAltAllowAll', Effect: 'Allow', Action: '*', Resource: '*' };
+const denyS3: PolicyStatement = { Sid: 'DenyS3', Effect: 'Deny', Action: 's3:*', Resource: '*' };
+
+describe('diffStatements', () => {
+  it('Given the same statements in another key order, then there is no change', () => {
+    const reordered = { Resource: '*', Action: 's3:*', Effect: 'Deny', Sid: 'DenyS3' } as PolicyStatement;
+    expect(isEmptyDiff(diffStatements(doc(allowAll, denyS3), doc(allowAll, reordered)))).toBe(true);
+  });
+
+  it('Given no deployed boundary, then every planned statement is added', () => {
+    expect(diffStatements(undefined, doc(allowAll, denyS3))).toEqual({
+      added: [allowAll, denyS3],
+      removed: [],
+      changed: [],
+      unchanged: 0,
+    });
+  });
+
+  it('Given a statement whose content changed under the same Sid, then it is one change, not an add and a remove', () => {
+    const widened = { ...denyS3, Action: ['s3:*', 'ec2:*'] };
+    const diff = diffStatements(doc(allowAll, denyS3), doc(allowAll, widened));
+    expect(diff).toEqual({
+      added: [],
+      removed: [],
+      changed: [{ sid: 'DenyS3', before: denyS3, after: widened }],
+      unchanged: 1,
+    });
+  });
+
+  it('describes a statement in one line, shortening long action lists', () => {
+    const many: PolicyStatement = {
+      Effect: 'Deny',
+      NotAction: ['a:1', 'b:2', 'c:3', 'd:4', 'e:5'],
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    expect(describeStatement(many)).toBe('Deny NotAction [a:1, b:2, c:3, d:4, … (5)] if …');
+    expect(describeStatement(denyS3)).toBe('Deny Action [s3:*] (DenyS3)');
+  });
+});
