@@ -4,7 +4,19 @@ import { forwardedEventPattern } from '#shared/iam-event-names.ts';
 import { FUNCTION_PERMISSIONS } from '../../../functions/permissions.ts';
 import { deployedFunctions } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
-import { allowedActions, roleStatements } from './support/policy-statements.ts';
+import { allowedActions, policyStatements, roleStatements } from './support/policy-statements.ts';
+
+/** The Organizations calls of shared/aws/native-scp.ts (scp-alt export-native --apply). */
+const NATIVE_EXPORT_CALLS = [
+  'organizations:AttachPolicy',
+  'organizations:CreatePolicy',
+  'organizations:DeletePolicy',
+  'organizations:DetachPolicy',
+  'organizations:ListPolicies',
+  'organizations:ListPoliciesForTarget',
+  'organizations:UpdatePolicy',
+];
+
 import {
   at,
   type CfnTemplate,
@@ -56,7 +68,26 @@ describe('management-role.yaml', () => {
 
   it('allows exactly the management calls of functions/permissions.ts', () => {
     const needed = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.management))].sort();
-    expect(allowedActions(roleStatements(management, roleId))).toEqual(needed);
+    const always = roleStatements(management, roleId).filter((s) => !s.conditional);
+    expect(allowedActions(always)).toEqual(needed);
+  });
+
+  it('grants native SCP management only when AllowNativeScpExport opts in, and only the calls export-native makes', () => {
+    const optIn = roleStatements(management, roleId).filter((s) => s.conditional);
+    expect(optIn.every((s) => s.path.includes('Fn::If'))).toBe(true);
+    expect(management.Conditions?.NativeScpExport).toEqual({
+      'Fn::Equals': [{ Ref: 'AllowNativeScpExport' }, 'true'],
+    });
+    expect(allowedActions(optIn)).toEqual(NATIVE_EXPORT_CALLS);
+    expect(optIn.flatMap((s) => s.resources)).not.toContain('*');
+  });
+
+  it('trusts operator roles only when OperatorPrincipalArns names them', () => {
+    const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
+    const operators = trust.filter((s) => s.conditional);
+    expect(operators).toHaveLength(1);
+    expect(operators[0]!.principal).toEqual({ AWS: { Ref: 'OperatorPrincipalArns' } });
+    expect(management.Parameters?.OperatorPrincipalArns?.Default).toBe('');
   });
 
   it('may assume only the organization access role, only inside the organization', () => {

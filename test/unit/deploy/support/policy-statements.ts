@@ -8,6 +8,8 @@ export interface FoundStatement {
   resource: string;
   /** True for a role's trust policy (AssumeRolePolicyDocument). */
   trust: boolean;
+  /** True when a CloudFormation condition (`Fn::If`) decides whether the statement exists. */
+  conditional: boolean;
   effect: string;
   actions: string[];
   notActions: string[];
@@ -21,6 +23,7 @@ function toStatement(raw: Record<string, unknown>, path: string, resource: strin
     path,
     resource,
     trust: path.includes('AssumeRolePolicyDocument'),
+    conditional: path.includes('Fn::If'),
     effect: String(raw.Effect),
     actions: asArray(raw.Action as string | string[] | undefined),
     notActions: asArray(raw.NotAction as string | string[] | undefined),
@@ -28,6 +31,20 @@ function toStatement(raw: Record<string, unknown>, path: string, resource: strin
     principal: raw.Principal,
     condition: raw.Condition,
   };
+}
+
+/** Statements in a `Statement` element, also those a condition (`Fn::If`) puts there. */
+function collectStatements(value: unknown, path: string, resource: string, found: FoundStatement[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      collectStatements(item, `${path}[${index}]`, resource, found);
+    });
+  } else if (isRecord(value) && 'Effect' in value) {
+    found.push(toStatement(value, path, resource));
+  } else if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value))
+      collectStatements(child, `${path}.${key}`, resource, found);
+  }
 }
 
 function walk(value: unknown, path: string, resource: string, found: FoundStatement[]): void {
@@ -42,10 +59,7 @@ function walk(value: unknown, path: string, resource: string, found: FoundStatem
     const childPath = `${path}.${key}`;
     // Policy documents hold `Statement: [...]`; AWS::Events::EventBusPolicy holds one statement.
     if (key === 'Statement') {
-      asArray(child as unknown).forEach((statement, index) => {
-        if (isRecord(statement) && 'Effect' in statement)
-          found.push(toStatement(statement, `${childPath}[${index}]`, resource));
-      });
+      collectStatements(child, childPath, resource, found);
     } else {
       walk(child, childPath, resource, found);
     }
