@@ -38,7 +38,10 @@ const WRITE_BOUNDARY_POLICY = [
   'iam:DeletePolicyVersion',
   'iam:CreatePolicyVersion',
 ];
-/** iam-boundary.ts readBoundaryPolicy. */
+/**
+ * iam-boundary.ts readBoundaryPolicy / readManagedPolicy: our policy, derived ones, and the
+ * customer boundaries they are built from (derived-policies.ts).
+ */
 const READ_BOUNDARY_POLICY = ['iam:GetPolicy', 'iam:GetPolicyVersion'];
 /** principal-sweep.ts attachBoundaryToAllPrincipals (ListUsers/ListRoles paginated, Get*, Put*Boundary). */
 const SWEEP_PRINCIPALS = [
@@ -103,13 +106,13 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
   },
   'iam-event-dispatcher': {
     // GetItem for the (cached) account record; the rest only when repairing a tampered policy.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
   },
   reconciler: {
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [

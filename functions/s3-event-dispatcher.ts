@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { type PolicyChangeResult, syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
 import { isSqsBatch, policyChangesOf } from './commons/s3-records.ts';
@@ -9,11 +10,15 @@ import { isSqsBatch, policyChangesOf } from './commons/s3-records.ts';
  * Policy file created or deleted → recompile every enrolled account it reaches. Accepts the S3
  * notification directly or wrapped in SQS (then failed messages are reported for redelivery).
  */
-export function makeHandler(deps: HandlerDeps) {
-  const applyNotification = async (notification: unknown): Promise<PolicyChangeResult[]> => {
+export function makeHandler(deps: HandlerDeps & FanOutDeps) {
+  const applyNotification = async (
+    notification: unknown,
+    context: Context,
+  ): Promise<PolicyChangeResult[]> => {
+    const ctx = withInvocationDeadline(deps.ctx, context, deps.fanoutMarginMs);
     const results: PolicyChangeResult[] = [];
     for (const change of policyChangesOf(notification)) {
-      const result = await syncAfterPolicyChange(deps.ctx, change);
+      const result = await syncAfterPolicyChange(ctx, change);
       deps.logger.info('policy change processed', {
         ...change,
         accounts: result.accounts,
@@ -25,9 +30,9 @@ export function makeHandler(deps: HandlerDeps) {
   };
   return async (event: unknown, context: Context): Promise<SQSBatchResponse | PolicyChangeResult[]> => {
     startInvocation(deps.logger, context);
-    if (!isSqsBatch(event)) return applyNotification(event);
+    if (!isSqsBatch(event)) return applyNotification(event, context);
     const processor = new BatchProcessor(EventType.SQS);
-    const recordHandler = async (record: SQSRecord) => applyNotification(JSON.parse(record.body));
+    const recordHandler = async (record: SQSRecord) => applyNotification(JSON.parse(record.body), context);
     return processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,

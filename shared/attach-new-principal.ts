@@ -1,10 +1,14 @@
-import type { AccountRecord, PrincipalKind, PrincipalRef } from './aws/ports.ts';
+import { updateAccountRecord } from './account-records.ts';
+import type { AccountRecord, PrincipalKind, PrincipalRef, PrincipalState } from './aws/ports.ts';
 import { policySnapshot } from './compile-account.ts';
+import { isDerivedPolicyArn } from './derived-boundary.ts';
+import { derivedPoliciesFor } from './derived-policies.ts';
+import { DerivedBoundaryError } from './errors.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
 import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from './iam-event-names.ts';
 import { BoundedIdSet, TtlCache } from './memory-caches.ts';
 import { isExemptPrincipal } from './policy/index.ts';
-import { sendNotice } from './report-failure.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
 import { syncAccount } from './sync-account.ts';
 
 /** A CloudTrail-recorded IAM call in a member account, as the dispatcher extracted it. */
@@ -22,12 +26,23 @@ export interface IamApiCall {
   actorArn?: string;
 }
 
-export type PrincipalOutcome = 'already-bound' | 'exempt' | 'attached' | 'custom-boundary' | 'missing';
+/**
+ * `derived`: the principal had a customer boundary and now carries customer ∩ ours;
+ * `custom-boundary`: that could not be built (notified), so it keeps the customer's.
+ */
+export type PrincipalOutcome =
+  | 'already-bound'
+  | 'exempt'
+  | 'attached'
+  | 'derived'
+  | 'custom-boundary'
+  | 'missing';
 
 export type IamCallOutcome =
   | { action: 'ignored'; reason: string }
   | { action: 'principal'; outcome: PrincipalOutcome }
-  | { action: 'tampering'; repaired: boolean };
+  | { action: 'tampering'; repaired: boolean }
+  | { action: 'derived-rebuilt'; customerPolicyArn: string };
 
 export interface ResponderOptions {
   /** How long an account record (or its absence) is trusted without asking DynamoDB again. */
@@ -56,8 +71,10 @@ export function createIamCallResponder(ctx: FlowContext, options: ResponderOptio
     // on; the record is reloaded next time to see the enrollment finish.
     if (record.status === 'ENROLLING') records.forget(call.accountId);
     const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(call.eventName)
-      ? await bindNewPrincipal(ctx, call)
-      : await respondToTampering(ctx, call);
+      ? await bindNewPrincipal(ctx, call, record)
+      : await respondToPolicyCall(ctx, call, record);
+    // A new customer policy is now in the record: read it afresh next time.
+    if (outcome.action === 'principal' && outcome.outcome === 'derived') records.forget(call.accountId);
     // Only after success: a failed attempt must be retried, not deduplicated away.
     seen.add(call.eventId);
     return outcome;
@@ -79,10 +96,19 @@ function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
   return actorArn?.includes(`:assumed-role/${ctx.settings.organizationAccessRoleName}/scp-alt-`) ?? false;
 }
 
-async function bindNewPrincipal(ctx: FlowContext, call: IamApiCall): Promise<IamCallOutcome> {
+async function bindNewPrincipal(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
   return {
     action: 'principal',
-    outcome: await ensureOurBoundary(ctx, call.accountId, call.principal as PrincipalRef),
+    outcome: await ensureOurBoundary(
+      ctx,
+      call.accountId,
+      call.principal as PrincipalRef,
+      record.customPolicyArns,
+    ),
   };
 }
 
@@ -90,6 +116,7 @@ export async function ensureOurBoundary(
   ctx: FlowContext,
   accountId: string,
   ref: PrincipalRef,
+  knownCustomerArns: readonly string[] = [],
 ): Promise<PrincipalOutcome> {
   const { iam } = ctx.ports;
   const policyArn = iam.policyArnFor(accountId);
@@ -97,26 +124,93 @@ export async function ensureOurBoundary(
   if (!state) return 'missing';
   if (state.boundaryArn === policyArn) return 'already-bound';
   if (isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId))) return 'exempt';
-  if (state.boundaryArn !== undefined) return 'custom-boundary';
-  await iam.attachBoundary(accountId, ref, policyArn);
-  ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
-  return 'attached';
+  if (state.boundaryArn === undefined) {
+    await iam.attachBoundary(accountId, ref, policyArn);
+    ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
+    return 'attached';
+  }
+  return combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns);
+}
+
+/** The principal carries someone else's boundary: replace it by customer ∩ ours (never edit theirs). */
+async function combineWithCustomerBoundary(
+  ctx: FlowContext,
+  accountId: string,
+  state: PrincipalState,
+  knownCustomerArns: readonly string[],
+): Promise<PrincipalOutcome> {
+  const derived = derivedPoliciesOfDeployed(ctx, accountId, knownCustomerArns);
+  const customerArn = state.boundaryArn ?? '';
+  if (derived.isDerived(customerArn)) return 'already-bound';
+  try {
+    const derivedArn = await derived.ensure(customerArn);
+    await ctx.ports.iam.attachBoundary(accountId, state, derivedArn);
+  } catch (error) {
+    if (!(error instanceof DerivedBoundaryError)) throw error;
+    await reportFailure(ctx, error, { step: 'derive-boundary', accountId });
+    return 'custom-boundary';
+  }
+  await updateAccountRecord(ctx, accountId, (current) =>
+    current && !current.customPolicyArns.includes(customerArn)
+      ? { ...current, customPolicyArns: [...current.customPolicyArns, customerArn].sort() }
+      : undefined,
+  );
+  ctx.log.info('derived boundary attached to principal', { accountId, principal: state.arn, customerArn });
+  return 'derived';
+}
+
+/** Derived policies built from the scp-enforce-policy version deployed now (no S3 read). */
+function derivedPoliciesOfDeployed(
+  ctx: FlowContext,
+  accountId: string,
+  knownCustomerArns: readonly string[],
+) {
+  const ours = async () => (await ctx.ports.iam.readBoundaryPolicy(accountId))?.document;
+  return derivedPoliciesFor(ctx, accountId, ours, knownCustomerArns);
+}
+
+/** A new version or default of a customer policy we combined with ours: rebuild the derived one. */
+async function rebuildDerived(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  const customerPolicyArn = call.policyArn ?? '';
+  await derivedPoliciesOfDeployed(ctx, call.accountId, record.customPolicyArns).ensure(customerPolicyArn);
+  return { action: 'derived-rebuilt', customerPolicyArn };
+}
+
+async function respondToPolicyCall(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  const editsCustomerPolicy = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'].includes(call.eventName);
+  if (editsCustomerPolicy && call.policyArn && record.customPolicyArns.includes(call.policyArn)) {
+    return rebuildDerived(ctx, call, record);
+  }
+  return respondToTampering(ctx, call, record);
 }
 
 /**
  * Someone removed or replaced a boundary, or edited our policy. Only exempt principals can succeed
  * at that; we tell the operator and put our state back where that is safe and cheap.
  */
-async function respondToTampering(ctx: FlowContext, call: IamApiCall): Promise<IamCallOutcome> {
+async function respondToTampering(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
   const ourPolicy = ctx.ports.iam.policyArnFor(call.accountId);
-  const onOurPolicy = call.policyArn === ourPolicy;
+  const onOurPolicy = call.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, call.policyArn);
   let repaired = false;
   if (
     call.eventName.startsWith('Delete') &&
     call.eventName.endsWith('PermissionsBoundary') &&
     call.principal
   ) {
-    repaired = (await ensureOurBoundary(ctx, call.accountId, call.principal)) === 'attached';
+    const outcome = await ensureOurBoundary(ctx, call.accountId, call.principal, record.customPolicyArns);
+    repaired = outcome === 'attached' || outcome === 'derived';
   } else if (call.eventName.endsWith('PermissionsBoundary')) {
     if (onOurPolicy) return { action: 'ignored', reason: 'our boundary was set' };
   } else if (onOurPolicy) {

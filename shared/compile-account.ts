@@ -24,14 +24,25 @@ export function policySnapshot(store: PolicyStorePort): PolicySnapshot {
   const reads = new Map<string, Promise<StoredPolicy | undefined>>();
   return {
     objects: () => {
-      listing ??= store.listPolicyObjects();
+      if (!listing) {
+        const pending = store.listPolicyObjects();
+        listing = pending;
+        // A failed call is forgotten, so a retry of the account asks S3 again.
+        pending.catch(() => {
+          if (listing === pending) listing = undefined;
+        });
+      }
       return listing;
     },
     read: (key) => {
       let read = reads.get(key);
       if (!read) {
-        read = store.readPolicy(key);
-        reads.set(key, read);
+        const pending = store.readPolicy(key);
+        read = pending;
+        reads.set(key, pending);
+        pending.catch(() => {
+          if (reads.get(key) === pending) reads.delete(key);
+        });
       }
       return read;
     },

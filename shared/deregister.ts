@@ -1,4 +1,5 @@
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { derivedPolicyNameIn } from './derived-policies.ts';
 import { codeOf, errorText, inStep, stepOf } from './errors.ts';
 import type { FlowContext } from './flow-context.ts';
 import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
@@ -9,6 +10,15 @@ export interface DeregisterResult {
   /** False when there was nothing to do (reserved account never enrolled). */
   removed: boolean;
   detached: number;
+}
+
+/** Derived policies first (their principals got the customer's boundary back), then ours. */
+async function deleteOurPolicies(ctx: FlowContext, accountId: string, customers: string[]): Promise<void> {
+  const { iam } = ctx.ports;
+  for (const customer of customers) {
+    await iam.deleteBoundaryPolicy(accountId, derivedPolicyNameIn(ctx, accountId, customer));
+  }
+  await iam.deleteBoundaryPolicy(accountId);
 }
 
 /**
@@ -26,10 +36,11 @@ export async function deregisterAccount(ctx: FlowContext, accountId: string): Pr
       current ? { ...current, status: 'DEREGISTERING' } : undefined,
     );
     const policyArn = ctx.ports.iam.policyArnFor(accountId);
+    const customers = record?.customPolicyArns ?? [];
     const detached = await inStep('detach-boundaries', () =>
-      detachBoundaryFromAllPrincipals(ctx, accountId, policyArn),
+      detachBoundaryFromAllPrincipals(ctx, accountId, policyArn, customers),
     );
-    await inStep('delete-policy', () => ctx.ports.iam.deleteBoundaryPolicy(accountId));
+    await inStep('delete-policy', () => deleteOurPolicies(ctx, accountId, customers));
     // Without a record we cannot know whether we created the trail; removing ours is harmless.
     const createCloudTrail = record?.createCloudTrail ?? true;
     await inStep('remove-forwarding', () =>

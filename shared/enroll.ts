@@ -1,10 +1,16 @@
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { withAccountRetries } from './account-retry.ts';
 import type { AccountRecord } from './aws/ports.ts';
 import { type AccountCompilation, compileForAccount, policySnapshot } from './compile-account.ts';
 import { AccountRefusedError, codeOf, errorText, inStep, stepOf } from './errors.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
 import { policyHash } from './policy/index.ts';
-import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
+import {
+  attachBoundaryToAllPrincipals,
+  type CustomBoundaryEntry,
+  customPolicyArns,
+  sweepFailureError,
+} from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
 
 export interface EnrollRequest {
@@ -53,7 +59,8 @@ export async function enrollAccount(ctx: FlowContext, request: EnrollRequest): P
     throw error;
   }
   try {
-    return await enrollClaimed(ctx, request);
+    // Every step below is idempotent, so a transient failure reruns the whole enrollment.
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
@@ -93,13 +100,25 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
   await inStep('event-forwarding', () =>
     forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
   );
+  const known = (await ctx.ports.accounts.get(accountId))?.customPolicyArns ?? [];
   const sweep = await inStep('attach-boundaries', () =>
-    attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn),
+    attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
+      ourDocument: compiled.policy,
+      knownCustomerArns: known,
+    }),
   );
-  const sweepError = sweepFailureError(sweep);
-  if (sweepError) throw sweepError;
   const custom = customPolicyArns(sweep);
-  if (custom.length > 0) await reportCustomBoundaries(ctx, accountId, sweep.customBoundaries);
+  if (sweep.derivedAttached.length > 0) await reportCustomBoundaries(ctx, accountId, sweep.customBoundaries);
+  const sweepError = sweepFailureError(sweep);
+  if (sweepError) {
+    // Keep what we learnt about customer boundaries, so a replay and deregistration know them.
+    await updateAccountRecord(
+      ctx,
+      accountId,
+      (current) => current && { ...current, customPolicyArns: custom },
+    );
+    throw sweepError;
+  }
   await updateAccountRecord(ctx, accountId, (current) => ({
     ...(current ?? newRecord(ctx, accountId)),
     ouId: request.ouId,
@@ -171,14 +190,16 @@ export async function resolveOuPath(
 async function reportCustomBoundaries(
   ctx: FlowContext,
   accountId: string,
-  entries: { principalArn: string; policyArn: string }[],
+  entries: CustomBoundaryEntry[],
 ): Promise<void> {
   await sendNotice(ctx, {
     code: 'CUSTOM_BOUNDARY_PRESENT',
     step: 'attach-boundaries',
     accountId,
-    reason: `${entries.length} principal(s) already carry another boundary and were left untouched`,
-    details: entries.map((entry) => `${entry.principalArn} has ${entry.policyArn}`),
+    reason: `${entries.length} principal(s) had their own boundary; each now carries it combined with ours`,
+    details: entries.map(
+      (entry) => `${entry.principalArn}: ${entry.policyArn} → ${entry.derivedPolicyArn ?? '(not derived)'}`,
+    ),
   });
 }
 

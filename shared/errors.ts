@@ -48,8 +48,14 @@ export const ERROR_TABLE = {
     nextAction: 'Retry; another invocation changed the record at the same time.',
   },
   CUSTOM_BOUNDARY_PRESENT: {
-    summary: 'Principals keep their own boundary',
-    nextAction: 'Review the listed principals: they carry a customer boundary and were left untouched.',
+    summary: 'Customer boundaries combined with ours',
+    nextAction:
+      'Nothing to do: the listed principals now carry scp-enforce-policy-<hash>, their own boundary plus our denies; their policy was not edited.',
+  },
+  DERIVED_BOUNDARY_FAILED: {
+    summary: 'Customer boundary could not be combined with ours',
+    nextAction:
+      'The listed principals keep their current boundary; shrink or fix the customer policy named, then run replay.',
   },
   TAMPERING_DETECTED: {
     summary: 'Boundary tampering detected',
@@ -69,7 +75,8 @@ export const ERROR_TABLE = {
   },
   DEADLINE_EXCEEDED: {
     summary: 'Function ran out of time',
-    nextAction: 'Retry; for very large accounts raise the function timeout.',
+    nextAction:
+      'Run `scp-alt replay` (or wait for the next reconcile) for the accounts listed; for very large fan-outs raise the function timeout.',
   },
   UNEXPECTED: {
     summary: 'Unexpected error',
@@ -154,6 +161,31 @@ export class DeadlineExceededError extends ScpAltError {
   override name = 'DeadlineExceededError';
   constructor(remainingMs: number) {
     super('DEADLINE_EXCEEDED', `stopped ${Math.round(remainingMs / 1000)} s before the function timeout`);
+  }
+}
+
+/**
+ * A fan-out stopped starting accounts because the function is about to time out. The accounts
+ * not started are recorded FAILED with this message, so replay and the reconciler pick them up.
+ */
+export class DeadlineReachedError extends ScpAltError {
+  override name = 'DeadlineReachedError';
+  constructor(remainingMs: number) {
+    super(
+      'DEADLINE_EXCEEDED',
+      `deadline reached: not started ${Math.round(remainingMs / 1000)} s before the function timeout`,
+    );
+  }
+}
+
+/** A customer boundary could not be intersected with ours; the principal keeps what it has. */
+export class DerivedBoundaryError extends ScpAltError {
+  override name = 'DerivedBoundaryError';
+  constructor(
+    readonly customerPolicyArn: string,
+    reason: string,
+  ) {
+    super('DERIVED_BOUNDARY_FAILED', `derived boundary for ${customerPolicyArn}: ${reason}`);
   }
 }
 

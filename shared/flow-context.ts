@@ -1,6 +1,8 @@
 import type { Log, ScpAltPorts } from './aws/ports.ts';
 import type { AppConfig } from './config.ts';
+import type { Deadline } from './deadline.ts';
 import { type BoundaryParameters, defaultBoundaryParameters } from './policy/index.ts';
+import type { AccountRetryOptions } from './retry.ts';
 
 /** The configuration the use cases read; a subset of AppConfig so tests can spell it out. */
 export type FlowSettings = Pick<
@@ -23,6 +25,10 @@ export interface FlowContext {
   now?: () => Date;
   /** Principals updated in parallel inside one account (IAM throttles writes per account). */
   principalConcurrency?: number;
+  /** Set by handlers per invocation: fan-outs stop starting accounts once it is reached. */
+  deadline?: Deadline;
+  /** Retries of one account's work after a transient failure (tests shorten the waits). */
+  retry?: AccountRetryOptions;
 }
 
 export const DEFAULT_PRINCIPAL_CONCURRENCY = 8;

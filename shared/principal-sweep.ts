@@ -1,35 +1,74 @@
 import type { Principal } from './aws/ports.ts';
 import { mapSettled } from './concurrency.ts';
-import { AwsStepError, errorText } from './errors.ts';
+import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
+import { AwsStepError, DerivedBoundaryError, errorText } from './errors.ts';
 import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
-import { isExemptPrincipal } from './policy/index.ts';
+import { isExemptPrincipal, type PolicyDocument } from './policy/index.ts';
+
+export interface CustomBoundaryEntry {
+  principalArn: string;
+  /** The customer's boundary policy (never edited). */
+  policyArn: string;
+  /** scp-enforce-policy-<hash>: the customer's statements plus our denies, now on the principal. */
+  derivedPolicyArn?: string;
+}
 
 export interface SweepResult {
   /** ARNs of principals that received our boundary now. */
   attached: string[];
   alreadyBound: number;
   exempt: number;
-  /** Principals carrying a customer boundary, left untouched (DESIGN: never edit theirs). */
-  customBoundaries: { principalArn: string; policyArn: string }[];
+  /** Principals constrained by a customer boundary; they carry the derived policy. */
+  customBoundaries: CustomBoundaryEntry[];
+  /** ARNs of principals whose customer boundary was replaced by the derived policy now. */
+  derivedAttached: string[];
+  /** Customer policies whose derived policy was created or rebuilt (either side changed). */
+  derivedRewritten: string[];
+  /** Customer policies the account record already knew (kept in ScpCustomPolicyList). */
+  knownCustomerArns: string[];
   failed: { principalArn: string; reason: string; error: unknown }[];
 }
 
-/** Gives every non-exempt principal of the account our boundary unless it already has one. */
+export interface SweepOptions {
+  /** The scp-enforce-policy document being applied; read from IAM when absent. */
+  ourDocument?: PolicyDocument;
+  /** Customer policies from the account record (ScpCustomPolicyList). */
+  knownCustomerArns?: readonly string[];
+}
+
+/**
+ * Gives every non-exempt principal of the account our boundary: a principal without one gets
+ * scp-enforce-policy, one with a customer boundary gets the derived policy (customer ∩ ours), and
+ * derived policies are rebuilt when either side changed. Nothing is ever detached here.
+ */
 export async function attachBoundaryToAllPrincipals(
   ctx: FlowContext,
   accountId: string,
   policyArn: string,
+  options: SweepOptions = {},
 ): Promise<SweepResult> {
   const { iam } = ctx.ports;
   const params = boundaryParametersFor(ctx.settings, accountId);
-  const result: SweepResult = { attached: [], alreadyBound: 0, exempt: 0, customBoundaries: [], failed: [] };
+  const known = [...(options.knownCustomerArns ?? [])];
+  const ours = async () => options.ourDocument ?? (await iam.readBoundaryPolicy(accountId))?.document;
+  const derived = derivedPoliciesFor(ctx, accountId, ours, known);
+  const result: SweepResult = {
+    attached: [],
+    alreadyBound: 0,
+    exempt: 0,
+    customBoundaries: [],
+    derivedAttached: [],
+    derivedRewritten: derived.rewritten,
+    knownCustomerArns: known,
+    failed: [],
+  };
   const principals = await iam.listPrincipals(accountId);
   const candidates = principals.filter((principal) => !isExemptPrincipal(principal, params));
   result.exempt = principals.length - candidates.length;
   const outcomes = await mapSettled(
     candidates,
     ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
-    (principal) => attachUnlessBound(ctx, accountId, principal, policyArn, result),
+    (principal) => bindPrincipal(ctx, accountId, principal, { policyArn, derived, result }),
   );
   outcomes.forEach((outcome, index) => {
     if (!outcome.ok) {
@@ -40,40 +79,83 @@ export async function attachBoundaryToAllPrincipals(
   return result;
 }
 
-async function attachUnlessBound(
+interface BindTarget {
+  policyArn: string;
+  derived: DerivedPolicies;
+  result: SweepResult;
+}
+
+async function bindPrincipal(
   ctx: FlowContext,
   accountId: string,
   principal: Principal,
-  policyArn: string,
-  result: SweepResult,
+  { policyArn, derived, result }: BindTarget,
 ): Promise<void> {
-  const state = await ctx.ports.iam.readPrincipal(accountId, principal);
+  const { iam } = ctx.ports;
+  const state = await iam.readPrincipal(accountId, principal);
   if (!state) return; // deleted since it was listed
-  if (state.boundaryArn === policyArn) {
+  const current = state.boundaryArn;
+  if (current === policyArn) {
     result.alreadyBound++;
-  } else if (state.boundaryArn !== undefined) {
-    result.customBoundaries.push({ principalArn: state.arn, policyArn: state.boundaryArn });
-  } else {
-    await ctx.ports.iam.attachBoundary(accountId, principal, policyArn);
+  } else if (current === undefined) {
+    await iam.attachBoundary(accountId, principal, policyArn);
     result.attached.push(state.arn);
+  } else if (derived.isDerived(current)) {
+    const customer = derived.customerOf(current);
+    // A derived policy the record does not know still carries our denies; nothing to rebuild from.
+    if (!customer) {
+      ctx.log.warn('derived boundary not in the account record', { accountId, principal: state.arn });
+      result.alreadyBound++;
+      return;
+    }
+    const derivedArn = await derived.ensure(customer);
+    result.customBoundaries.push({
+      principalArn: state.arn,
+      policyArn: customer,
+      derivedPolicyArn: derivedArn,
+    });
+  } else {
+    // Recorded before deriving: if that fails, the record still names the customer policy.
+    const entry: CustomBoundaryEntry = { principalArn: state.arn, policyArn: current };
+    result.customBoundaries.push(entry);
+    entry.derivedPolicyArn = await derived.ensure(current);
+    await iam.attachBoundary(accountId, principal, entry.derivedPolicyArn);
+    result.derivedAttached.push(state.arn);
   }
 }
 
-/** Detaches our boundary from every principal that carries it; other boundaries stay. */
+/**
+ * Undoes enrollment on every principal: our boundary is detached, a derived one is replaced by the
+ * customer's own boundary again. A derived boundary whose customer policy is unknown stays (the
+ * stricter state) and fails the step, naming the principal.
+ */
 export async function detachBoundaryFromAllPrincipals(
   ctx: FlowContext,
   accountId: string,
   policyArn: string,
+  knownCustomerArns: readonly string[] = [],
 ): Promise<number> {
   const { iam } = ctx.ports;
+  const derived = derivedPoliciesFor(ctx, accountId, async () => undefined, knownCustomerArns);
   const principals = await iam.listPrincipals(accountId);
   const outcomes = await mapSettled(
     principals,
     ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
     async (principal) => {
       const state = await iam.readPrincipal(accountId, principal);
-      if (state?.boundaryArn !== policyArn) return 0;
-      await iam.detachBoundary(accountId, principal);
+      if (state?.boundaryArn === policyArn) {
+        await iam.detachBoundary(accountId, principal);
+        return 1;
+      }
+      if (!derived.isDerived(state?.boundaryArn)) return 0;
+      const customer = derived.customerOf(state?.boundaryArn ?? '');
+      if (!customer) {
+        throw new DerivedBoundaryError(
+          state?.boundaryArn ?? '',
+          `${state?.arn} carries it but the account record does not name its customer policy; restore that principal's boundary by hand`,
+        );
+      }
+      await iam.attachBoundary(accountId, principal, customer);
       return 1;
     },
   );
@@ -82,9 +164,11 @@ export async function detachBoundaryFromAllPrincipals(
   return outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value : 0), 0);
 }
 
-/** Customer boundary ARNs for the record's ScpCustomPolicyList, unique and sorted. */
+/** Customer boundary ARNs for the record's ScpCustomPolicyList: known and found, unique and sorted. */
 export function customPolicyArns(sweep: SweepResult): string[] {
-  return [...new Set(sweep.customBoundaries.map((entry) => entry.policyArn))].sort();
+  return [
+    ...new Set([...sweep.knownCustomerArns, ...sweep.customBoundaries.map((entry) => entry.policyArn)]),
+  ].sort();
 }
 
 export function sweepFailureError(sweep: SweepResult): AwsStepError | undefined {

@@ -1,9 +1,11 @@
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { withAccountRetries } from './account-retry.ts';
+import type { AccountRecord } from './aws/ports.ts';
 import { compileForAccount, type PolicySnapshot, policySnapshot } from './compile-account.ts';
-import { mapSettled } from './concurrency.ts';
 import { codeOf, errorText, inStep } from './errors.ts';
+import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
-import { policyHash } from './policy/index.ts';
+import { type PolicyDocument, policyHash } from './policy/index.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
 
@@ -13,6 +15,8 @@ export interface AccountDrift {
   policyRewritten: boolean;
   /** Principals that had lost (or never got) our boundary and received it now. */
   attached: string[];
+  /** Customer policies whose derived policy was rebuilt, and principals that received one. */
+  derived?: { rebuilt: string[]; attached: string[] };
   /** Principals or steps that could not be repaired. */
   problems: string[];
 }
@@ -22,76 +26,114 @@ export interface ReconcileReport {
   drifted: AccountDrift[];
 }
 
+/** An enrollment still ENROLLING after this long died with its function (the longest timeout is 15 min). */
+export const STALE_ENROLLING_MS = 20 * 60 * 1000;
+
 /**
  * Compares every enrolled account with its desired state (compiled policy as default version,
- * boundary on every non-exempt principal), repairs what differs, and sends one summary when
- * anything was repaired or could not be.
+ * boundary or derived boundary on every non-exempt principal), repairs what differs, and sends one
+ * summary when anything was repaired or could not be. Never loosens: a policy that cannot be
+ * compiled leaves the deployed boundary as it is and is reported.
  */
 export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileReport> {
-  const records = (await ctx.ports.accounts.listAll()).filter(
-    (record) => record.status === 'ACTIVE' || record.status === 'FAILED',
-  );
+  const now = (ctx.now?.() ?? new Date()).getTime();
+  const records = (await ctx.ports.accounts.listAll()).filter((record) => isReconcilable(record, now));
   const snapshot = policySnapshot(ctx.ports.policyStore);
-  const settled = await mapSettled(records, ctx.settings.fanoutConcurrency, (record) =>
-    reconcileAccount(ctx, snapshot, record.accountId, record.ouPath),
+  const drifts = await fanOutAccounts(
+    ctx,
+    records.map((record) => record.accountId),
+    (accountId) => reconcileAccount(ctx, snapshot, accountId),
+    (accountId, error): AccountDrift => ({
+      accountId,
+      policyRewritten: false,
+      attached: [],
+      problems: [`${codeOf(error)}: ${errorText(error)}`],
+    }),
+    { step: 'reconcile' },
   );
-  const drifted = settled
-    .map((outcome, index) =>
-      outcome.ok
-        ? outcome.value
-        : {
-            accountId: records[index]?.accountId ?? '',
-            policyRewritten: false,
-            attached: [],
-            problems: [errorText(outcome.error)],
-          },
-    )
-    .filter((drift) => drift.policyRewritten || drift.attached.length > 0 || drift.problems.length > 0);
+  const drifted = drifts.filter(hasDrifted);
   if (drifted.length > 0) await sendSummary(ctx, drifted);
   return { checked: records.length, drifted };
 }
 
-async function reconcileAccount(
+function isReconcilable(record: AccountRecord, now: number): boolean {
+  if (record.status === 'ACTIVE' || record.status === 'FAILED') return true;
+  const since = Date.parse(record.updatedAt);
+  return record.status === 'ENROLLING' && Number.isFinite(since) && now - since > STALE_ENROLLING_MS;
+}
+
+function hasDrifted(drift: AccountDrift): boolean {
+  return (
+    drift.policyRewritten ||
+    drift.attached.length > 0 ||
+    (drift.derived?.rebuilt.length ?? 0) > 0 ||
+    (drift.derived?.attached.length ?? 0) > 0 ||
+    drift.problems.length > 0
+  );
+}
+
+/** Reconciles one account; never throws (a failure is recorded and becomes a problem). */
+export async function reconcileAccount(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   accountId: string,
-  ouPath: string[],
+): Promise<AccountDrift> {
+  try {
+    return await withAccountRetries(ctx, accountId, () => repairAccount(ctx, snapshot, accountId));
+  } catch (error) {
+    const problem = `${codeOf(error)}: ${errorText(error)}`;
+    await markFailed(ctx, accountId, problem);
+    return { accountId, policyRewritten: false, attached: [], problems: [problem] };
+  }
+}
+
+async function repairAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
 ): Promise<AccountDrift> {
   const drift: AccountDrift = { accountId, policyRewritten: false, attached: [], problems: [] };
-  try {
-    const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath });
-    if (!compiled.ok) throw compiled.error;
-    const current = await inStep('read-policy', () => ctx.ports.iam.readBoundaryPolicy(accountId));
-    let written: { policyArn: string; versionId: string } | undefined = current;
-    if (!current || policyHash(current.document) !== compiled.hash) {
-      written = await inStep('write-policy', () =>
-        ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
-      );
-      drift.policyRewritten = true;
-    }
-    const policyArn = written?.policyArn ?? ctx.ports.iam.policyArnFor(accountId);
-    const sweep = await inStep('attach-boundaries', () =>
-      attachBoundaryToAllPrincipals(ctx, accountId, policyArn),
+  const record = await ctx.ports.accounts.get(accountId);
+  if (!record) return drift; // deregistered meanwhile
+  const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: record.ouPath });
+  const current = await inStep('read-policy', () => ctx.ports.iam.readBoundaryPolicy(accountId));
+  // A policy that cannot be compiled now leaves the deployed one in force (the stricter, known
+  // state): principals that lost it still get it back, and the compile error is the problem.
+  if (!compiled.ok && !current) throw compiled.error;
+  const desired: PolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
+  let deployed: { policyArn: string; versionId: string } | undefined = current;
+  // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
+  if (compiled.ok && (!current || policyHash(current.document) !== compiled.hash)) {
+    deployed = await inStep('write-policy', () =>
+      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
     );
-    drift.attached = sweep.attached;
-    drift.problems = sweep.failed.map((failure) => `${failure.principalArn}: ${failure.reason}`);
-    await updateAccountRecord(ctx, accountId, (record) =>
-      record
-        ? {
-            ...record,
-            policyKeys: compiled.sources,
-            policyHash: compiled.hash,
-            policyVersionId: written?.versionId ?? record.policyVersionId,
-            customPolicyArns: customPolicyArns(sweep),
-            status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
-            lastError: drift.problems[0],
-          }
-        : undefined,
-    );
-  } catch (error) {
-    drift.problems.push(`${codeOf(error)}: ${errorText(error)}`);
-    await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
+    drift.policyRewritten = true;
   }
+  const policyArn = deployed?.policyArn ?? ctx.ports.iam.policyArnFor(accountId);
+  const sweep = await inStep('attach-boundaries', () =>
+    attachBoundaryToAllPrincipals(ctx, accountId, policyArn, {
+      ...(desired ? { ourDocument: desired } : {}),
+      knownCustomerArns: record.customPolicyArns,
+    }),
+  );
+  drift.attached = sweep.attached;
+  if (sweep.derivedRewritten.length > 0 || sweep.derivedAttached.length > 0) {
+    drift.derived = { rebuilt: [...sweep.derivedRewritten], attached: sweep.derivedAttached };
+  }
+  if (!compiled.ok) drift.problems.push(`${compiled.error.code}: ${errorText(compiled.error)}`);
+  drift.problems.push(...sweep.failed.map((failure) => `${failure.principalArn}: ${failure.reason}`));
+  await updateAccountRecord(ctx, accountId, (latest) =>
+    latest
+      ? {
+          ...latest,
+          ...(compiled.ok ? { policyKeys: compiled.sources, policyHash: compiled.hash } : {}),
+          policyVersionId: deployed?.versionId ?? latest.policyVersionId,
+          customPolicyArns: customPolicyArns(sweep),
+          status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
+          lastError: drift.problems[0],
+        }
+      : undefined,
+  );
   return drift;
 }
 
@@ -100,11 +142,18 @@ async function sendSummary(ctx: FlowContext, drifted: AccountDrift[]): Promise<v
   await sendNotice(ctx, {
     code: failed.length > 0 ? 'RECONCILE_INCOMPLETE' : 'DRIFT_REPAIRED',
     step: 'reconcile',
+    ...(drifted.length === 1 ? { accountId: drifted[0]?.accountId } : {}),
     reason: `${drifted.length} account(s) drifted, ${failed.length} could not be fully repaired`,
-    details: drifted.map(
-      (drift) =>
-        `${drift.accountId}: ${drift.policyRewritten ? 'policy rewritten; ' : ''}${drift.attached.length} boundary(ies) re-attached` +
-        (drift.problems.length > 0 ? `; problems: ${drift.problems.join(' | ')}` : ''),
-    ),
+    details: drifted.map(describeDrift),
   });
+}
+
+function describeDrift(drift: AccountDrift): string {
+  const parts = [
+    drift.policyRewritten ? 'policy rewritten' : '',
+    `${drift.attached.length} boundary(ies) re-attached`,
+    drift.derived ? `${drift.derived.rebuilt.length} derived policy(ies) rebuilt` : '',
+    drift.problems.length > 0 ? `problems: ${drift.problems.join(' | ')}` : '',
+  ];
+  return `${drift.accountId}: ${parts.filter(Boolean).join('; ')}`;
 }

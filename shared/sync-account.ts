@@ -1,4 +1,5 @@
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { withAccountRetries } from './account-retry.ts';
 import { compileForAccount, type PolicySnapshot } from './compile-account.ts';
 import { codeOf, errorText, inStep, stepOf } from './errors.ts';
 import type { FlowContext } from './flow-context.ts';
@@ -27,8 +28,9 @@ export interface SyncAccountOptions {
 
 /**
  * Recompiles one enrolled account from the snapshot and applies the result: one new policy
- * version when the content changed, then our boundary on any principal missing it. Never throws:
- * the outcome (and the failure, recorded and notified) is returned so a fan-out carries on.
+ * version when the content changed, then our boundary on any principal missing it (derived
+ * policies rebuilt). Transient failures are retried with backoff. Never throws: the outcome (and
+ * the failure, recorded and notified) is returned so a fan-out carries on.
  */
 export async function syncAccount(
   ctx: FlowContext,
@@ -37,45 +39,7 @@ export async function syncAccount(
   options: SyncAccountOptions = {},
 ): Promise<AccountSyncResult> {
   try {
-    const record = await ctx.ports.accounts.get(accountId);
-    if (!record || record.status === 'DEREGISTERING' || record.status === 'ENROLLING') {
-      return { accountId, outcome: 'skipped', reason: record ? `status ${record.status}` : 'not enrolled' };
-    }
-    const location = { accountId, ouPath: record.ouPath };
-    const compiled = await compileForAccount(ctx, snapshot, location);
-    // On a policy error the existing boundary stays: the stricter, known state.
-    if (!compiled.ok) throw compiled.error;
-    const base = { accountId, fingerprint: compiled.fingerprint, ouPath: record.ouPath };
-    if (!options.force && record.status === 'ACTIVE' && record.policyHash === compiled.hash) {
-      return { ...base, outcome: 'unchanged' };
-    }
-    const written = await inStep('write-policy', () =>
-      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
-    );
-    const sweep = await inStep('attach-boundaries', () =>
-      attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn),
-    );
-    await updateAccountRecord(ctx, accountId, (current) =>
-      current
-        ? {
-            ...current,
-            policyKeys: compiled.sources,
-            policyHash: compiled.hash,
-            policyVersionId: written.versionId,
-            customPolicyArns: customPolicyArns(sweep),
-            status: 'ACTIVE',
-            lastError: undefined,
-          }
-        : undefined,
-    );
-    const sweepError = sweepFailureError(sweep);
-    if (sweepError) throw sweepError;
-    ctx.log.info('boundary updated', {
-      accountId,
-      versionId: written.versionId,
-      attached: sweep.attached.length,
-    });
-    return { ...base, outcome: 'updated', versionId: written.versionId };
+    return await withAccountRetries(ctx, accountId, () => applyToAccount(ctx, snapshot, accountId, options));
   } catch (error) {
     const reason = errorText(error);
     await markFailed(ctx, accountId, `${codeOf(error)}: ${reason}`);
@@ -86,4 +50,64 @@ export async function syncAccount(
     });
     return { accountId, outcome: 'failed', code: codeOf(error), reason };
   }
+}
+
+/** One attempt: compile, write one version if needed, sweep principals, record. Throws on failure. */
+async function applyToAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
+  options: SyncAccountOptions,
+): Promise<AccountSyncResult> {
+  const record = await ctx.ports.accounts.get(accountId);
+  if (!record || record.status === 'DEREGISTERING' || record.status === 'ENROLLING') {
+    return { accountId, outcome: 'skipped', reason: record ? `status ${record.status}` : 'not enrolled' };
+  }
+  const location = { accountId, ouPath: record.ouPath };
+  const compiled = await compileForAccount(ctx, snapshot, location);
+  // On a policy error the existing boundary stays: the stricter, known state.
+  if (!compiled.ok) throw compiled.error;
+  const base = { accountId, fingerprint: compiled.fingerprint, ouPath: record.ouPath };
+  if (!options.force && record.status === 'ACTIVE' && record.policyHash === compiled.hash) {
+    return { ...base, outcome: 'unchanged' };
+  }
+  const written = await inStep('write-policy', () =>
+    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
+  );
+  // The new default version already reaches every principal bound to the policy ARN. Reading each
+  // principal again would cost one IAM call per principal on every change, against the account's
+  // IAM throttle (see BENCHMARKS.md); new principals are the event path's job, drift the
+  // reconciler's. Sweep when something may be missing: after a failed run, on an explicit repair,
+  // or when derived policies (customer boundaries) must be rebuilt.
+  const sweepNeeded = options.force || record.status !== 'ACTIVE' || record.customPolicyArns.length > 0;
+  const sweep = sweepNeeded
+    ? await inStep('attach-boundaries', () =>
+        attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
+          ourDocument: compiled.policy,
+          knownCustomerArns: record.customPolicyArns,
+        }),
+      )
+    : undefined;
+  await updateAccountRecord(ctx, accountId, (current) =>
+    current
+      ? {
+          ...current,
+          policyKeys: compiled.sources,
+          policyHash: compiled.hash,
+          policyVersionId: written.versionId,
+          customPolicyArns: sweep ? customPolicyArns(sweep) : current.customPolicyArns,
+          status: 'ACTIVE',
+          lastError: undefined,
+        }
+      : undefined,
+  );
+  const sweepError = sweep && sweepFailureError(sweep);
+  if (sweepError) throw sweepError;
+  ctx.log.info('boundary updated', {
+    accountId,
+    versionId: written.versionId,
+    attached: sweep?.attached.length ?? 0,
+    derivedRewritten: sweep?.derivedRewritten.length ?? 0,
+  });
+  return { ...base, outcome: 'updated', versionId: written.versionId };
 }

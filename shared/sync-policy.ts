@@ -1,10 +1,10 @@
 import type { AccountRecord, PolicyObjectSummary } from './aws/ports.ts';
 import { currentFingerprint, type PolicySnapshot, policySnapshot } from './compile-account.ts';
-import { mapSettled } from './concurrency.ts';
-import { PolicyInvalidError } from './errors.ts';
+import { codeOf, errorText, PolicyInvalidError } from './errors.ts';
+import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import { type PolicyFinding, substituteAccountId, targetOfKey, validatePolicyText } from './policy/index.ts';
-import { reportFailure } from './report-failure.ts';
+import { noticeFor, reportFailure, sendNotice } from './report-failure.ts';
 import { type AccountSyncResult, syncAccount } from './sync-account.ts';
 
 export type PolicyChangeKind = 'created' | 'removed';
@@ -41,11 +41,10 @@ export async function syncAfterPolicyChange(
   const target = targetOfKey(change.key);
   if (target === undefined) return { key: change.key, ignored: 'not a policy file key', accounts: [] };
   let snapshot = policySnapshot(ctx.ports.policyStore);
-  const rejected = await validateChangedFile(ctx, snapshot, change);
+  const { rejected, affected } = await checkChange(ctx, snapshot, change, target);
   if (rejected) return { key: change.key, target, rejected, accounts: [] };
-  const affected = affectedAccounts(await ctx.ports.accounts.listAll(), target);
   let results = await syncAll(ctx, snapshot, affected, { file: change.key });
-  for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS; round++) {
+  for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS && !ctx.deadline?.reached(); round++) {
     snapshot = policySnapshot(ctx.ports.policyStore);
     const stale = staleAccounts(results, await snapshot.objects());
     if (stale.length === 0) break;
@@ -54,6 +53,26 @@ export async function syncAfterPolicyChange(
     results = results.map((result) => redone.find((again) => again.accountId === result.accountId) ?? result);
   }
   return { key: change.key, target, accounts: results };
+}
+
+/**
+ * Validates the changed file and lists the accounts it reaches. If S3 or DynamoDB cannot be read,
+ * the operators are told and the error is rethrown, so Lambda (or SQS) delivers the event again.
+ */
+async function checkChange(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  change: PolicyChange,
+  target: string,
+): Promise<{ rejected?: PolicyFinding[]; affected: string[] }> {
+  try {
+    const affected = affectedAccounts(await ctx.ports.accounts.listAll(), target);
+    const rejected = await validateChangedFile(ctx, snapshot, change, affected);
+    return rejected ? { rejected, affected: [] } : { affected };
+  } catch (error) {
+    await reportFailure(ctx, error, { step: 'read-policy', file: change.key });
+    throw error;
+  }
 }
 
 /** Enrolled accounts a file of `target` applies to: the account itself, or every account below an OU/root. */
@@ -68,6 +87,7 @@ async function validateChangedFile(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   change: PolicyChange,
+  affected: string[],
 ): Promise<PolicyFinding[] | undefined> {
   if (change.eventKind === 'removed') return undefined;
   const source = await snapshot.read(change.key);
@@ -77,7 +97,15 @@ async function validateChangedFile(
     (finding) => finding.severity === 'error',
   );
   if (errors.length === 0) return undefined;
-  await reportFailure(ctx, new PolicyInvalidError(errors), { step: 'validate', file: change.key });
+  // The notice names whose boundary is not getting the change, not only the file.
+  const notice = noticeFor(new PolicyInvalidError(errors), { step: 'validate', file: change.key });
+  notice.details = [
+    ...(notice.details ?? []),
+    `accounts this file reaches, left unchanged: ${affected.join(', ') || 'none enrolled'}`,
+  ];
+  if (affected.length === 1) notice.accountId = affected[0];
+  ctx.log.error('validate failed', { file: change.key, findings: errors.length });
+  await sendNotice(ctx, notice);
   return errors;
 }
 
@@ -87,18 +115,17 @@ async function syncAll(
   accountIds: string[],
   options: { file: string; force?: boolean },
 ): Promise<AccountSyncResult[]> {
-  const settled = await mapSettled(accountIds, ctx.settings.fanoutConcurrency, (accountId) =>
-    syncAccount(ctx, snapshot, accountId, options),
-  );
-  return settled.map((outcome, index) =>
-    outcome.ok
-      ? outcome.value
-      : {
-          accountId: accountIds[index] ?? '',
-          outcome: 'failed',
-          code: 'UNEXPECTED',
-          reason: String(outcome.error),
-        },
+  return fanOutAccounts(
+    ctx,
+    accountIds,
+    (accountId) => syncAccount(ctx, snapshot, accountId, options),
+    (accountId, error): AccountSyncResult => ({
+      accountId,
+      outcome: 'failed',
+      code: codeOf(error),
+      reason: errorText(error),
+    }),
+    { step: 'sync', file: options.file },
   );
 }
 

@@ -1,6 +1,11 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsStepError, ScpAltError } from '../errors.ts';
-import { CREDENTIAL_PROPAGATION_ERRORS, retryEventualConsistency, type Sleep } from '../retry.ts';
+import {
+  CREDENTIAL_PROPAGATION_ERRORS,
+  isExpiredSession,
+  retryEventualConsistency,
+  type Sleep,
+} from '../retry.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 
 export interface TemporaryCredentials {
@@ -82,6 +87,17 @@ export class CredentialChain {
     );
   }
 
+  /** Drops the member session AWS refused as expired; the next call assumes the role again. */
+  forgetMember(accountId: string): void {
+    this.sessions.delete(`member:${accountId}`);
+  }
+
+  /** Drops the management session and the STS client that memoised it. */
+  forgetManagement(): void {
+    this.sessions.delete('management');
+    this.managementSts = undefined;
+  }
+
   /** Provider functions for SDK clients; the SDK calls them again when credentials near expiry. */
   managementProvider = (): Promise<TemporaryCredentials> => this.managementCredentials();
   memberProvider(accountId: string): () => Promise<TemporaryCredentials> {
@@ -140,6 +156,8 @@ export class CredentialChain {
         expiration,
       };
     } catch (error) {
+      // The second hop signs with the management session: if that expired early, start over.
+      if (sts !== this.baseSts && isExpiredSession(error)) this.forgetManagement();
       throw new AssumeRoleError(roleArn, error);
     }
   }

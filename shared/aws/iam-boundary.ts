@@ -48,36 +48,34 @@ export const MAX_POLICY_VERSIONS = 5;
 export class BoundaryIamAdapter implements BoundaryIamPort {
   constructor(private readonly options: BoundaryIamOptions) {}
 
-  policyArnFor(accountId: string): string {
-    return `arn:${this.options.partition}:iam::${accountId}:policy/${this.options.policyName}`;
+  policyArnFor(accountId: string, policyName: string = this.options.policyName): string {
+    return `arn:${this.options.partition}:iam::${accountId}:policy/${policyName}`;
   }
 
-  async readBoundaryPolicy(accountId: string): Promise<BoundaryPolicyVersion | undefined> {
-    const iam = this.options.iamClientFor(accountId);
-    const policyArn = this.policyArnFor(accountId);
-    try {
-      const policy = await this.call(() => iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
-      const versionId = policy.Policy?.DefaultVersionId ?? 'v1';
-      const version = await this.call(() =>
-        iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId })),
-      );
-      return { policyArn, versionId, document: decodePolicyDocument(version.PolicyVersion?.Document ?? '') };
-    } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
-      throw error;
-    }
+  async readBoundaryPolicy(
+    accountId: string,
+    policyName?: string,
+  ): Promise<BoundaryPolicyVersion | undefined> {
+    const policyArn = this.policyArnFor(accountId, policyName);
+    const found = await this.readDefaultVersion(this.options.iamClientFor(accountId), policyArn);
+    return found && { policyArn, ...found };
+  }
+
+  async readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined> {
+    return (await this.readDefaultVersion(this.options.iamClientFor(accountId), policyArn))?.document;
   }
 
   async writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
+    policyName: string = this.options.policyName,
   ): Promise<{ policyArn: string; versionId: string }> {
     const iam = this.options.iamClientFor(accountId);
-    const policyArn = this.policyArnFor(accountId);
+    const policyArn = this.policyArnFor(accountId, policyName);
     const text = JSON.stringify(document);
     const versions = await this.listVersions(iam, policyArn);
     if (versions === undefined) {
-      const created = await this.createPolicy(iam, text);
+      const created = await this.createPolicy(iam, policyName, text);
       if (created) return { policyArn, versionId: created };
     } else if (versions.length >= MAX_POLICY_VERSIONS) {
       await this.deleteVersion(iam, policyArn, oldestNonDefault(versions));
@@ -90,9 +88,9 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     return { policyArn, versionId: output.PolicyVersion?.VersionId ?? '' };
   }
 
-  async deleteBoundaryPolicy(accountId: string): Promise<void> {
+  async deleteBoundaryPolicy(accountId: string, policyName?: string): Promise<void> {
     const iam = this.options.iamClientFor(accountId);
-    const policyArn = this.policyArnFor(accountId);
+    const policyArn = this.policyArnFor(accountId, policyName);
     const versions = await this.listVersions(iam, policyArn);
     if (versions === undefined) return;
     // IAM refuses to delete a policy that still has non-default versions.
@@ -185,16 +183,35 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     }
   }
 
+  private async readDefaultVersion(
+    iam: IAMClient,
+    policyArn: string,
+  ): Promise<{ versionId: string; document: PolicyDocument } | undefined> {
+    try {
+      const policy = await this.call(() => iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
+      const versionId = policy.Policy?.DefaultVersionId ?? 'v1';
+      const version = await this.call(() =>
+        iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId })),
+      );
+      return { versionId, document: decodePolicyDocument(version.PolicyVersion?.Document ?? '') };
+    } catch (error) {
+      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+      throw error;
+    }
+  }
+
   /** Version id of the new policy, or undefined when a concurrent invocation created it first. */
-  private async createPolicy(iam: IAMClient, text: string): Promise<string | undefined> {
+  private async createPolicy(iam: IAMClient, policyName: string, text: string): Promise<string | undefined> {
     try {
       const output = await this.call(() =>
         iam.send(
           new CreatePolicyCommand({
-            PolicyName: this.options.policyName,
+            PolicyName: policyName,
             PolicyDocument: text,
             Description:
-              'scp-alt: service control policies of this account, enforced as permissions boundary',
+              policyName === this.options.policyName
+                ? 'scp-alt: service control policies of this account, enforced as permissions boundary'
+                : 'scp-alt: a customer boundary intersected with scp-enforce-policy',
           }),
         ),
       );

@@ -2,6 +2,8 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { isExpiredSession } from '../retry.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 import type { CredentialChain } from './credentials.ts';
 
@@ -26,18 +28,44 @@ export interface MemberClientOptions {
 
 /**
  * The one place that builds member-account clients. Clients are cached per account for the life of
- * the container; their credential provider goes back to the chain, which refreshes sessions.
+ * the container; their credential provider goes back to the chain, which refreshes sessions. When
+ * AWS refuses a session as expired (earlier than its stated expiry, e.g. after a role's sessions
+ * were revoked), the account's clients and session are dropped, so the next attempt starts fresh:
+ * the SDK memoises credentials inside each client until shortly before their stated expiry.
  */
 export function memberClientFactory(options: MemberClientOptions): MemberClientsFor {
   const cache = new Map<string, MemberClients>();
+  const forget = (accountId: string) => {
+    cache.delete(accountId);
+    options.chain.forgetMember(accountId);
+  };
   return (accountId) => {
     let clients = cache.get(accountId);
     if (!clients) {
       clients = buildMemberClients(options, accountId);
+      for (const client of Object.values(clients) as { middlewareStack: ClientStack }[]) {
+        forgetSessionOnExpiry(client.middlewareStack, () => forget(accountId));
+      }
       cache.set(accountId, clients);
     }
     return clients;
   };
+}
+
+type ClientStack = MiddlewareStack<object, MetadataBearer>;
+
+function forgetSessionOnExpiry(stack: ClientStack, forget: () => void): void {
+  stack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isExpiredSession(error)) forget();
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'scpAltForgetExpiredSession' },
+  );
 }
 
 function buildMemberClients(options: MemberClientOptions, accountId: string): MemberClients {

@@ -29,19 +29,28 @@ export interface BoundaryPolicyVersion {
   document: PolicyDocument;
 }
 
-/** scp-enforce-policy and the boundaries of principals in member accounts. */
+/**
+ * scp-enforce-policy and the boundaries of principals in member accounts. `policyName` defaults to
+ * scp-enforce-policy; derived policies (scp-enforce-policy-<hash>) are the only other names used.
+ */
 export interface BoundaryIamPort {
-  /** ARN of scp-enforce-policy in the account (no AWS call). */
-  policyArnFor(accountId: string): string;
-  /** Default version of scp-enforce-policy, undefined when the policy does not exist. */
-  readBoundaryPolicy(accountId: string): Promise<BoundaryPolicyVersion | undefined>;
+  /** ARN of scp-enforce-policy (or another policy of ours) in the account (no AWS call). */
+  policyArnFor(accountId: string, policyName?: string): string;
+  /** Default version of the policy, undefined when the policy does not exist. */
+  readBoundaryPolicy(accountId: string, policyName?: string): Promise<BoundaryPolicyVersion | undefined>;
   /** Creates the policy, or adds one default version (pruning the oldest at the version limit). */
   writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
+    policyName?: string,
   ): Promise<{ policyArn: string; versionId: string }>;
   /** Deletes the policy and its versions; a missing policy is not an error. */
-  deleteBoundaryPolicy(accountId: string): Promise<void>;
+  deleteBoundaryPolicy(accountId: string, policyName?: string): Promise<void>;
+  /**
+   * Default version document of any managed policy visible in the account (a customer's boundary,
+   * possibly AWS managed); undefined when it does not exist. Never written by scp-alt.
+   */
+  readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined>;
   listPrincipals(accountId: string): Promise<Principal[]>;
   /** Undefined when the principal does not exist (after eventual-consistency retries). */
   readPrincipal(accountId: string, ref: PrincipalRef): Promise<PrincipalState | undefined>;
@@ -80,7 +89,11 @@ export interface AccountRecord {
   managementAccountId: string;
   ouId: string;
   ouPath: string[];
-  /** Customer boundaries found on principals and left untouched (policy ARNs). */
+  /**
+   * Customer boundaries found on principals (policy ARNs, ScpCustomPolicyList). Those principals
+   * carry the derived policy scp-enforce-policy-<hash of the ARN>: the customer's statements plus
+   * our denies.
+   */
   customPolicyArns: string[];
   /** Keys of the policy files compiled into the current boundary, root → account. */
   policyKeys: string[];

@@ -32,6 +32,7 @@ describe('no IAM statement grants more than its job', () => {
       path: 'p',
       resource: 'R',
       trust: false,
+      conditional: false,
       effect: 'Allow',
       actions: [],
       notActions: [],

@@ -13,11 +13,16 @@ interface FakeVersion {
   document: PolicyDocument;
 }
 
+interface FakePolicy {
+  versions: FakeVersion[];
+  defaultVersionId: string;
+  nextVersion: number;
+}
+
 interface FakeAccount {
   principals: Map<string, PrincipalState>;
-  versions: FakeVersion[] | undefined;
-  defaultVersionId: string | undefined;
-  nextVersion: number;
+  /** Policies scp-alt writes, by name (scp-enforce-policy and derived ones). */
+  policies: Map<string, FakePolicy>;
 }
 
 /** One IAM API call the real adapter would make, for counting. */
@@ -36,6 +41,8 @@ export class FakeIam implements BoundaryIamPort {
   readonly calls: IamCall[] = [];
   private readonly accounts = new Map<string, FakeAccount>();
   private failures: { api: string; accountId?: string; error: Error }[] = [];
+  /** Managed policies scp-alt only reads (customer boundaries), by ARN. */
+  private readonly managed = new Map<string, PolicyDocument>();
 
   constructor(
     private readonly partition = 'aws-cn',
@@ -63,13 +70,29 @@ export class FakeIam implements BoundaryIamPort {
     return this.account(accountId).principals.get(key({ kind, name }))?.boundaryArn;
   }
 
-  currentDocument(accountId: string): PolicyDocument | undefined {
-    const account = this.account(accountId);
-    return account.versions?.find((version) => version.versionId === account.defaultVersionId)?.document;
+  currentDocument(accountId: string, policyName = this.policyName): PolicyDocument | undefined {
+    const policy = this.account(accountId).policies.get(policyName);
+    return policy?.versions.find((version) => version.versionId === policy.defaultVersionId)?.document;
   }
 
-  versionCount(accountId: string): number {
-    return this.account(accountId).versions?.length ?? 0;
+  versionCount(accountId: string, policyName = this.policyName): number {
+    return this.account(accountId).policies.get(policyName)?.versions.length ?? 0;
+  }
+
+  /** Names of the policies scp-alt created in the account. */
+  policyNames(accountId: string): string[] {
+    return [...this.account(accountId).policies.keys()].sort();
+  }
+
+  /** A customer-managed (or AWS-managed) policy, e.g. a boundary the customer set before enrollment. */
+  putManagedPolicy(policyArn: string, document: PolicyDocument): void {
+    this.managed.set(policyArn, structuredClone(document));
+  }
+
+  /** Sets a default version as an administrator could (SetDefaultPolicyVersion), for drift tests. */
+  setDefaultVersion(accountId: string, versionId: string, policyName = this.policyName): void {
+    const policy = this.account(accountId).policies.get(policyName);
+    if (policy) policy.defaultVersionId = versionId;
   }
 
   failNext(api: string, error: Error, accountId?: string): void {
@@ -88,59 +111,70 @@ export class FakeIam implements BoundaryIamPort {
     );
   }
 
-  policyArnFor(accountId: string): string {
-    return `arn:${this.partition}:iam::${accountId}:policy/${this.policyName}`;
+  policyArnFor(accountId: string, policyName = this.policyName): string {
+    return `arn:${this.partition}:iam::${accountId}:policy/${policyName}`;
   }
 
-  async readBoundaryPolicy(accountId: string): Promise<BoundaryPolicyVersion | undefined> {
+  async readBoundaryPolicy(
+    accountId: string,
+    policyName = this.policyName,
+  ): Promise<BoundaryPolicyVersion | undefined> {
     this.record(accountId, 'GetPolicy');
-    const account = this.account(accountId);
-    if (!account.versions || !account.defaultVersionId) return undefined;
+    const policy = this.account(accountId).policies.get(policyName);
+    if (!policy) return undefined;
     this.record(accountId, 'GetPolicyVersion');
-    const document = this.currentDocument(accountId) as PolicyDocument;
+    const document = this.currentDocument(accountId, policyName) as PolicyDocument;
     return {
-      policyArn: this.policyArnFor(accountId),
-      versionId: account.defaultVersionId,
+      policyArn: this.policyArnFor(accountId, policyName),
+      versionId: policy.defaultVersionId,
       document: structuredClone(document),
     };
+  }
+
+  async readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined> {
+    this.record(accountId, 'GetPolicy');
+    const document = this.managed.get(policyArn);
+    if (!document) return undefined;
+    this.record(accountId, 'GetPolicyVersion');
+    return structuredClone(document);
   }
 
   async writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
+    policyName = this.policyName,
   ): Promise<{ policyArn: string; versionId: string }> {
     this.record(accountId, 'ListPolicyVersions');
-    const account = this.account(accountId);
-    if (!account.versions) {
+    const policies = this.account(accountId).policies;
+    let policy = policies.get(policyName);
+    if (!policy) {
       this.record(accountId, 'CreatePolicy');
-      account.versions = [];
+      policy = { versions: [], defaultVersionId: '', nextVersion: 1 };
+      policies.set(policyName, policy);
     } else {
-      if (account.versions.length >= 5) {
+      if (policy.versions.length >= 5) {
         this.record(accountId, 'DeletePolicyVersion');
-        const oldest = account.versions.findIndex(
-          (version) => version.versionId !== account.defaultVersionId,
-        );
-        account.versions.splice(oldest, 1);
+        const current = policy.defaultVersionId;
+        const oldest = policy.versions.findIndex((version) => version.versionId !== current);
+        policy.versions.splice(oldest, 1);
       }
       this.record(accountId, 'CreatePolicyVersion');
     }
-    const versionId = `v${account.nextVersion++}`;
-    account.versions.push({ versionId, document: structuredClone(document) });
-    account.defaultVersionId = versionId;
-    return { policyArn: this.policyArnFor(accountId), versionId };
+    const versionId = `v${policy.nextVersion++}`;
+    policy.versions.push({ versionId, document: structuredClone(document) });
+    policy.defaultVersionId = versionId;
+    return { policyArn: this.policyArnFor(accountId, policyName), versionId };
   }
 
-  async deleteBoundaryPolicy(accountId: string): Promise<void> {
+  async deleteBoundaryPolicy(accountId: string, policyName = this.policyName): Promise<void> {
     this.record(accountId, 'ListPolicyVersions');
     const account = this.account(accountId);
-    if (!account.versions) return;
-    const inUse = [...account.principals.values()].some(
-      (p) => p.boundaryArn === this.policyArnFor(accountId),
-    );
+    if (!account.policies.has(policyName)) return;
+    const policyArn = this.policyArnFor(accountId, policyName);
+    const inUse = [...account.principals.values()].some((p) => p.boundaryArn === policyArn);
     if (inUse) throw Object.assign(new Error('policy is attached as a boundary'), { name: 'DeleteConflict' });
     this.record(accountId, 'DeletePolicy');
-    account.versions = undefined;
-    account.defaultVersionId = undefined;
+    account.policies.delete(policyName);
   }
 
   async listPrincipals(accountId: string): Promise<Principal[]> {
@@ -187,7 +221,7 @@ export class FakeIam implements BoundaryIamPort {
   private account(accountId: string): FakeAccount {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { principals: new Map(), versions: undefined, defaultVersionId: undefined, nextVersion: 1 };
+      account = { principals: new Map(), policies: new Map() };
       this.accounts.set(accountId, account);
     }
     return account;

@@ -63,6 +63,8 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
     settings,
     log,
     now: () => new Date('2026-03-01T12:00:00Z'),
+    // Transient failures are retried at once: unit tests assert outcomes, not waits.
+    retry: { sleep: async () => {} },
   };
   return { iam, policyStore, accounts, notifier, forwarding, organization, ctx, settings, lines };
 }

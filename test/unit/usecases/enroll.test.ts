@@ -115,16 +115,27 @@ describe('enrollAccount', () => {
     expect(world.iam.writes()).toEqual([]);
   });
 
-  it('leaves a principal with a customer boundary untouched, records and reports it', async () => {
+  it('gives a principal with a customer boundary the derived policy (theirs plus our denies), records and reports it', async () => {
     const world = enrolledWorld();
     const customer = `arn:aws-cn:iam::${ACCOUNT}:policy/CustomerBoundary`;
+    const customerDocument = {
+      Version: '2012-10-17' as const,
+      Statement: [{ Effect: 'Allow' as const, Action: 'ec2:*', Resource: '*' }],
+    };
+    world.iam.putManagedPolicy(customer, customerDocument);
     world.iam.addPrincipal(ACCOUNT, 'role', 'bounded-role', { boundaryArn: customer });
     const result = await enrollAccount(world.ctx, {
       accountId: ACCOUNT,
       ouId: OU_A,
       createCloudTrail: false,
     });
-    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'bounded-role')).toBe(customer);
+    const derivedArn = world.iam.boundaryOf(ACCOUNT, 'role', 'bounded-role') ?? '';
+    expect(derivedArn).toMatch(/:policy\/scp-enforce-policy-[0-9a-f]{16}$/);
+    const derivedName = derivedArn.split('/').pop();
+    expect(world.iam.currentDocument(ACCOUNT, derivedName)?.Statement[0]).toEqual(
+      customerDocument.Statement[0],
+    );
+    expect(JSON.stringify(world.iam.currentDocument(ACCOUNT, derivedName))).toContain('s3:DeleteBucket');
     expect(result.customPolicyArns).toEqual([customer]);
     expect(world.accounts.records.get(ACCOUNT)?.customPolicyArns).toEqual([customer]);
     expect(world.notifier.codes()).toEqual(['CUSTOM_BOUNDARY_PRESENT']);
@@ -145,9 +156,10 @@ describe('enrollAccount', () => {
 
   it('marks the record FAILED and notifies the step when attaching fails in IAM', async () => {
     const world = enrolledWorld();
+    // Not transient (a transient error would be retried): the failure must surface.
     world.iam.failNext(
       'PutUserPermissionsBoundary',
-      Object.assign(new Error('slow down'), { name: 'Throttling' }),
+      Object.assign(new Error('cannot modify'), { name: 'UnmodifiableEntity' }),
     );
     await expect(
       enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false }),

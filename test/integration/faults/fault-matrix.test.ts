@@ -1,0 +1,375 @@
+/**
+ * The fault matrix: every fault the proxy can inject on the paths that change boundaries. In every
+ * cell: no boundary is removed or weakened (default version and each principal's boundary compared
+ * before and after), the operators get an SNS message naming account, file and cause (or, where
+ * retries absorb the fault, none), and the next replay or reconcile converges (a reconcile then
+ * finds no drift). The matrix is printed at the end.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { takeS3Notifications } from '../support/events.ts';
+import { useScpAlt } from '../support/for-tests.ts';
+import { lambdaContext } from '../support/handlers.ts';
+import { accountItem, failureMessages } from '../support/inspect.ts';
+import { deletePolicy, oversizePolicy, uploadPolicy } from '../support/policy-files.ts';
+import { deniedActions, expectNotWeakened } from './boundary-state.ts';
+import {
+  coldContainers,
+  denyFile,
+  dispatchS3,
+  formatMatrix,
+  messagesNaming,
+  messagesNowNaming,
+  sandboxKey,
+  workloadsKey,
+} from './fault-lab.ts';
+import { MatrixRun, outcomeOf } from './matrix-run.ts';
+import { fillPolicyVersions, versionHistory, waitForCalls } from './policy-versions.ts';
+
+const env = useScpAlt();
+const run = new MatrixRun(env);
+const deployment = () => run.deployment;
+const appDev = () => run.account('app-dev');
+const appProd = () => run.account('app-prod');
+const sandbox = () => run.account('sandbox');
+
+beforeAll(() => run.enrollAll());
+
+afterEach(async () => {
+  await env.stack.control.clearRules();
+});
+
+afterAll(() => {
+  console.log(formatMatrix(run.rows));
+});
+
+describe('fault matrix', () => {
+  it('throttling bursts', () =>
+    run.transientThenPersistent(
+      'throttling burst',
+      { service: 'iam', account: appDev(), code: 'Throttling' },
+      'Throttling',
+    ));
+
+  it('LimitExceeded on policy versions', () =>
+    run.transientThenPersistent(
+      'LimitExceeded on versions',
+      {
+        service: 'iam',
+        operation: 'CreatePolicyVersion',
+        account: appDev(),
+        code: 'LimitExceeded',
+        status: 409,
+      },
+      'LimitExceeded',
+    ));
+
+  it('expired session mid-run', async () => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    const memberAssumes = () =>
+      env.stack.control.countCalls({
+        service: 'sts',
+        operation: 'AssumeRole',
+        account: env.stack.organization.managementAccountId,
+      });
+    const assumedBefore = await memberAssumes();
+    await run.inject({ service: 'iam', account: appDev(), code: 'ExpiredToken', status: 403, count: 1 });
+    const absorbed = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    expect(outcomeOf(absorbed, appDev())?.outcome).toBe('updated');
+    // One session per account, plus a fresh one for app-dev after its session was refused.
+    expect((await memberAssumes()) - assumedBefore).toBe(3);
+    expect(await messagesNowNaming(deployment(), appDev())).toEqual([]);
+
+    await run.inject({ service: 'iam', account: appDev(), code: 'ExpiredToken', status: 403, count: 1000 });
+    const failed = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    await env.stack.control.clearRules();
+    expect(outcomeOf(failed, appDev())?.outcome).toBe('failed');
+    expectNotWeakened(before, await run.capture());
+    expect(await messagesNaming(deployment(), appDev(), key, 'ExpiredToken')).toHaveLength(1);
+    const convergence = await run.expectConverged(containers, await run.replay(containers));
+    run.rows.push({
+      cell: 'expired session mid-run',
+      fault: 'ExpiredToken on iam:* (app-dev)',
+      outcome: 'once: session re-assumed, updated; persistent → app-dev FAILED',
+      notice: 'none, then 1 naming app-dev, file, ExpiredToken',
+      convergence,
+    });
+  });
+
+  it('AccessDenied on assume', async () => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    await run.inject({
+      service: 'sts',
+      operation: 'AssumeRole',
+      account: env.stack.organization.managementAccountId,
+      code: 'AccessDenied',
+      status: 403,
+      count: 1000,
+    });
+    const results = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    await env.stack.control.clearRules();
+    for (const accountId of [appDev(), appProd()]) {
+      expect(outcomeOf(results, accountId)).toMatchObject({ outcome: 'failed', code: 'ASSUME_ROLE_FAILED' });
+      expect(await accountItem(deployment(), accountId)).toMatchObject({ Status: 'FAILED' });
+    }
+    expectNotWeakened(before, await run.capture());
+    const messages = await failureMessages(deployment(), { atLeast: 2 });
+    for (const accountId of [appDev(), appProd()]) {
+      expect(
+        messages.filter((m) => [accountId, key, 'AccessDenied'].every((w) => m.includes(w))),
+      ).toHaveLength(1);
+    }
+    const convergence = await run.expectConverged(containers, await run.replay(containers));
+    run.rows.push({
+      cell: 'AccessDenied on assume',
+      fault: 'AccessDenied on sts:AssumeRole (member hop)',
+      outcome: 'app-dev, app-prod FAILED (ASSUME_ROLE_FAILED), nothing written',
+      notice: '1 per account naming account, file, AccessDenied',
+      convergence,
+    });
+  });
+
+  it('DeleteConflict while pruning the oldest version', async () => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    await fillPolicyVersions(env.stack, deployment(), appDev());
+    await run.inject({
+      service: 'iam',
+      operation: 'DeletePolicyVersion',
+      account: appDev(),
+      code: 'DeleteConflict',
+      status: 409,
+      count: 1000,
+    });
+    const results = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    await env.stack.control.clearRules();
+    expect(outcomeOf(results, appDev())?.outcome).toBe('failed');
+    expect(outcomeOf(results, appProd())?.outcome).toBe('updated');
+    const after = await run.capture();
+    expectNotWeakened(before, after);
+    expect(after[appDev()]?.versionId).toBe(before[appDev()]?.versionId);
+    expect(await messagesNaming(deployment(), appDev(), key, 'DeleteConflict')).toHaveLength(1);
+    const convergence = await run.expectConverged(containers, await run.replay(containers));
+    run.rows.push({
+      cell: 'DeleteConflict',
+      fault: 'DeleteConflict on iam:DeletePolicyVersion (5 versions)',
+      outcome: 'app-dev FAILED, default version unchanged; app-prod updated',
+      notice: '1 naming app-dev, file, DeleteConflict',
+      convergence,
+    });
+  });
+
+  it('DynamoDB conditional conflict', async () => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    const conflict = {
+      service: 'dynamodb',
+      operation: 'PutItem',
+      account: env.stack.organization.securityAccountId,
+      code: 'ConditionalCheckFailedException',
+    };
+    await run.inject({ ...conflict, count: 2 });
+    const absorbed = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    expect(absorbed.flatMap((r) => r.accounts).map((a) => a.outcome)).toEqual(['updated', 'updated']);
+    expect(await messagesNowNaming(deployment(), 'RECORD_CONFLICT')).toEqual([]);
+
+    await run.inject({ ...conflict, count: 1000 });
+    const failed = await dispatchS3(containers, deployment(), await run.tightenWorkloads());
+    await env.stack.control.clearRules();
+    expect(outcomeOf(failed, appDev())).toMatchObject({ outcome: 'failed', code: 'RECORD_CONFLICT' });
+    expectNotWeakened(before, await run.capture());
+    expect(await messagesNaming(deployment(), appDev(), key, 'RECORD_CONFLICT')).toHaveLength(1);
+    // The boundary went out before the record write failed; the record still holds the old hash.
+    const reconciled = await containers.reconciler({}, lambdaContext(deployment(), 'reconciler'));
+    expect(reconciled.drifted.filter((d) => d.problems.length > 0)).toEqual([]);
+    const convergence = await run.expectConverged(containers, 'next reconcile updated the records');
+    run.rows.push({
+      cell: 'DynamoDB conditional conflict',
+      fault: 'ConditionalCheckFailedException on dynamodb:PutItem',
+      outcome: '2 absorbed by re-read; persistent → boundary applied, record stale',
+      notice: '1 per account naming account, file, RECORD_CONFLICT',
+      convergence,
+    });
+  });
+
+  it('policy object deleted between event and read', async () => {
+    const { containers, before } = await run.startCell();
+    const key = sandboxKey(deployment());
+    const marker = run.nextAction();
+    await uploadPolicy(deployment(), key, denyFile([...run.sandboxDenies, marker]));
+    const created = await takeS3Notifications(deployment());
+    await deletePolicy(deployment(), key);
+    const removed = await takeS3Notifications(deployment());
+    const results = await dispatchS3(containers, deployment(), [...created, ...removed]);
+    const outcomes = results.flatMap((r) => r.accounts).map((a) => [a.accountId, a.outcome, a.code]);
+    expect(outcomes.length).toBeGreaterThanOrEqual(1);
+    for (const outcome of outcomes) expect(outcome).toEqual([sandbox(), 'failed', 'POLICY_MISSING']);
+    expectNotWeakened(before, await run.capture());
+    expect(
+      (await messagesNaming(deployment(), sandbox(), key, 'POLICY_MISSING')).length,
+    ).toBeGreaterThanOrEqual(1);
+    run.sandboxDenies.push(marker);
+    await uploadPolicy(deployment(), key, denyFile(run.sandboxDenies));
+    await dispatchS3(containers, deployment(), await takeS3Notifications(deployment()));
+    const convergence = await run.expectConverged(containers, 'file uploaded again');
+    run.rows.push({
+      cell: 'object deleted before read',
+      fault: 'created event, object deleted before the read',
+      outcome: 'no policy applies → boundary kept, sandbox FAILED',
+      notice: 'naming sandbox, file, POLICY_MISSING',
+      convergence,
+    });
+  });
+
+  it('duplicate and reordered events', async () => {
+    const { containers, before } = await run.startCell();
+    const older = run.nextAction();
+    const newer = run.nextAction();
+    const first = await run.tightenWorkloads(older);
+    const second = await run.tightenWorkloads(newer);
+    const results = await dispatchS3(containers, deployment(), [...second, ...first, ...second, ...first]);
+    const outcomes = results.map((r) => r.accounts.map((a) => a.outcome).join('+'));
+    expect(outcomes).toEqual([
+      'updated+updated',
+      'unchanged+unchanged',
+      'unchanged+unchanged',
+      'unchanged+unchanged',
+    ]);
+    const after = await run.capture();
+    expectNotWeakened(before, after);
+    expect(deniedActions(after[appDev()])).toContain(newer);
+    expect(await messagesNowNaming(deployment(), appDev())).toEqual([]);
+    const convergence = await run.expectConverged(containers, 'applied on first delivery');
+    run.rows.push({
+      cell: 'duplicate + reordered events',
+      fault: 'events delivered newer, older, newer, older',
+      outcome: 'newest content applied once; the rest unchanged',
+      notice: 'none (nothing failed)',
+      convergence,
+    });
+  });
+
+  it('an older write landing after a newer one', async () => {
+    const { containers, before } = await run.startCell();
+    const older = run.nextAction();
+    const newer = run.nextAction();
+    const first = await run.tightenWorkloads(older);
+    // The first invocation reads the older file, then its policy writes stall in the network.
+    await env.stack.control.addLatency({ service: 'iam', operation: 'CreatePolicyVersion', ms: 3_000 });
+    const slow = dispatchS3(containers, deployment(), first);
+    await waitForCalls(env.stack, { service: 'iam', operation: 'ListPolicyVersions', account: appDev() }, 1);
+    // The write follows its listing within milliseconds; the proxy holds it for 3 s from arrival.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await env.stack.control.clearRules();
+    const second = await run.tightenWorkloads(newer);
+    const fresh = await coldContainers(env.stack, deployment());
+    await dispatchS3(fresh, deployment(), second);
+    await slow;
+    const after = await run.capture();
+    expectNotWeakened(before, after);
+    expect(deniedActions(after[appDev()])).toContain(newer);
+    // The older content was written after the newer one, then the newer content once more.
+    expect(await versionHistory(env.stack, deployment(), appDev(), { older, newer })).toEqual([
+      'newer',
+      'older only',
+      'newer',
+    ]);
+    expect(await messagesNowNaming(deployment(), appDev())).toEqual([]);
+    const convergence = await run.expectConverged(containers, 're-listed after writing, re-applied');
+    run.rows.push({
+      cell: 'older write lands last',
+      fault: "3 s latency on the older invocation's CreatePolicyVersion",
+      outcome: 'older content landed last, then the newer re-applied',
+      notice: 'none (nothing failed)',
+      convergence,
+    });
+  });
+
+  it('deadline reached mid-fan-out', async () => {
+    const { containers, before } = await run.startCell({ fanoutConcurrency: 1, fanoutMarginMs: 1_000 });
+    const key = workloadsKey(deployment());
+    // One account then needs about 3 s (five rounds of IAM calls): past the deadline at 1.5 s.
+    await env.stack.control.addLatency({ service: 'iam', ms: 600 });
+    const results = await dispatchS3(containers, deployment(), await run.tightenWorkloads(), 2_000);
+    await env.stack.control.clearRules();
+    const accounts = results.flatMap((r) => r.accounts);
+    expect(accounts.map((a) => a.outcome).sort()).toEqual(['failed', 'updated']);
+    const left = accounts.find((a) => a.outcome === 'failed');
+    expect(left).toMatchObject({
+      code: 'DEADLINE_EXCEEDED',
+      reason: expect.stringContaining('deadline reached'),
+    });
+    const record = await accountItem(deployment(), left?.accountId ?? '');
+    expect(record).toMatchObject({
+      Status: 'FAILED',
+      LastError: expect.stringContaining('deadline reached'),
+    });
+    expectNotWeakened(before, await run.capture());
+    expect(await messagesNaming(deployment(), left?.accountId ?? '', key, 'deadline reached')).toHaveLength(
+      1,
+    );
+    const convergence = await run.expectConverged(containers, await run.replay(containers));
+    run.rows.push({
+      cell: 'deadline mid-fan-out',
+      fault: '600 ms IAM latency, 2 s timeout, 1 account at a time',
+      outcome: '1 account updated, 1 not started → FAILED "deadline reached"',
+      notice: '1 naming the account left, file, deadline reached',
+      convergence,
+    });
+  });
+
+  it.each([
+    [
+      'malformed file',
+      () => '{ "Version": "2012-10-17", "Statement": [ { "Effect": "Deny", ',
+      'POLICY_INVALID',
+    ],
+    ['unknown action', () => denyFile([...run.workloadsDenies, 'ec2:LaunchRocket']), 'ec2:LaunchRocket'],
+  ])('%s', async (cell, body, cause) => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    await uploadPolicy(deployment(), key, body());
+    const results = await dispatchS3(containers, deployment(), await takeS3Notifications(deployment()));
+    expect(results[0]?.rejected?.length).toBeGreaterThan(0);
+    expect(results[0]?.accounts).toEqual([]);
+    expectNotWeakened(before, await run.capture());
+    expect(await messagesNaming(deployment(), appDev(), appProd(), key, cause)).toHaveLength(1);
+    await run.tightenWorkloads().then((fixed) => dispatchS3(containers, deployment(), fixed));
+    const convergence = await run.expectConverged(containers, 'fixed file uploaded');
+    run.rows.push({
+      cell,
+      fault: cause === 'POLICY_INVALID' ? 'truncated JSON uploaded' : 'Deny on a non-existent action',
+      outcome: 'rejected before any account was touched',
+      notice: `1 naming file, ${cause}, the accounts it reaches`,
+      convergence,
+    });
+  });
+
+  it('oversize file', async () => {
+    const { containers, before } = await run.startCell();
+    const key = workloadsKey(deployment());
+    await uploadPolicy(deployment(), key, oversizePolicy());
+    const results = await dispatchS3(containers, deployment(), await takeS3Notifications(deployment()));
+    expect(results[0]?.accounts.map((a) => [a.outcome, a.code])).toEqual([
+      ['failed', 'POLICY_INVALID'],
+      ['failed', 'POLICY_INVALID'],
+    ]);
+    expectNotWeakened(before, await run.capture());
+    const messages = await failureMessages(deployment(), { atLeast: 2 });
+    for (const accountId of [appDev(), appProd()]) {
+      expect(
+        messages.filter((m) => [accountId, key, 'limit of 6,144'].every((w) => m.includes(w))),
+      ).toHaveLength(1);
+    }
+    await run.tightenWorkloads().then((fixed) => dispatchS3(containers, deployment(), fixed));
+    const convergence = await run.expectConverged(containers, 'fixed file uploaded');
+    run.rows.push({
+      cell: 'oversize file',
+      fault: 'file compiling past 6,144 characters',
+      outcome: 'compile refused per account, boundary kept',
+      notice: '1 per account naming account, file, size',
+      convergence,
+    });
+  });
+});
