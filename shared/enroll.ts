@@ -2,9 +2,9 @@ import { markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import type { AccountRecord } from './aws/ports.ts';
 import { type AccountCompilation, compileForAccount, policySnapshot } from './compile-account.ts';
-import { AccountRefusedError, codeOf, errorText, inStep, stepOf } from './errors.ts';
+import { AccountRefusedError, codeOf, errorText, inStep, OrganizationLookupError, stepOf } from './errors.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
-import { policyHash } from './policy/index.ts';
+import { policyHash, targetOfKey } from './policy/index.ts';
 import {
   attachBoundaryToAllPrincipals,
   type CustomBoundaryEntry,
@@ -161,8 +161,10 @@ async function writeIfChanged(
 }
 
 /**
- * The account's OU chain from Organizations; when that fails, the registered OU under the root its
- * id names (an OU id 'ou-ab12-…' embeds its root 'r-ab12'), with a warning.
+ * The account's OU chain from Organizations. When that lookup fails, the registered OU under the
+ * root its id names (an OU id 'ou-ab12-…' embeds its root 'r-ab12') — but only when no other OU has
+ * a policy file: an OU we cannot place might sit between the root and the registered OU, and
+ * leaving its file out would weaken the boundary. Then the enrollment fails instead.
  */
 export async function resolveOuPath(
   ctx: FlowContext,
@@ -173,6 +175,8 @@ export async function resolveOuPath(
   try {
     return await ctx.ports.organization.ouPathOf(accountId);
   } catch (error) {
+    const unplaced = await otherOuTargets(ctx, ouId);
+    if (unplaced.length > 0) throw new OrganizationLookupError(accountId, ouId, unplaced, error);
     const fallback = ouId.startsWith('r-') ? [ouId] : [`r-${ouId.split('-')[1] ?? ''}`, ouId];
     const warning = `OU chain lookup failed (${errorText(error)}); using ${fallback.join(' → ')}`;
     warnings.push(warning);
@@ -185,6 +189,15 @@ export async function resolveOuPath(
     });
     return fallback;
   }
+}
+
+/** OUs other than `ouId` that have policy files in the store. */
+async function otherOuTargets(ctx: FlowContext, ouId: string): Promise<string[]> {
+  const objects = await ctx.ports.policyStore.listPolicyObjects();
+  const targets = objects.map((object) => targetOfKey(object.key));
+  return [...new Set(targets)].filter(
+    (target): target is string => !!target?.startsWith('ou-') && target !== ouId,
+  );
 }
 
 async function reportCustomBoundaries(

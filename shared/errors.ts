@@ -29,7 +29,8 @@ export const ERROR_TABLE = {
   },
   ORGANIZATION_LOOKUP_FAILED: {
     summary: 'OU chain lookup failed',
-    nextAction: 'Check the management role may call organizations:ListParents; the registered OU was used.',
+    nextAction:
+      'Check the management role may call organizations:ListParents, then replay. The registered OU alone is used only when no other OU has a policy file.',
   },
   ASSUME_ROLE_FAILED: {
     summary: 'Could not assume a role',
@@ -147,6 +148,18 @@ export class AwsStepError extends ScpAltError {
     detail: string = errorText(cause),
   ) {
     super(codeOfAwsError(cause), `${step}: ${detail}`, { cause });
+  }
+}
+
+export class OrganizationLookupError extends ScpAltError {
+  override name = 'OrganizationLookupError';
+  constructor(accountId: string, ouId: string, unplacedOus: string[], cause: unknown) {
+    super(
+      'ORGANIZATION_LOOKUP_FAILED',
+      `account ${accountId}: OU chain lookup failed (${errorText(cause)}); policy files exist for ${unplacedOus.join(', ')}, ` +
+        `which may lie between the root and ${ouId}, so enrolling without them could weaken the boundary`,
+      { cause },
+    );
   }
 }
 

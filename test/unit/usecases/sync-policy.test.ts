@@ -55,6 +55,27 @@ describe('syncAfterPolicyChange', () => {
     expect(world.iam.writes()).toEqual([]);
   });
 
+  it('Given an ACTIVE account, When its policy changes, Then only the policy is rewritten: principals are not listed again', async () => {
+    const world = await organization();
+    const key = world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    // A new default version reaches every principal already bound to the policy; new principals are
+    // the event path's job and drift the reconciler's, so a fan-out costs no principal listing.
+    expect(world.iam.callsTo(B1, 'CreatePolicyVersion')).toHaveLength(1);
+    expect(world.iam.callsTo(B1, 'ListRoles')).toEqual([]);
+    expect(world.iam.callsTo(B1, 'ListUsers')).toEqual([]);
+  });
+
+  it('Given a FAILED account, When its policy changes, Then every principal is checked again', async () => {
+    const world = await organization();
+    const record = world.accounts.records.get(B1)!;
+    world.accounts.records.set(B1, { ...record, status: 'FAILED', lastError: 'earlier failure' });
+    const key = world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
+    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    expect(world.iam.callsTo(B1, 'ListRoles')).toHaveLength(1);
+    expect(world.accounts.records.get(B1)?.status).toBe('ACTIVE');
+  });
+
   it('Given a broken file, Then no account is touched and one notice names the file, the statement and the rule', async () => {
     const world = await organization();
     const before = documentOf(world, A1);
