@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enrollAccount } from '#shared/enroll.ts';
 import { iamCallOf } from '../../../functions/commons/iam-records.ts';
 import { makeHandler } from '../../../functions/iam-event-dispatcher.ts';
+import { sqsBatch } from '../fakes/sqs-batch.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,
@@ -36,19 +37,7 @@ const cloudTrailEvent = (
     ...detail,
   },
 });
-const sqs = (...bodies: unknown[]) => ({
-  Records: bodies.map((body, index) => ({
-    messageId: `m${index}`,
-    receiptHandle: 'r',
-    body: JSON.stringify(body),
-    attributes: {},
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws-cn:sqs:cn-northwest-1:999999999999:scp-alt-iam',
-    awsRegion: 'cn-northwest-1',
-  })),
-});
+const sqs = (...bodies: unknown[]) => sqsBatch('scp-alt-iam', bodies);
 
 async function enrolledWorld() {
   const world = makeWorld();

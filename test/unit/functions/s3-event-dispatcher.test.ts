@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { enrollAccount } from '#shared/enroll.ts';
 import { decodeS3Key, policyChangesOf } from '../../../functions/commons/s3-records.ts';
 import { makeHandler } from '../../../functions/s3-event-dispatcher.ts';
+import { sqsBatch } from '../fakes/sqs-batch.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,
@@ -26,19 +27,7 @@ const s3Event = (eventName: string, key: string) => ({
     },
   ],
 });
-const sqs = (...bodies: unknown[]) => ({
-  Records: bodies.map((body, index) => ({
-    messageId: `m${index}`,
-    receiptHandle: 'r',
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {},
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws-cn:sqs:cn-northwest-1:999999999999:scp-alt-s3',
-    awsRegion: 'cn-northwest-1',
-  })),
-});
+const sqs = (...bodies: unknown[]) => sqsBatch('scp-alt-s3', bodies);
 
 async function enrolledWorld() {
   const world = makeWorld();

@@ -4,8 +4,8 @@ import { deadlineBeforeTimeout } from '#shared/deadline.ts';
 import { reconcileAccounts } from '#shared/reconcile.ts';
 import { replayFailedAccounts } from '#shared/replay.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { A1, A2, B1, deadlineAfter, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, ROOT } from '../fakes/world.ts';
-import { A1, A2, B1, deadlineAfter, documentOf, enrolledOrganization } from './support.ts';
 
 describe('deadline', () => {
   it('is reached a margin before the timeout, the margin capped at a quarter of the invocation', () => {

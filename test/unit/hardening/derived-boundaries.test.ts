@@ -6,8 +6,8 @@ import { enrollAccount } from '#shared/enroll.ts';
 import type { PolicyDocument } from '#shared/policy/types.ts';
 import { reconcileAccounts } from '#shared/reconcile.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { A1, documentOf } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
-import { A1, documentOf } from './support.ts';
 
 const CUSTOMER = `arn:aws-cn:iam::${A1}:policy/TeamBoundary`;
 const OURS = `arn:aws-cn:iam::${A1}:policy/scp-enforce-policy`;

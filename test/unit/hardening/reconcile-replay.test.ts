@@ -3,8 +3,8 @@ import { reconcileAccounts, STALE_ENROLLING_MS } from '#shared/reconcile.ts';
 import { replayFailedAccounts } from '#shared/replay.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
 import { makeHandler } from '../../../functions/reconciler.ts';
+import { A1, A2, awsError, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, lambdaContext, OU_A, silentLogger } from '../fakes/world.ts';
-import { A1, A2, awsError, B1, documentOf, enrolledOrganization } from './support.ts';
 
 describe('reconciler', () => {
   it('Given an administrator set an old default version, Then a new version with the compiled content is written', async () => {

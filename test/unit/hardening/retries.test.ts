@@ -4,8 +4,8 @@ import { policySnapshot } from '#shared/compile-account.ts';
 import { RecordConflictError } from '#shared/errors.ts';
 import { isExpiredSession, isTransientFailure } from '#shared/retry.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { A1, A2, awsError, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, makeWorld, OU_A } from '../fakes/world.ts';
-import { A1, A2, awsError, boundaries, documentOf, enrolledOrganization } from './support.ts';
 
 describe('which failures are worth another attempt', () => {
   it.each([

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { enrollAccount } from '#shared/enroll.ts';
 import { reconcileAccounts } from '#shared/reconcile.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { A1, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
-import { A1, boundaries, documentOf, enrolledOrganization } from './support.ts';
 
 describe('on doubt the stricter state stays', () => {
   it('Given the only file of an account is deleted, Then its boundary stays in force and the operators are told', async () => {

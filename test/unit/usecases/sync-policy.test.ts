@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
 import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
-import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, OU_B, ROOT, type World } from '../fakes/world.ts';
-
-const A1 = '111111111111';
-const A2 = '222222222222';
-const B1 = '333333333333';
+import { A1, A2, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
+import { ALLOW_ALL_DENY, OU_A, OU_B, ROOT } from '../fakes/world.ts';
 
 /** Three enrolled accounts: A1 and A2 under OU_A, B1 under OU_B; a root policy applies to all. */
-async function organization(): Promise<World> {
-  const world = makeWorld();
-  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('organizations:LeaveOrganization'));
-  for (const [accountId, ou] of [
-    [A1, OU_A],
-    [A2, OU_A],
-    [B1, OU_B],
-  ] as const) {
-    addMemberAccount(world, accountId, [ROOT, ou]);
-    await enrollAccount(world.ctx, { accountId, ouId: ou, createCloudTrail: false });
-  }
-  world.iam.calls.length = 0;
-  return world;
-}
-
-const documentOf = (world: World, accountId: string) => JSON.stringify(world.iam.currentDocument(accountId));
+const organization = enrolledOrganization;
 
 describe('syncAfterPolicyChange', () => {
   it('Given an OU file is uploaded, Then exactly the accounts below that OU get one new policy version', async () => {
