@@ -13,7 +13,7 @@ import { memberAccountConfig } from '../test/local-aws/accounts.ts';
 import type { LocalStackClient } from '../test/local-aws/stack.ts';
 import { makeBaselineIamEventHandler } from './baseline/iam-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from './deployment.ts';
-import type { BenchProfile } from './profile.ts';
+import { type BenchProfile, trafficAt } from './profile.ts';
 import { applyTraffic, type CallSummary, measure, median } from './traffic.ts';
 
 export type PrincipalCase = 'without-boundary' | 'with-boundary';
@@ -27,6 +27,11 @@ export interface PerEventResult {
   wallMsPerEvent: number;
   /** Calls of one typical (median-cost) event by operation. */
   typicalEvent: CallSummary;
+}
+
+/** Per-event calls are sequential on both sides, so one latency suffices: the lowest of the sweep. */
+export function perEventLatencyMs(profile: BenchProfile): number {
+  return profile.latenciesMs[0] ?? 0;
 }
 
 // Warm-up events per case: the baseline reaches its steady state (five policy versions) after four.
@@ -52,7 +57,7 @@ export async function benchPerEvent(
   const oursRoles = await createRoles(stack, ours, perCase);
   const theirRoles = await createRoles(stack, theirs, perCase);
   const baseline = makeBaselineIamEventHandler(await baselineConfigFor(stack, scpAlt));
-  await applyTraffic(stack.control, profile.traffic);
+  await applyTraffic(stack.control, trafficAt(profile, perEventLatencyMs(profile)));
   const sendOurs: SendCreateRole = async (accountId, roleName) => {
     await scpAlt.handlers.iamEventDispatcher(
       createRoleEvent(scpAlt, accountId, roleName),

@@ -2,6 +2,7 @@
 import type { FanoutResult } from './fanout/fanout.ts';
 import type { FootprintResult } from './footprint.ts';
 import type { PerEventResult } from './per-event.ts';
+import { HEADLINE_LATENCY_MS } from './profile.ts';
 
 const ms = (value: number) =>
   value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
@@ -49,13 +50,16 @@ export function fanoutTable(results: FanoutResult[]): string {
   const rows = results.map((r) => {
     const bound = Math.max(r.lowerBoundMs, r.stackBoundMs);
     const sampled = r.baseline.measuredAccounts < r.accounts ? ` (${r.baseline.measuredAccounts} run)` : '';
+    const load = Math.round((100 * r.oursCallsPerSecond) / r.stackCallsPerSecond);
     return [
       `${r.accounts} × ${r.principalsPerAccount}`,
+      `${r.latencyMs} ms`,
       `${ms(r.oursChanged.wallMs)} / ${r.oursChanged.calls.total}`,
       `${ms(r.baseline.wallMs)} / ${Math.round(r.baseline.totalCalls)}${sampled}`,
       ratio(r.baseline.wallMs, r.oursChanged.wallMs),
       `${ms(r.lowerBoundMs)} / ${ms(r.stackBoundMs)}`,
       `${ratio(r.oursChanged.wallMs, r.lowerBoundMs)} / ${ratio(r.oursChanged.wallMs, bound)}`,
+      `${Math.round(r.oursCallsPerSecond)} / ${Math.round(r.stackCallsPerSecond)} (${load} %)`,
       `${r.oursChanged.calls.iamWrites} / ${Math.round(r.baseline.iamWrites)}`,
       `${ms(r.oursUnchanged.wallMs)} / ${r.oursUnchanged.calls.total} / ${r.oursUnchanged.calls.iamWrites}`,
     ];
@@ -63,11 +67,13 @@ export function fanoutTable(results: FanoutResult[]): string {
   return table(
     [
       'accounts × principals',
+      'latency',
       'ours: time / calls',
       'baseline: time / calls',
       'speedup',
       'bound: AWS / stack',
       'ours ÷ AWS / ÷ max',
+      'stack calls/s: ours / capacity',
       'IAM writes ours / baseline',
       'unchanged: time / calls / IAM writes',
     ],
@@ -90,8 +96,24 @@ export function footprintTable(results: FootprintResult[]): string {
   );
 }
 
+/**
+ * The row the headline speaks for: the largest fleet, at HEADLINE_LATENCY_MS when that latency was
+ * swept, otherwise at the highest latency swept (the closest to it).
+ */
+export function headlineRow<R extends { accounts: number; latencyMs: number }>(
+  results: readonly R[],
+): R | undefined {
+  const largest = Math.max(...results.map((r) => r.accounts));
+  const candidates = results.filter((r) => r.accounts === largest);
+  return (
+    candidates.find((r) => r.latencyMs === HEADLINE_LATENCY_MS) ??
+    [...candidates].sort((a, b) => b.latencyMs - a.latencyMs)[0]
+  );
+}
+
 export function headline(results: FanoutResult[]): string {
-  const largest = results.at(-1);
-  if (!largest) return 'fan-out speedup vs sequential: n/a';
-  return `fan-out speedup vs sequential: ${(largest.baseline.wallMs / largest.oursChanged.wallMs).toFixed(1)}x (${largest.accounts} accounts)`;
+  const row = headlineRow(results);
+  if (!row) return 'fan-out speedup vs sequential: n/a';
+  const speedup = (row.baseline.wallMs / row.oursChanged.wallMs).toFixed(1);
+  return `fan-out speedup vs sequential: ${speedup}x (${row.accounts} accounts, ${row.latencyMs} ms per call)`;
 }

@@ -7,7 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { startLocalStack } from '../test/local-aws/stack.ts';
 import { benchFanout } from './fanout/fanout.ts';
 import { benchFootprint } from './footprint.ts';
-import { benchPerEvent } from './per-event.ts';
+import { benchPerEvent, perEventLatencyMs } from './per-event.ts';
 import { profileFromArgs } from './profile.ts';
 import { fanoutTable, footprintTable, headline, perEventTable } from './report.ts';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     platform: `${process.platform}-${process.arch}`,
   };
   console.error(
-    `bench (${profile.name}) on ${JSON.stringify(machine)}, traffic ${JSON.stringify(profile.traffic)}`,
+    `bench (${profile.name}) on ${JSON.stringify(machine)}, latencies ${profile.latenciesMs.join(', ')} ms`,
   );
   const footprint = await benchFootprint(profile.coldStartRuns);
   const stack = await startLocalStack();
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
     const results = { profile, machine, startedAt, durationS, perEvent, fanout, footprint };
     await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nPer event (median of ${profile.eventsPerCase} warm events)\n${perEventTable(perEvent)}`);
+    const perEventTitle = `Per event (median of ${profile.eventsPerCase} warm events, ${perEventLatencyMs(profile)} ms per call)`;
+    console.log(`\n${perEventTitle}\n${perEventTable(perEvent)}`);
     console.log(`\nFan-out of one policy change (time / AWS calls)\n${fanoutTable(fanout)}`);
     console.log(
       `\nFootprint (median of ${profile.coldStartRuns} fresh processes)\n${footprintTable(footprint)}`,

@@ -1,10 +1,10 @@
 /**
  * Section 2: one policy change reaching N enrolled accounts × P principals. Ours is the real
  * s3-event-dispatcher (fresh container, so every account costs its AssumeRole) against the
- * original's sequential loop (bench/baseline/), and against the lower bound of lower-bound.ts.
+ * original's sequential loop (bench/baseline/), and against the lower bound of lower-bound.ts —
+ * once per configured latency, because the local stack's capacity, not scp-alt, limits the fan-out
+ * when calls are fast (BENCHMARKS.md).
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { loadConfig } from '#shared/config.ts';
 import type { PolicyChangeResult } from '#shared/sync-policy.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
@@ -13,15 +13,14 @@ import { takeS3Notifications } from '../../test/integration/support/events.ts';
 import { lambdaContext } from '../../test/integration/support/handlers.ts';
 import { policyKey, uploadPolicy } from '../../test/integration/support/policy-files.ts';
 import type { LocalScpAlt } from '../../test/integration/support/scp-alt.ts';
-import { memberAccountConfig } from '../../test/local-aws/accounts.ts';
 import type { LocalStackClient } from '../../test/local-aws/stack.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
-import { baselineConfigFor, deployedFanoutConcurrency, deployForBench } from '../deployment.ts';
+import { baselineConfigFor, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';
-import type { BenchProfile } from '../profile.ts';
-import { applyTraffic, type CallSummary, measure, median } from '../traffic.ts';
-import { forEachLimited } from './moto-direct.ts';
+import { type BenchProfile, trafficAt } from '../profile.ts';
+import { applyTraffic, type CallSummary, measure } from '../traffic.ts';
 import { fleetAccountIds, seedFleet } from './seed-fleet.ts';
+import { measureStackConditions, type StackConditions } from './stack-conditions.ts';
 
 export interface FanoutRun {
   wallMs: number;
@@ -42,6 +41,8 @@ export interface FanoutResult {
   accounts: number;
   principalsPerAccount: number;
   concurrency: number;
+  /** Configured per-call latency of this row. */
+  latencyMs: number;
   /** Configured latency + the stack's idle round trip: the L of the lower bound. */
   effectiveLatencyMs: number;
   oursChanged: FanoutRun;
@@ -51,18 +52,27 @@ export interface FanoutResult {
   lowerBoundMs: number;
   /** Ours' calls ÷ the local stack's measured throughput: what the emulator itself allows. */
   stackBoundMs: number;
+  /** What the stack completes with the deployed number of callers and no latency (measured once). */
   stackCallsPerSecond: number;
+  /** Calls per second the stack actually served during ours' changed run. */
+  oursCallsPerSecond: number;
   seedMs: number;
 }
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
+const SEEDED_DENY = 'organizations:LeaveOrganization';
+/** Each upload that must change every account adds the next of these Deny statements. */
+const LATER_DENIES = ['iam:CreateUser', 'iam:DeleteRole', 'iam:CreateAccessKey', 'iam:DeleteUser'];
 const denyStatement = (action: string) => ({ Effect: 'Deny', Action: action, Resource: '*' });
-/** Successive contents of the fleet's OU file: each differs from the previous in one Deny. */
-const fileContent = (...denied: string[]) =>
-  JSON.stringify({
+/** Generation `n` of the fleet's OU file: generation 0 is seeded, each later one denies one more action. */
+function fileGeneration(n: number): string {
+  if (n > LATER_DENIES.length) throw new Error(`no policy file generation ${n}`);
+  const denied = [SEEDED_DENY, ...LATER_DENIES.slice(0, n)];
+  return JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, ...denied.map(denyStatement)],
   });
+}
 
 export async function benchFanout(stack: LocalStackClient, profile: BenchProfile): Promise<FanoutResult[]> {
   const scpAlt = await deployForBench(stack, {
@@ -71,43 +81,68 @@ export async function benchFanout(stack: LocalStackClient, profile: BenchProfile
     accounts: [],
   });
   const seedMs = await seedFleets(stack, scpAlt, profile);
-  const conditions = await measureConditions(stack, scpAlt, profile);
+  const conditions = await measureStackConditions(stack, scpAlt);
   const baseline = makeBaselineFanout(await baselineConfigFor(stack, scpAlt));
-  await applyTraffic(stack.control, profile.traffic);
   const results: FanoutResult[] = [];
   for (const [index, size] of profile.fanoutSizes.entries()) {
     const ouId = scpAlt.deployment.organization.ous[`Fleet-${size}`] ?? '';
     const target = { stack, scpAlt, ouId, size };
-    const file = fileContent('organizations:LeaveOrganization', 'iam:CreateUser');
-    const oursChanged = await runOurs(target, file, 'updated');
-    // Same policy reformatted: a new object (new ETag) that compiles to the same boundary.
-    const oursUnchanged = await runOurs(target, `${file}\n\n`, 'unchanged');
-    if (oursUnchanged.calls.iamWrites !== 0)
-      throw new Error(`unchanged accounts cost ${oursUnchanged.calls.iamWrites} IAM writes`);
-    const baselineRun = await runBaseline(target, baseline, profile.baselineSample(size));
-    const lowerBoundMs = fanoutLowerBoundMs({
-      ...MINIMAL_CHANGE,
-      accounts: size,
-      concurrency: conditions.concurrency,
-      latencyMs: conditions.effectiveLatencyMs,
-      iamBurst: profile.traffic.iamBurst,
-      iamRatePerSecond: profile.traffic.iamRatePerSecond,
-    });
-    results.push({
-      accounts: size,
-      principalsPerAccount: profile.principalsPerAccount,
-      ...conditions,
-      oursChanged,
-      oursUnchanged,
-      baseline: baselineRun,
-      lowerBoundMs,
-      stackBoundMs: (oursChanged.calls.total / conditions.stackCallsPerSecond) * 1000,
-      seedMs: seedMs[index] ?? 0,
-    });
+    let generation = 0;
+    for (const latencyMs of profile.latenciesMs) {
+      await applyTraffic(stack.control, trafficAt(profile, latencyMs));
+      const changed = await runOurs(target, fileGeneration(++generation), 'updated', latencyMs);
+      // Same policy reformatted: a new object (new ETag) that compiles to the same boundary.
+      const unchanged = await runOurs(target, `${fileGeneration(generation)}\n\n`, 'unchanged', latencyMs);
+      if (unchanged.calls.iamWrites !== 0)
+        throw new Error(`unchanged accounts cost ${unchanged.calls.iamWrites} IAM writes`);
+      const baselineFile = fileGeneration(++generation);
+      const baselineRun = await runBaseline(
+        target,
+        baseline,
+        baselineFile,
+        profile.baselineSample(size, latencyMs),
+      );
+      results.push({
+        accounts: size,
+        principalsPerAccount: profile.principalsPerAccount,
+        ...rowConditions(profile, conditions, size, latencyMs),
+        oursChanged: changed,
+        oursUnchanged: unchanged,
+        baseline: baselineRun,
+        stackBoundMs: (changed.calls.total / conditions.stackCallsPerSecond) * 1000,
+        oursCallsPerSecond: changed.calls.total / (changed.wallMs / 1000),
+        seedMs: seedMs[index] ?? 0,
+      });
+    }
   }
   await stack.control.clearRules();
   await scpAlt.stop();
   return results;
+}
+
+/** The conditions of one row and the lower bound they imply (lower-bound.ts). */
+function rowConditions(
+  profile: BenchProfile,
+  conditions: StackConditions,
+  accounts: number,
+  latencyMs: number,
+) {
+  const effectiveLatencyMs = latencyMs + conditions.idleRoundTripMs;
+  const lowerBoundMs = fanoutLowerBoundMs({
+    ...MINIMAL_CHANGE,
+    accounts,
+    concurrency: conditions.concurrency,
+    latencyMs: effectiveLatencyMs,
+    iamBurst: profile.iamBurst,
+    iamRatePerSecond: profile.iamRatePerSecond,
+  });
+  return {
+    concurrency: conditions.concurrency,
+    latencyMs,
+    effectiveLatencyMs,
+    lowerBoundMs,
+    stackCallsPerSecond: conditions.stackCallsPerSecond,
+  };
 }
 
 /** One fleet per size under its own OU, compiled by scp-alt's own compile path; seeding time per fleet. */
@@ -124,7 +159,7 @@ async function seedFleets(
   const seedMs: number[] = [];
   for (const [group, size] of profile.fanoutSizes.entries()) {
     const ouId = ous[`Fleet-${size}`] ?? '';
-    await uploadPolicy(scpAlt.deployment, policyKey(ouId), fileContent('organizations:LeaveOrganization'));
+    await uploadPolicy(scpAlt.deployment, policyKey(ouId), fileGeneration(0));
     const started = performance.now();
     const fleet = {
       ouPath: [rootId, ouId],
@@ -142,14 +177,6 @@ async function seedFleets(
   return seedMs;
 }
 
-/** Measured before any traffic rule is applied: the stack's own round trip and throughput. */
-async function measureConditions(stack: LocalStackClient, scpAlt: LocalScpAlt, profile: BenchProfile) {
-  const concurrency = await deployedFanoutConcurrency();
-  const effectiveLatencyMs = profile.traffic.latencyMs + (await idleRoundTrip(scpAlt));
-  const stackCallsPerSecond = await stackThroughput(stack, scpAlt, concurrency);
-  return { concurrency, effectiveLatencyMs, stackCallsPerSecond };
-}
-
 interface FanoutTarget {
   stack: LocalStackClient;
   scpAlt: LocalScpAlt;
@@ -162,12 +189,13 @@ async function runOurs(
   target: FanoutTarget,
   body: string,
   expected: 'updated' | 'unchanged',
+  latencyMs: number,
 ): Promise<FanoutRun> {
   const { scpAlt, stack, size } = target;
   await uploadPolicy(scpAlt.deployment, policyKey(target.ouId), body);
   const [notification] = await takeS3Notifications(scpAlt.deployment);
   await scpAlt.coldStart();
-  console.error(`fan-out to ${size}: scp-alt running (${expected})…`);
+  console.error(`fan-out to ${size} at ${latencyMs} ms: scp-alt running (${expected})…`);
   const measured = await measure(stack.control, () =>
     scpAlt.handlers.s3EventDispatcher(
       notification,
@@ -191,15 +219,12 @@ async function runOurs(
 async function runBaseline(
   target: FanoutTarget,
   baseline: BaselineFanout,
+  body: string,
   sample: number,
 ): Promise<BaselineRun> {
   const { scpAlt, stack, size } = target;
   const key = policyKey(target.ouId);
-  await uploadPolicy(
-    scpAlt.deployment,
-    key,
-    fileContent('organizations:LeaveOrganization', 'iam:CreateUser', 'iam:DeleteRole'),
-  );
+  await uploadPolicy(scpAlt.deployment, key, body);
   await takeS3Notifications(scpAlt.deployment);
   console.error(`fan-out to ${size}: baseline running on ${sample} accounts (sequential)…`);
   const measured = await measure(stack.control, () => baseline(target.ouId, key, sample));
@@ -220,42 +245,3 @@ async function runBaseline(
 
 /** Scan of the accounts table and GetObject of the file, once per event. */
 const BASELINE_PRELUDE_CALLS = 2;
-
-/**
- * Calls per second the local stack completes with `concurrency` callers and no traffic rule: a mix
- * of DynamoDB and IAM reads. moto serves requests one at a time, so this caps any fan-out.
- */
-async function stackThroughput(
-  stack: LocalStackClient,
-  scpAlt: LocalScpAlt,
-  concurrency: number,
-): Promise<number> {
-  const { deployment } = scpAlt;
-  const iam = new IAMClient(await memberAccountConfig(stack, deployment.securityAccountId, 'iam'));
-  const calls = Array.from({ length: 20 * concurrency }, (_, index) => index);
-  const started = performance.now();
-  await forEachLimited(calls, concurrency, async (index) => {
-    if (index % 2 === 0) {
-      await deployment.clients.dynamodb.send(
-        new GetItemCommand({ TableName: deployment.table, Key: { AccountId: { S: 'none' } } }),
-      );
-    } else {
-      await iam.send(new GetRoleCommand({ RoleName: 'OrganizationAccountAccessRole' }));
-    }
-  });
-  return calls.length / ((performance.now() - started) / 1000);
-}
-
-/** Median round trip of a cheap call through the proxy with no rule active: the stack's own cost. */
-async function idleRoundTrip(scpAlt: LocalScpAlt): Promise<number> {
-  const { dynamodb } = scpAlt.deployment.clients;
-  const samples: number[] = [];
-  for (let index = 0; index < 21; index++) {
-    const started = performance.now();
-    await dynamodb.send(
-      new GetItemCommand({ TableName: scpAlt.deployment.table, Key: { AccountId: { S: 'none' } } }),
-    );
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}

@@ -1,0 +1,68 @@
+/**
+ * What the local stack itself costs, measured before any traffic rule is applied: the idle round
+ * trip of one cheap call (added to the configured latency to make the L of the lower bound) and the
+ * calls per second it completes with the deployed number of callers (moto serves one request at a
+ * time, so this caps any fan-out on this machine; AWS has no such cap).
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import type { LocalScpAlt } from '../../test/integration/support/scp-alt.ts';
+import { memberAccountConfig } from '../../test/local-aws/accounts.ts';
+import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import { deployedFanoutConcurrency } from '../deployment.ts';
+import { median } from '../traffic.ts';
+import { forEachLimited } from './moto-direct.ts';
+
+export interface StackConditions {
+  /** FANOUT_CONCURRENCY as deployed. */
+  concurrency: number;
+  /** Median round trip of a cheap call through the proxy with no rule active. */
+  idleRoundTripMs: number;
+  /** Calls per second the stack completes with `concurrency` callers and no rule active. */
+  stackCallsPerSecond: number;
+}
+
+export async function measureStackConditions(
+  stack: LocalStackClient,
+  scpAlt: LocalScpAlt,
+): Promise<StackConditions> {
+  const concurrency = await deployedFanoutConcurrency();
+  const idleRoundTripMs = await idleRoundTrip(scpAlt);
+  const stackCallsPerSecond = await stackThroughput(stack, scpAlt, concurrency);
+  return { concurrency, idleRoundTripMs, stackCallsPerSecond };
+}
+
+/** A mix of DynamoDB and IAM reads from `concurrency` callers at once. */
+async function stackThroughput(
+  stack: LocalStackClient,
+  scpAlt: LocalScpAlt,
+  concurrency: number,
+): Promise<number> {
+  const { deployment } = scpAlt;
+  const iam = new IAMClient(await memberAccountConfig(stack, deployment.securityAccountId, 'iam'));
+  const calls = Array.from({ length: 20 * concurrency }, (_, index) => index);
+  const started = performance.now();
+  await forEachLimited(calls, concurrency, async (index) => {
+    if (index % 2 === 0) {
+      await deployment.clients.dynamodb.send(
+        new GetItemCommand({ TableName: deployment.table, Key: { AccountId: { S: 'none' } } }),
+      );
+    } else {
+      await iam.send(new GetRoleCommand({ RoleName: 'OrganizationAccountAccessRole' }));
+    }
+  });
+  return calls.length / ((performance.now() - started) / 1000);
+}
+
+async function idleRoundTrip(scpAlt: LocalScpAlt): Promise<number> {
+  const { dynamodb } = scpAlt.deployment.clients;
+  const samples: number[] = [];
+  for (let index = 0; index < 21; index++) {
+    const started = performance.now();
+    await dynamodb.send(
+      new GetItemCommand({ TableName: scpAlt.deployment.table, Key: { AccountId: { S: 'none' } } }),
+    );
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
