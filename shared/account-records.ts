@@ -7,14 +7,17 @@ const CONFLICT_ATTEMPTS = 4;
 /**
  * Read-modify-write of an account record under its optimistic lock: on a conflict the change is
  * applied again to the fresh record. `change` returns undefined to leave the record as it is.
+ * `lastRead`, a record the caller read in this invocation, saves the first read: if it is stale
+ * the write conflicts and the loop reads afresh.
  */
 export async function updateAccountRecord(
   ctx: FlowContext,
   accountId: string,
   change: (current: AccountRecord | undefined) => AccountRecord | undefined,
+  lastRead?: AccountRecord,
 ): Promise<AccountRecord | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const current = await ctx.ports.accounts.get(accountId);
+    const current = attempt === 1 && lastRead ? lastRead : await ctx.ports.accounts.get(accountId);
     const next = change(current);
     if (!next) return current;
     try {

@@ -52,7 +52,10 @@ export function derivedPoliciesFor(
     if (!derived.ok) throw new DerivedBoundaryError(customerArn, derived.reason);
     const current = await iam.readBoundaryPolicy(accountId, name);
     if (current && policyHash(current.document) === policyHash(derived.document)) return current.policyArn;
-    const written = await iam.writeBoundaryPolicy(accountId, derived.document, name);
+    const written = await iam.writeBoundaryPolicy(accountId, derived.document, {
+      policyName: name,
+      lastVersionId: current?.versionId,
+    });
     rewritten.push(customerArn);
     ctx.log.info('derived boundary written', { accountId, customerArn, policyArn: written.policyArn });
     return written.policyArn;

@@ -157,7 +157,7 @@ async function writeIfChanged(
 ): Promise<{ policyArn: string; versionId: string }> {
   const current = await ctx.ports.iam.readBoundaryPolicy(accountId);
   if (current && policyHash(current.document) === compiled.hash) return current;
-  return ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy);
+  return ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: current?.versionId });
 }
 
 /**

@@ -105,7 +105,7 @@ async function repairAccount(
   // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
   if (compiled.ok && (!current || policyHash(current.document) !== compiled.hash)) {
     deployed = await inStep('write-policy', () =>
-      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
+      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: current?.versionId }),
     );
     drift.policyRewritten = true;
   }

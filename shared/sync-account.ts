@@ -72,7 +72,7 @@ async function applyToAccount(
     return { ...base, outcome: 'unchanged' };
   }
   const written = await inStep('write-policy', () =>
-    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy),
+    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: record.policyVersionId }),
   );
   // The new default version already reaches every principal bound to the policy ARN. Reading each
   // principal again would cost one IAM call per principal on every change, against the account's
@@ -88,18 +88,23 @@ async function applyToAccount(
         }),
       )
     : undefined;
-  await updateAccountRecord(ctx, accountId, (current) =>
-    current
-      ? {
-          ...current,
-          policyKeys: compiled.sources,
-          policyHash: compiled.hash,
-          policyVersionId: written.versionId,
-          customPolicyArns: sweep ? customPolicyArns(sweep) : current.customPolicyArns,
-          status: 'ACTIVE',
-          lastError: undefined,
-        }
-      : undefined,
+  // The record read above is the base of the optimistic write; only a conflict costs a re-read.
+  await updateAccountRecord(
+    ctx,
+    accountId,
+    (current) =>
+      current
+        ? {
+            ...current,
+            policyKeys: compiled.sources,
+            policyHash: compiled.hash,
+            policyVersionId: written.versionId,
+            customPolicyArns: sweep ? customPolicyArns(sweep) : current.customPolicyArns,
+            status: 'ACTIVE',
+            lastError: undefined,
+          }
+        : undefined,
+    record,
   );
   const sweepError = sweep && sweepFailureError(sweep);
   if (sweepError) throw sweepError;

@@ -31,6 +31,7 @@ import type {
   Principal,
   PrincipalRef,
   PrincipalState,
+  WriteBoundaryOptions,
 } from './ports.ts';
 
 export interface BoundaryIamOptions {
@@ -44,6 +45,19 @@ export interface BoundaryIamOptions {
 
 /** IAM keeps at most five versions of a managed policy. */
 export const MAX_POLICY_VERSIONS = 5;
+
+/**
+ * What IAM answers when the versions are not the ones writeAfterKnownVersion assumed: five other
+ * versions exist, vN-4 is the default, or the policy does not exist.
+ */
+const KNOWN_VERSION_REFUSALS = [
+  'LimitExceeded',
+  'LimitExceededException',
+  'DeleteConflict',
+  'DeleteConflictException',
+  'NoSuchEntity',
+  'NoSuchEntityException',
+];
 
 export class BoundaryIamAdapter implements BoundaryIamPort {
   constructor(private readonly options: BoundaryIamOptions) {}
@@ -68,24 +82,56 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
   async writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
-    policyName: string = this.options.policyName,
+    { policyName = this.options.policyName, lastVersionId }: WriteBoundaryOptions = {},
   ): Promise<{ policyArn: string; versionId: string }> {
     const iam = this.options.iamClientFor(accountId);
     const policyArn = this.policyArnFor(accountId, policyName);
     const text = JSON.stringify(document);
+    const known = lastVersionId && (await this.writeAfterKnownVersion(iam, policyArn, text, lastVersionId));
+    if (known) return { policyArn, versionId: known };
     const versions = await this.listVersions(iam, policyArn);
     if (versions === undefined) {
       const created = await this.createPolicy(iam, policyName, text);
       if (created) return { policyArn, versionId: created };
     } else if (versions.length >= MAX_POLICY_VERSIONS) {
-      await this.deleteVersion(iam, policyArn, oldestNonDefault(versions));
+      await this.deleteVersion(iam, policyArn, oldestNonDefault(versions)?.VersionId);
     }
+    return { policyArn, versionId: await this.createDefaultVersion(iam, policyArn, text) };
+  }
+
+  /**
+   * IAM numbers a policy's versions v1, v2, … without reusing a number, and only the organization
+   * access role may add versions to our policies besides us (protective statements). So when vN is
+   * the last default we know of, the versions kept are at most vN-4 … vN: pruning vN-4 makes room
+   * for one more without listing them (2 IAM calls instead of 3 on every policy change). When the
+   * guess is wrong (other versions, a default rolled back to vN-4, the policy gone) IAM refuses,
+   * and undefined sends the caller to the listing path.
+   */
+  private async writeAfterKnownVersion(
+    iam: IAMClient,
+    policyArn: string,
+    text: string,
+    lastVersionId: string,
+  ): Promise<string | undefined> {
+    const number = /^v(\d+)$/.exec(lastVersionId)?.[1];
+    if (number === undefined) return undefined;
+    const oldestKept = Number(number) - (MAX_POLICY_VERSIONS - 1);
+    try {
+      if (oldestKept >= 1) await this.deleteVersion(iam, policyArn, `v${oldestKept}`);
+      return await this.createDefaultVersion(iam, policyArn, text);
+    } catch (error) {
+      if (isAwsError(error, ...KNOWN_VERSION_REFUSALS)) return undefined;
+      throw error;
+    }
+  }
+
+  private async createDefaultVersion(iam: IAMClient, policyArn: string, text: string): Promise<string> {
     const output = await this.call(() =>
       iam.send(
         new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: text, SetAsDefault: true }),
       ),
     );
-    return { policyArn, versionId: output.PolicyVersion?.VersionId ?? '' };
+    return output.PolicyVersion?.VersionId ?? '';
   }
 
   async deleteBoundaryPolicy(accountId: string, policyName?: string): Promise<void> {
@@ -95,7 +141,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     if (versions === undefined) return;
     // IAM refuses to delete a policy that still has non-default versions.
     for (const version of versions.filter((v) => !v.IsDefaultVersion)) {
-      await this.deleteVersion(iam, policyArn, version);
+      await this.deleteVersion(iam, policyArn, version.VersionId);
     }
     await this.ignoringMissing(() =>
       this.call(() => iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }))),
@@ -222,13 +268,13 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     }
   }
 
+  /** A version that is already gone is not an error. */
   private async deleteVersion(
     iam: IAMClient,
     policyArn: string,
-    version: PolicyVersion | undefined,
+    versionId: string | undefined,
   ): Promise<void> {
-    if (!version?.VersionId) return;
-    const versionId = version.VersionId;
+    if (!versionId) return;
     await this.ignoringMissing(() =>
       this.call(() =>
         iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId })),

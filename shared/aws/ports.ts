@@ -29,6 +29,16 @@ export interface BoundaryPolicyVersion {
   document: PolicyDocument;
 }
 
+export interface WriteBoundaryOptions {
+  /** Defaults to scp-enforce-policy. */
+  policyName?: string;
+  /**
+   * The default version as last written or read (e.g. the account record's), which lets the
+   * write skip listing the versions; a wrong value only costs the listing after all.
+   */
+  lastVersionId?: string | undefined;
+}
+
 /**
  * scp-enforce-policy and the boundaries of principals in member accounts. `policyName` defaults to
  * scp-enforce-policy; derived policies (scp-enforce-policy-<hash>) are the only other names used.
@@ -42,7 +52,7 @@ export interface BoundaryIamPort {
   writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
-    policyName?: string,
+    options?: WriteBoundaryOptions,
   ): Promise<{ policyArn: string; versionId: string }>;
   /** Deletes the policy and its versions; a missing policy is not an error. */
   deleteBoundaryPolicy(accountId: string, policyName?: string): Promise<void>;

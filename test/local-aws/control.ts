@@ -43,6 +43,11 @@ export class ProxyControl {
     return (await this.calls(filter)).reduce((sum, count) => sum + count.calls, 0);
   }
 
+  /** Calls matching the filter that reached the proxy, including those still held by a latency rule. */
+  async countArrivals(filter: CallFilter = {}): Promise<number> {
+    return (await this.calls(filter)).reduce((sum, count) => sum + count.arrived, 0);
+  }
+
   async clearCalls(): Promise<void> {
     await this.call('DELETE', '/calls');
   }

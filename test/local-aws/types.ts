@@ -65,11 +65,16 @@ export interface LatencySpec extends CallFilter {
   ms: number;
 }
 
-/** Calls seen by the proxy, per service, operation and account. `calls` includes refused ones. */
+/**
+ * Calls seen by the proxy, per service, operation and account. `calls` includes refused ones and is
+ * counted once a call has passed its latency; `arrived` counts on arrival, so a call held by a
+ * latency rule is already seen there.
+ */
 export interface CallCount {
   service: string;
   operation: string;
   account: string;
+  arrived: number;
   calls: number;
   throttled: number;
   faulted: number;

@@ -258,9 +258,15 @@ describe('fault matrix', () => {
     // The first invocation reads the older file, then its policy writes stall in the network.
     await env.stack.control.addLatency({ service: 'iam', operation: 'CreatePolicyVersion', ms: 3_000 });
     const slow = dispatchS3(containers, deployment(), first);
-    await waitForCalls(env.stack, { service: 'iam', operation: 'ListPolicyVersions', account: appDev() }, 1);
-    // The write follows its listing within milliseconds; the proxy holds it for 3 s from arrival.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The older content's write has reached the proxy, which holds it for 3 s from arrival.
+    await waitForCalls(
+      env.stack,
+      { service: 'iam', operation: 'CreatePolicyVersion', account: appDev() },
+      1,
+      {
+        arrived: true,
+      },
+    );
     await env.stack.control.clearRules();
     const second = await run.tightenWorkloads(newer);
     const fresh = await coldContainers(env.stack, deployment());
@@ -289,8 +295,9 @@ describe('fault matrix', () => {
   it('deadline reached mid-fan-out', async () => {
     const { containers, before } = await run.startCell({ fanoutConcurrency: 1, fanoutMarginMs: 1_000 });
     const key = workloadsKey(deployment());
-    // One account then needs about 3 s (five rounds of IAM calls): past the deadline at 1.5 s.
-    await env.stack.control.addLatency({ service: 'iam', ms: 600 });
+    // The first account's policy write alone then takes 2 s: past the deadline at 1.5 s (2 s timeout
+    // less the margin, capped at a quarter of it), so the second account is never started.
+    await env.stack.control.addLatency({ service: 'iam', ms: 2_000 });
     const results = await dispatchS3(containers, deployment(), await run.tightenWorkloads(), 2_000);
     await env.stack.control.clearRules();
     const accounts = results.flatMap((r) => r.accounts);
@@ -312,7 +319,7 @@ describe('fault matrix', () => {
     const convergence = await run.expectConverged(containers, await run.replay(containers));
     run.rows.push({
       cell: 'deadline mid-fan-out',
-      fault: '600 ms IAM latency, 2 s timeout, 1 account at a time',
+      fault: '2 s IAM latency, 2 s timeout, 1 account at a time',
       outcome: '1 account updated, 1 not started → FAILED "deadline reached"',
       notice: '1 naming the account left, file, deadline reached',
       convergence,

@@ -53,15 +53,20 @@ export async function versionHistory(
   return labels;
 }
 
-/** Waits until the proxy has seen `atLeast` more matching calls than when called. */
+/**
+ * Waits until the proxy has seen `atLeast` more matching calls than when called; with `arrived`,
+ * calls still held by a latency rule count too.
+ */
 export async function waitForCalls(
   stack: LocalStackClient,
   filter: CallFilter,
   atLeast: number,
+  { arrived = false } = {},
 ): Promise<void> {
-  const start = await stack.control.countCalls(filter);
+  const count = () => (arrived ? stack.control.countArrivals(filter) : stack.control.countCalls(filter));
+  const start = await count();
   for (let waited = 0; waited < 10_000; waited += 25) {
-    if ((await stack.control.countCalls(filter)) - start >= atLeast) return;
+    if ((await count()) - start >= atLeast) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`no ${JSON.stringify(filter)} call within 10 s`);

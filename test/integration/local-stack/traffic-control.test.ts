@@ -4,7 +4,13 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateUserCommand, GetUserCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  CreateUserCommand,
+  GetUserCommand,
+  IAMClient,
+  ListRolesCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { memberAccountConfig } from '../../local-aws/accounts.ts';
@@ -164,6 +170,7 @@ describe('call counters', () => {
         service: 'dynamodb',
         operation: 'CreateTable',
         account: MANAGEMENT,
+        arrived: 1,
         calls: 1,
         throttled: 0,
         faulted: 0,
@@ -183,5 +190,20 @@ describe('latency', () => {
     expect(await response.json()).toMatchObject({
       latencies: [{ service: 'iam', operation: 'ListRoles', ms: 50 }],
     });
+  });
+
+  it('holds a call that is already counted as arrived, and counted as a call once it is let through', async () => {
+    await stack.control.clearCalls();
+    await stack.control.addLatency({ service: 'iam', operation: 'ListUsers', ms: 1_000 });
+    const iam = new IAMClient(stack.clientConfig('iam'));
+    const held = iam.send(new ListUsersCommand({}));
+    const filter = { service: 'iam', operation: 'ListUsers' };
+    for (let waited = 0; waited < 900 && (await stack.control.countArrivals(filter)) === 0; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await stack.control.countArrivals(filter)).toBe(1);
+    expect(await stack.control.countCalls(filter)).toBe(0);
+    await held;
+    expect(await stack.control.countCalls(filter)).toBe(1);
   });
 });

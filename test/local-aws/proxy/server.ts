@@ -106,6 +106,7 @@ async function applyTrafficRules(
   state: ProxyState,
   contentType: string | undefined,
 ): Promise<ProxyResponse | undefined> {
+  state.counter.arrive(key);
   const delay = state.rules.latencyFor(key);
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   const fault = state.rules.takeFault(key);

@@ -88,13 +88,25 @@ export class TrafficRules {
 export class CallCounter {
   private readonly counts = new Map<string, CallCount>();
 
+  arrive(call: CallKey): void {
+    this.countOf(call).arrived += 1;
+  }
+
   record(call: CallKey, outcome: CallOutcome): void {
-    const key = `${call.service}|${call.operation}|${call.account}`;
-    const count = this.counts.get(key) ?? { ...call, calls: 0, throttled: 0, faulted: 0 };
+    const count = this.countOf(call);
     count.calls += 1;
     if (outcome === 'throttled') count.throttled += 1;
     if (outcome === 'faulted') count.faulted += 1;
-    this.counts.set(key, count);
+  }
+
+  private countOf(call: CallKey): CallCount {
+    const key = `${call.service}|${call.operation}|${call.account}`;
+    let count = this.counts.get(key);
+    if (!count) {
+      count = { ...call, arrived: 0, calls: 0, throttled: 0, faulted: 0 };
+      this.counts.set(key, count);
+    }
+    return count;
   }
 
   list(filter: CallFilter = {}): CallCount[] {

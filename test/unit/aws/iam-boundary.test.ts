@@ -68,6 +68,121 @@ describe('BoundaryIamAdapter', () => {
     expect(calls[2]?.input.SetAsDefault).toBe(true);
   });
 
+  describe('Given the last default version is known', () => {
+    const commandsOf = (calls: { command: string; input: Record<string, unknown> }[]) =>
+      calls.map((call) => `${call.command}${call.input.VersionId ? ` ${call.input.VersionId}` : ''}`);
+
+    it('When v7 was the default, Then v3 is pruned and one version added without listing', async () => {
+      const { adapter, calls } = adapterWith({
+        DeletePolicyVersion: () => ({}),
+        CreatePolicyVersion: () => ({ PolicyVersion: { VersionId: 'v8' } }),
+      });
+      const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v7' });
+      expect(written).toEqual({ policyArn: POLICY_ARN, versionId: 'v8' });
+      expect(commandsOf(calls)).toEqual(['DeletePolicyVersion v3', 'CreatePolicyVersion']);
+      expect(calls[1]?.input.SetAsDefault).toBe(true);
+    });
+
+    it('When fewer than five versions can exist, Then nothing is pruned', async () => {
+      const { adapter, calls } = adapterWith({
+        CreatePolicyVersion: () => ({ PolicyVersion: { VersionId: 'v3' } }),
+      });
+      await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v2' });
+      expect(commandsOf(calls)).toEqual(['CreatePolicyVersion']);
+    });
+
+    it('When the guessed version is already gone, Then the write goes on', async () => {
+      const { adapter, calls } = adapterWith({
+        DeletePolicyVersion: () => {
+          throw awsError('NoSuchEntityException');
+        },
+        CreatePolicyVersion: () => ({ PolicyVersion: { VersionId: 'v10' } }),
+      });
+      const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v9' });
+      expect(written.versionId).toBe('v10');
+      expect(commandsOf(calls)).toEqual(['DeletePolicyVersion v5', 'CreatePolicyVersion']);
+    });
+
+    it('When five other versions exist, Then the refused write falls back to listing and pruning the oldest', async () => {
+      let creates = 0;
+      const { adapter, calls } = adapterWith({
+        DeletePolicyVersion: () => ({}),
+        CreatePolicyVersion: () => {
+          creates++;
+          if (creates === 1) throw awsError('LimitExceededException');
+          return { PolicyVersion: { VersionId: 'v12' } };
+        },
+        ListPolicyVersions: () => ({
+          Versions: [
+            version('v7', true, 7),
+            version('v8', false, 8),
+            version('v9', false, 9),
+            version('v10', false, 6),
+            version('v11', false, 9),
+          ],
+        }),
+      });
+      const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v7' });
+      expect(written.versionId).toBe('v12');
+      expect(commandsOf(calls)).toEqual([
+        'DeletePolicyVersion v3',
+        'CreatePolicyVersion',
+        'ListPolicyVersions',
+        'DeletePolicyVersion v10',
+        'CreatePolicyVersion',
+      ]);
+    });
+
+    it('When the guessed version is the default (rolled back), Then it is kept and the listing path decides', async () => {
+      const { adapter, calls } = adapterWith({
+        DeletePolicyVersion: (input) => {
+          if (input.VersionId === 'v4') throw awsError('DeleteConflictException');
+          return {};
+        },
+        ListPolicyVersions: () => ({
+          Versions: [
+            version('v4', true, 4),
+            version('v5', false, 5),
+            version('v6', false, 6),
+            version('v7', false, 7),
+            version('v8', false, 8),
+          ],
+        }),
+        CreatePolicyVersion: () => ({ PolicyVersion: { VersionId: 'v9' } }),
+      });
+      await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v8' });
+      expect(commandsOf(calls)).toEqual([
+        'DeletePolicyVersion v4',
+        'ListPolicyVersions',
+        'DeletePolicyVersion v5',
+        'CreatePolicyVersion',
+      ]);
+    });
+
+    it('When the policy is gone, Then it is created again', async () => {
+      const { adapter, calls } = adapterWith({
+        DeletePolicyVersion: () => {
+          throw awsError('NoSuchEntityException');
+        },
+        CreatePolicyVersion: () => {
+          throw awsError('NoSuchEntityException');
+        },
+        ListPolicyVersions: () => {
+          throw awsError('NoSuchEntityException');
+        },
+        CreatePolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+      });
+      const written = await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { lastVersionId: 'v6' });
+      expect(written.versionId).toBe('v1');
+      expect(commandsOf(calls)).toEqual([
+        'DeletePolicyVersion v2',
+        'CreatePolicyVersion',
+        'ListPolicyVersions',
+        'CreatePolicy',
+      ]);
+    });
+  });
+
   it('reads the default version and decodes the URL-encoded document IAM returns', async () => {
     const { adapter } = adapterWith({
       GetPolicy: () => ({ Policy: { DefaultVersionId: 'v3' } }),

@@ -5,6 +5,7 @@ import type {
   PrincipalKind,
   PrincipalRef,
   PrincipalState,
+  WriteBoundaryOptions,
 } from '#shared/aws/ports.ts';
 import type { PolicyDocument } from '#shared/policy/types.ts';
 
@@ -142,28 +143,46 @@ export class FakeIam implements BoundaryIamPort {
   async writeBoundaryPolicy(
     accountId: string,
     document: PolicyDocument,
-    policyName = this.policyName,
+    { policyName = this.policyName, lastVersionId }: WriteBoundaryOptions = {},
   ): Promise<{ policyArn: string; versionId: string }> {
-    this.record(accountId, 'ListPolicyVersions');
     const policies = this.account(accountId).policies;
     let policy = policies.get(policyName);
-    if (!policy) {
-      this.record(accountId, 'CreatePolicy');
-      policy = { versions: [], defaultVersionId: '', nextVersion: 1 };
-      policies.set(policyName, policy);
-    } else {
-      if (policy.versions.length >= 5) {
-        this.record(accountId, 'DeletePolicyVersion');
-        const current = policy.defaultVersionId;
-        const oldest = policy.versions.findIndex((version) => version.versionId !== current);
-        policy.versions.splice(oldest, 1);
+    if (!policy || !lastVersionId || !this.pruneKnownOldest(accountId, policy, lastVersionId)) {
+      this.record(accountId, 'ListPolicyVersions');
+      if (!policy) {
+        this.record(accountId, 'CreatePolicy');
+        policy = { versions: [], defaultVersionId: '', nextVersion: 1 };
+        policies.set(policyName, policy);
+      } else {
+        if (policy.versions.length >= 5) {
+          this.record(accountId, 'DeletePolicyVersion');
+          const current = policy.defaultVersionId;
+          const oldest = policy.versions.findIndex((version) => version.versionId !== current);
+          policy.versions.splice(oldest, 1);
+        }
+        this.record(accountId, 'CreatePolicyVersion');
       }
-      this.record(accountId, 'CreatePolicyVersion');
     }
     const versionId = `v${policy.nextVersion++}`;
     policy.versions.push({ versionId, document: structuredClone(document) });
     policy.defaultVersionId = versionId;
     return { policyArn: this.policyArnFor(accountId, policyName), versionId };
+  }
+
+  /**
+   * The adapter's path without listing: delete v(N-4), then CreatePolicyVersion. False when IAM
+   * would refuse one of them (default version, five versions still there), as the adapter then lists.
+   */
+  private pruneKnownOldest(accountId: string, policy: FakePolicy, lastVersionId: string): boolean {
+    const oldestKept = Number(lastVersionId.slice(1)) - 4;
+    if (oldestKept >= 1) {
+      this.record(accountId, 'DeletePolicyVersion');
+      const oldestId = `v${oldestKept}`;
+      if (oldestId === policy.defaultVersionId) return false;
+      policy.versions = policy.versions.filter((version) => version.versionId !== oldestId);
+    }
+    this.record(accountId, 'CreatePolicyVersion');
+    return policy.versions.length < 5;
   }
 
   async deleteBoundaryPolicy(accountId: string, policyName = this.policyName): Promise<void> {

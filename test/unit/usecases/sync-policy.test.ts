@@ -47,6 +47,30 @@ describe('syncAfterPolicyChange', () => {
     expect(world.iam.callsTo(B1, 'ListUsers')).toEqual([]);
   });
 
+  it('Given an ACTIVE account, When its policy changes five times, Then each change costs one record read and at most two IAM writes, never a listing', async () => {
+    const world = await organization();
+    const actions = [
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeImages',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeHosts',
+    ];
+    for (const [round, action] of actions.entries()) {
+      world.iam.calls.length = 0;
+      const getsBefore = world.accounts.gets;
+      const key = world.policyStore.put(`account-${B1}.json`, ALLOW_ALL_DENY(action));
+      const [result] = (await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' })).accounts;
+      expect(result?.outcome).toBe('updated');
+      // v1 from enrollment, then v2 … v6: once five versions exist, v(N-4) is pruned first.
+      const expected = round >= 4 ? ['DeletePolicyVersion', 'CreatePolicyVersion'] : ['CreatePolicyVersion'];
+      expect(world.iam.callsTo(B1).map((call) => call.api)).toEqual(expected);
+      expect(world.accounts.gets - getsBefore).toBe(1);
+      expect(world.iam.versionCount(B1)).toBeLessThanOrEqual(5);
+      expect(world.accounts.records.get(B1)?.policyVersionId).toBe(`v${round + 2}`);
+    }
+  });
+
   it('Given a FAILED account, When its policy changes, Then every principal is checked again', async () => {
     const world = await organization();
     const record = world.accounts.records.get(B1)!;
