@@ -6,6 +6,7 @@ import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { isExpiredSession } from '../retry.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 import type { CredentialChain } from './credentials.ts';
+import { iamRetryStrategy } from './iam-retry.ts';
 
 /** SDK clients acting in one member account with the organization access role. */
 export interface MemberClients {
@@ -72,8 +73,12 @@ function buildMemberClients(options: MemberClientOptions, accountId: string): Me
   const credentials = options.chain.memberProvider(accountId);
   const shared = options.clientConfig;
   const inEventsRegion = clientConfigFor(options.iamEventsRegion, shared, credentials);
+  const iamConfig = clientConfigFor(options.region, shared, credentials);
   return {
-    iam: new IAMClient(clientConfigFor(options.region, shared, credentials)),
+    iam: new IAMClient({
+      ...iamConfig,
+      retryStrategy: iamRetryStrategy(iamConfig.maxAttempts),
+    }),
     events: new EventBridgeClient(inEventsRegion),
     cloudTrail: new CloudTrailClient(inEventsRegion),
     s3: new S3Client({ ...inEventsRegion, forcePathStyle: shared?.forcePathStyle ?? false }),
