@@ -62,7 +62,16 @@ export interface FanoutResult {
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 const SEEDED_DENY = 'organizations:LeaveOrganization';
 /** Each upload that must change every account adds the next of these Deny statements. */
-const LATER_DENIES = ['iam:CreateUser', 'iam:DeleteRole', 'iam:CreateAccessKey', 'iam:DeleteUser'];
+const LATER_DENIES = [
+  'iam:CreateUser',
+  'iam:DeleteRole',
+  'iam:CreateAccessKey',
+  'iam:DeleteUser',
+  'iam:DeleteAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:DeleteLoginProfile',
+  'iam:AttachUserPolicy',
+];
 const denyStatement = (action: string) => ({ Effect: 'Deny', Action: action, Resource: '*' });
 /** Generation `n` of the fleet's OU file: generation 0 is seeded, each later one denies one more action. */
 function fileGeneration(n: number): string {
@@ -88,6 +97,7 @@ export async function benchFanout(stack: LocalStackClient, profile: BenchProfile
     const ouId = scpAlt.deployment.organization.ous[`Fleet-${size}`] ?? '';
     const target = { stack, scpAlt, ouId, size };
     let generation = 0;
+    const ours: { latencyMs: number; changed: FanoutRun; unchanged: FanoutRun }[] = [];
     for (const latencyMs of profile.latenciesMs) {
       await applyTraffic(stack.control, trafficAt(profile, latencyMs));
       const changed = await runOurs(target, fileGeneration(++generation), 'updated', latencyMs);
@@ -95,11 +105,16 @@ export async function benchFanout(stack: LocalStackClient, profile: BenchProfile
       const unchanged = await runOurs(target, `${fileGeneration(generation)}\n\n`, 'unchanged', latencyMs);
       if (unchanged.calls.iamWrites !== 0)
         throw new Error(`unchanged accounts cost ${unchanged.calls.iamWrites} IAM writes`);
-      const baselineFile = fileGeneration(++generation);
+      ours.push({ latencyMs, changed, unchanged });
+    }
+    // The baseline writes versions of the same policies without updating our records; run after all
+    // of ours so that no row of ours starts from state only the baseline's sampled accounts are in.
+    for (const { latencyMs, changed, unchanged } of ours) {
+      await applyTraffic(stack.control, trafficAt(profile, latencyMs));
       const baselineRun = await runBaseline(
         target,
         baseline,
-        baselineFile,
+        fileGeneration(++generation),
         profile.baselineSample(size, latencyMs),
       );
       results.push({
