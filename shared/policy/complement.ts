@@ -8,7 +8,10 @@
  *  - plus allows restricted by Resource and/or Condition whose actions are disjoint from U and from
  *    each other: for each such allow (A, R, C1..Cn) Deny A on NotResource R, and Deny A under the
  *    complement of each Ci (a conjunction fails when any clause fails);
- *  - a single NotAction allow, restricted or not.
+ *  - a single NotAction allow N, restricted or not, alone or next to unrestricted allows U whose
+ *    actions N excludes (U disjoint from N): allowed = U or (not N and R and C); as U lies outside
+ *    N, that is Deny N, plus Deny NotAction (N ∪ U) on NotResource R / under the complement of
+ *    each C.
  * Anything else is refused with a finding naming the file and statement.
  */
 import { patternListsOverlap, sortedActions } from './action-pattern.ts';
@@ -86,8 +89,14 @@ function inexpressible(allow: NormalisedStatement, reason: string): PolicyFindin
 /** Why the groups cannot be complemented one by one, or undefined when they can. */
 function overlapProblem(groups: AllowGroup[], unrestricted: string[]): PolicyFinding | undefined {
   for (const [index, group] of groups.entries()) {
-    if (group.actionElement === 'NotAction' && (groups.length > 1 || unrestricted.length > 0)) {
-      return inexpressible(group.first, 'a NotAction allow must be the only allow of its level');
+    if (group.actionElement === 'NotAction' && groups.length > 1) {
+      return inexpressible(group.first, 'a NotAction allow must be the only restricted allow of its level');
+    }
+    if (group.actionElement === 'NotAction' && patternListsOverlap(group.actions, unrestricted)) {
+      return inexpressible(
+        group.first,
+        'a NotAction allow next to other allows must exclude none of the actions they allow',
+      );
     }
     if (patternListsOverlap(group.actions, unrestricted)) {
       return inexpressible(group.first, 'its actions overlap actions this level allows without restriction');
@@ -105,12 +114,18 @@ function overlapProblem(groups: AllowGroup[], unrestricted: string[]): PolicyFin
   return undefined;
 }
 
-/** Deny statements true exactly when the group's allow does not match (given its actions). */
+/**
+ * Deny statements true exactly when the group's allow does not match (given its actions). For a
+ * NotAction group, the actions the level's unrestricted allows name are left out too: they are
+ * allowed whatever the group's Resource and Condition say.
+ */
 function complementOfGroup(
   group: AllowGroup,
+  unrestricted: string[],
 ): { ok: true; statements: SourcedStatement[] } | { ok: false; error: PolicyFinding } {
   const { first } = group;
-  const actions = { [group.actionElement]: oneOrList(sortedActions(group.actions)) };
+  const named = group.actionElement === 'NotAction' ? [...group.actions, ...unrestricted] : group.actions;
+  const actions = { [group.actionElement]: oneOrList(sortedActions(named)) };
   const statements: SourcedStatement[] = [];
   const resourceIsAll = first.resource.element === 'Resource' && first.resource.patterns.includes('*');
   if (!resourceIsAll) {
@@ -136,6 +151,7 @@ function complementOfGroup(
 /** Deny of every action no allow of the level names; none when one allow names every action. */
 function outsideAllowedActions(groups: AllowGroup[], unrestricted: string[]): PolicyStatement | undefined {
   const [first] = groups;
+  // The unrestricted allows lie outside the NotAction list (overlapProblem), so they add nothing here.
   if (groups.length === 1 && first?.actionElement === 'NotAction') {
     return { Effect: 'Deny', Action: oneOrList(sortedActions(first.actions)), Resource: '*' };
   }
@@ -163,7 +179,7 @@ export function complementOfLevel(allows: NormalisedStatement[], levelFiles: str
   const statements: SourcedStatement[] = outside ? [{ statement: outside, origins }] : [];
   const errors: PolicyFinding[] = [];
   for (const group of groups) {
-    const complement = complementOfGroup(group);
+    const complement = complementOfGroup(group, unrestricted);
     if (complement.ok) statements.push(...complement.statements);
     else errors.push(complement.error);
   }
