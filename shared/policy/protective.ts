@@ -1,7 +1,8 @@
 /**
  * Deny statements appended to every boundary so that nobody inside the account, except the
  * organization access role and configured automation roles (matched by exact aws:PrincipalArn),
- * can remove the boundary, create principals without it, edit our policy, or disable the event
+ * can remove the boundary, create principals without it, edit our policy, take over a principal
+ * that carries no boundary (exempt roles, whitelisted roles and users), or disable the event
  * forwarding and trail that re-attach it.
  */
 import { sortedActions } from './action-pattern.ts';
@@ -106,9 +107,44 @@ function rolesStatement(params: BoundaryParameters): PolicyStatement {
       'iam:UpdateRole',
       'iam:UpdateRoleDescription',
     ],
-    [organizationAccessRoleArn(params), roleArn(params, params.eventRoleName), ...params.automationRoleArns],
+    [
+      organizationAccessRoleArn(params),
+      roleArn(params, params.eventRoleName),
+      ...params.automationRoleArns,
+      ...whitelistedArns(params, 'role'),
+    ],
     unlessExempt(params),
   );
+}
+
+/**
+ * Whitelisted names carry no boundary, so whoever could act as such a principal would escape:
+ * ARNs for the name at any IAM path (the name is a glob, e.g. stacksets-exec-*).
+ */
+function whitelistedArns(params: BoundaryParameters, kind: 'role' | 'user'): string[] {
+  const base = `arn:${params.partition}:iam::${params.accountId}:${kind}`;
+  return params.whitelistRoleNames.flatMap((name) => [`${base}/${name}`, `${base}/*/${name}`]);
+}
+
+/** No new credentials or permissions for a whitelisted user: acting as one escapes the boundary. */
+function whitelistedUsersStatement(params: BoundaryParameters): PolicyStatement[] {
+  if (params.whitelistRoleNames.length === 0) return [];
+  return [
+    deny(
+      'ScpAltProtectWhitelistedUsers',
+      // Wildcards keep the statement short (the boundary has 6,144 characters in all); what they
+      // also match on these users (deleting a key or a policy) is no loss.
+      [
+        'iam:*AccessKey',
+        'iam:*LoginProfile',
+        'iam:*ServiceSpecificCredential',
+        'iam:*UserPolicy',
+        'iam:Upload*',
+      ],
+      whitelistedArns(params, 'user'),
+      unlessExempt(params),
+    ),
+  ];
 }
 
 function forwardingStatements(params: BoundaryParameters): PolicyStatement[] {
@@ -164,6 +200,7 @@ export function protectiveStatements(params: BoundaryParameters): PolicyStatemen
     ...boundaryStatements(params),
     policyStatement(params),
     rolesStatement(params),
+    ...whitelistedUsersStatement(params),
     ...forwardingStatements(params),
   ];
 }

@@ -22,7 +22,12 @@ import { oracleDecisionAsGiven } from '../fidelity/oracle.ts';
 import { ACCOUNT_ID, PARTITION } from '../fidelity/request-pool.ts';
 import { fakeIo, offlineEnvironment } from './helpers.ts';
 
-const params = defaultBoundaryParameters({ partition: PARTITION, accountId: ACCOUNT_ID });
+// The whitelist `scp-alt simulate` assumes by default, so both sides compile the same boundary.
+const params = defaultBoundaryParameters({
+  partition: PARTITION,
+  accountId: ACCOUNT_ID,
+  whitelistRoleNames: ['stacksets-exec-*'],
+});
 const ADMIN: NamedPolicy = {
   source: 'admin',
   document: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
