@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { DeadlineExceededError, errorText } from '#shared/errors.ts';
 import { reportFailure } from '#shared/report-failure.ts';
 import {
+  answerUnhandled,
   type CfnOutcome,
   CfnRequestSchema,
   type PutResponse,
@@ -48,4 +49,18 @@ export function makeHandler(deps: AccountRegisterDeps) {
   };
 }
 
-export const handler = lazyHandler('account-register', makeHandler);
+const lazy = lazyHandler('account-register', makeHandler);
+
+/**
+ * The deployed entry point. What fails before the handler can answer by itself (a configuration
+ * error at cold start, a request that does not parse) is still answered FAILED at the ResponseURL,
+ * then rethrown so the function's error metrics and logs show it.
+ */
+export async function handler(event: unknown, context: Context): Promise<CfnOutcome> {
+  try {
+    return await lazy(event, context);
+  } catch (error) {
+    await answerUnhandled(event, error).catch(() => undefined);
+    throw error;
+  }
+}

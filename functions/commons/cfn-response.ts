@@ -16,6 +16,17 @@ export const CfnRequestSchema = z
   .loose();
 export type CfnRequest = z.infer<typeof CfnRequestSchema>;
 
+/** Just enough of a request to answer it: what is left when the rest is malformed. */
+const AnswerableSchema = z
+  .object({
+    ResponseURL: z.string().min(1),
+    StackId: z.string().catch(''),
+    RequestId: z.string().catch(''),
+    LogicalResourceId: z.string().catch(''),
+    PhysicalResourceId: z.string().optional().catch(undefined),
+  })
+  .loose();
+
 export interface CfnOutcome {
   status: 'SUCCESS' | 'FAILED';
   physicalResourceId: string;
@@ -61,6 +72,39 @@ export async function putResponse(url: string, body: string, fetchImpl: typeof f
     }
   }
   throw lastError;
+}
+
+/**
+ * The answer of last resort, when a request cannot be handled at all (the function's configuration
+ * is broken, or the request is malformed): FAILED with the reason, if the event names a
+ * ResponseURL, so the stack fails at once instead of waiting an hour for a timeout. Returns
+ * whether an answer was sent.
+ */
+export async function answerUnhandled(
+  event: unknown,
+  error: unknown,
+  put: PutResponse = (url, body) => putResponse(url, body),
+): Promise<boolean> {
+  const parsed = AnswerableSchema.safeParse(event);
+  if (!parsed.success) return false;
+  const request = parsed.data;
+  const cause =
+    error instanceof z.ZodError
+      ? `malformed request: ${z.prettifyError(error).replaceAll('\n', ' ')}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const reason = `scp-alt could not handle this request: ${cause}`;
+  const body = responseBody(
+    { ...request, RequestType: 'Create', ResourceProperties: {} },
+    {
+      status: 'FAILED',
+      physicalResourceId: request.PhysicalResourceId ?? `not-enrolled-${request.RequestId}`,
+      reason,
+    },
+  );
+  await put(request.ResponseURL, body);
+  return true;
 }
 
 /**

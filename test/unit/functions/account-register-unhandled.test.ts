@@ -1,0 +1,102 @@
+/**
+ * CloudFormation waits an hour for an answer that never comes. What the handler cannot handle at
+ * all — a broken configuration at cold start, a request that does not parse — is still answered
+ * FAILED at the ResponseURL, by the deployed entry point itself (real PUT to a local server).
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler } from '../../../functions/account-register.ts';
+import { answerUnhandled, CfnRequestSchema } from '../../../functions/commons/cfn-response.ts';
+import { lambdaContext } from '../fakes/world.ts';
+
+const received: { method: string; body: Record<string, unknown> }[] = [];
+const server = createServer((request: IncomingMessage, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    received.push({ method: request.method ?? '', body: JSON.parse(Buffer.concat(chunks).toString()) });
+    response.writeHead(200).end();
+  });
+});
+let responseUrl = '';
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/presigned`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const createRequest = (extra: Record<string, unknown> = {}) => ({
+  RequestType: 'Create',
+  ResponseURL: responseUrl,
+  StackId: 'arn:aws-cn:cloudformation:cn-north-1:999999999999:stack/enroll/1',
+  RequestId: 'req-9',
+  LogicalResourceId: 'Registration',
+  ResourceProperties: { MemberAccountID: '111111111111', OrganizationUnitID: 'ou-ab12-11111111' },
+  ...extra,
+});
+
+describe('account-register entry point', () => {
+  it('Given the function is missing its configuration, When a Create arrives, Then FAILED names the problem and the error is rethrown', async () => {
+    received.length = 0;
+    const saved = process.env.SECURITY_ACCOUNT_ID;
+    delete process.env.SECURITY_ACCOUNT_ID;
+    try {
+      await expect(handler(createRequest(), lambdaContext())).rejects.toThrow(/invalid configuration/);
+    } finally {
+      if (saved !== undefined) process.env.SECURITY_ACCOUNT_ID = saved;
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]?.method).toBe('PUT');
+    expect(received[0]?.body).toMatchObject({
+      Status: 'FAILED',
+      RequestId: 'req-9',
+      LogicalResourceId: 'Registration',
+      PhysicalResourceId: 'not-enrolled-req-9',
+      Reason: expect.stringMatching(
+        /could not handle this request: invalid configuration.*SECURITY_ACCOUNT_ID/,
+      ),
+    });
+  });
+});
+
+describe('answerUnhandled', () => {
+  it('Given a request with an unknown RequestType, Then it is answered FAILED keeping its physical id', async () => {
+    const sent: Record<string, unknown>[] = [];
+    const answered = await answerUnhandled(
+      createRequest({ RequestType: 'Rollback', PhysicalResourceId: '111111111111' }),
+      new Error('RequestType must be Create, Update or Delete'),
+      async (_url, body) => {
+        sent.push(JSON.parse(body));
+      },
+    );
+    expect(answered).toBe(true);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        PhysicalResourceId: '111111111111',
+        StackId: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('Given the request fails the schema, Then the reason says which field is wrong', async () => {
+    const event = createRequest({ RequestType: 'Rollback' });
+    const parsed = CfnRequestSchema.safeParse(event);
+    expect(parsed.success).toBe(false);
+    const sent: Record<string, unknown>[] = [];
+    await answerUnhandled(event, parsed.error, async (_url, body) => {
+      sent.push(JSON.parse(body));
+    });
+    expect(sent[0]?.Reason).toMatch(/malformed request: .*RequestType/);
+  });
+
+  it('Given an event without a ResponseURL, Then nothing can be answered', async () => {
+    const put = async () => {
+      throw new Error('must not be called');
+    };
+    expect(await answerUnhandled({ RequestType: 'Create' }, new Error('x'), put)).toBe(false);
+    expect(await answerUnhandled('not an object', new Error('x'), put)).toBe(false);
+  });
+});
