@@ -139,4 +139,66 @@ describe('enroll an account through the custom resource', () => {
     const retry = await scpAlt.enroll(appProd, prod);
     expect(retry.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: appProd });
   });
+
+  it('Update to another account enrolls the new account first, then deregisters the old one', async () => {
+    const { scpAlt, stack } = env;
+    const { accounts, ous } = stack.organization;
+    const sandbox = accounts.sandbox ?? '';
+    const appProd = accounts['app-prod'] ?? '';
+    const prod = ous['Workloads/Prod'] ?? '';
+    await uploadPolicy(
+      scpAlt.deployment,
+      policyKey(ous.Sandbox ?? ''),
+      await samplePolicy('020-deny-all-S3-actions'),
+    );
+    await scpAlt.deregister(appProd, prod);
+    const created = await scpAlt.enroll(sandbox, ous.Sandbox ?? '');
+    expect(created.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: sandbox });
+
+    const updated = await scpAlt.register('Update', {
+      accountId: appProd,
+      ouId: prod,
+      physicalResourceId: sandbox,
+    });
+
+    expect(updated.answers).toBe(1);
+    expect(updated.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: appProd });
+    const newPolicy = boundaryPolicyArn(scpAlt.deployment, appProd);
+    expect(carrying(await principalBoundaries(await memberIam(stack, appProd)), newPolicy)).toContain(
+      'user/carol',
+    );
+    expect(await accountItem(scpAlt.deployment, appProd)).toMatchObject({ Status: 'ACTIVE', OuId: prod });
+    const oldIam = await memberIam(stack, sandbox);
+    const oldPolicy = boundaryPolicyArn(scpAlt.deployment, sandbox);
+    expect(await defaultVersion(oldIam, oldPolicy)).toBeUndefined();
+    expect(carrying(await principalBoundaries(oldIam), oldPolicy)).toEqual([]);
+    expect(await accountItem(scpAlt.deployment, sandbox)).toBeUndefined();
+  });
+
+  it('Update to another OU keeps the account enrolled and records the new OU', async () => {
+    const { scpAlt, stack } = env;
+    const { accounts, ous } = stack.organization;
+    const appProd = accounts['app-prod'] ?? '';
+    const prod = ous['Workloads/Prod'] ?? '';
+    const workloads = ous.Workloads ?? '';
+    await scpAlt.deregister(appProd, prod);
+    expect((await scpAlt.enroll(appProd, prod)).response?.Status).toBe('SUCCESS');
+
+    const updated = await scpAlt.register('Update', {
+      accountId: appProd,
+      ouId: workloads,
+      physicalResourceId: appProd,
+    });
+
+    expect(updated.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: appProd });
+    expect(await accountItem(scpAlt.deployment, appProd)).toMatchObject({
+      Status: 'ACTIVE',
+      OuId: workloads,
+    });
+    const policy = boundaryPolicyArn(scpAlt.deployment, appProd);
+    expect(await defaultVersion(await memberIam(stack, appProd), policy)).toBeDefined();
+    expect(carrying(await principalBoundaries(await memberIam(stack, appProd)), policy)).toContain(
+      'user/carol',
+    );
+  });
 });
