@@ -1,5 +1,10 @@
 export const MOTO_REQUIRED_MESSAGE = "moto server is required: python3 -m pip install 'moto[server]'";
 
+/** The interpreter itself could not be started. */
+export function pythonMissingMessage(python: string): string {
+  return `Python 3 is required to run moto server, and '${python}' could not be started: install Python 3 (or point SCP_ALT_PYTHON at it), then ${MOTO_REQUIRED_MESSAGE.replace('moto server is required: ', '')}`;
+}
+
 export type LocalStackErrorCode =
   | 'local-stack.moto-missing'
   | 'local-stack.start-failed'

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { LocalStackError, MOTO_REQUIRED_MESSAGE } from './errors.ts';
+import { LocalStackError, MOTO_REQUIRED_MESSAGE, pythonMissingMessage } from './errors.ts';
 
 export interface MotoServerOptions {
   /** Python interpreter; default `$SCP_ALT_PYTHON` or `python3`. */
@@ -55,7 +55,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     await stopChild(child);
   };
   try {
-    await waitUntilReady(child, url, options.startTimeoutMs ?? 30_000);
+    await waitUntilReady(child, python, url, options.startTimeoutMs ?? 30_000);
   } catch (error) {
     await stop();
     throw error;
@@ -71,14 +71,19 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   };
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  child: ChildProcess,
+  python: string,
+  url: string,
+  timeoutMs: number,
+): Promise<void> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (cause) =>
-      reject(new LocalStackError('local-stack.moto-missing', MOTO_REQUIRED_MESSAGE, { cause })),
+      reject(new LocalStackError('local-stack.moto-missing', pythonMissingMessage(python), { cause })),
     );
     child.once('exit', (code) => reject(startFailure(code, stderr)));
   });

@@ -2,13 +2,17 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MOTO_REQUIRED_MESSAGE } from '../../local-aws/errors.ts';
+import { MOTO_REQUIRED_MESSAGE, pythonMissingMessage } from '../../local-aws/errors.ts';
 import { startMotoServer } from '../../local-aws/moto-server.ts';
 
 describe('starting moto without moto installed', () => {
-  it('names the install command when the python interpreter does not exist', async () => {
+  it('says Python itself is missing, and how to install moto, when the interpreter does not exist', async () => {
     const missingPython = join(tmpdir(), 'no-such-dir', 'python3');
-    await expect(startMotoServer({ python: missingPython })).rejects.toThrow(MOTO_REQUIRED_MESSAGE);
+    await expect(startMotoServer({ python: missingPython })).rejects.toMatchObject({
+      code: 'local-stack.moto-missing',
+      message: pythonMissingMessage(missingPython),
+    });
+    expect(pythonMissingMessage(missingPython)).toMatch(/Python 3 is required.*pip install 'moto\[server\]'/);
   });
 
   it('names the install command when python cannot import moto', async () => {
