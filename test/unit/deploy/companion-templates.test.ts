@@ -66,6 +66,19 @@ describe('management-role.yaml', () => {
     expect(trustedNames.sort()).toEqual(roleNames.sort());
   });
 
+  it('may never assume a role in the security account or in its own account', () => {
+    const denied = roleStatements(management, roleId).filter(
+      (s) => s.effect === 'Deny' && s.actions.includes('sts:AssumeRole'),
+    );
+    const resources = denied.flatMap((s) => s.resources.map((r) => JSON.stringify(r)));
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('iam::${SecurityAccountID}:role/*'),
+        expect.stringContaining('iam::${AWS::AccountId}:role/*'),
+      ]),
+    );
+  });
+
   it('allows exactly the management calls of functions/permissions.ts', () => {
     const needed = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.management))].sort();
     const always = roleStatements(management, roleId).filter((s) => !s.conditional);
@@ -79,7 +92,9 @@ describe('management-role.yaml', () => {
       'Fn::Equals': [{ Ref: 'AllowNativeScpExport' }, 'true'],
     });
     expect(allowedActions(optIn)).toEqual(NATIVE_EXPORT_CALLS);
-    expect(optIn.flatMap((s) => s.resources)).not.toContain('*');
+    // Only ListPolicies, which names no resource type, is granted on "*".
+    const onAnyResource = optIn.filter((s) => s.resources.includes('*'));
+    expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListPolicies']);
   });
 
   it('trusts operator roles only when OperatorPrincipalArns names them', () => {
@@ -91,7 +106,9 @@ describe('management-role.yaml', () => {
   });
 
   it('may assume only the organization access role, only inside the organization', () => {
-    const assume = roleStatements(management, roleId).filter((s) => s.actions.includes('sts:AssumeRole'));
+    const assume = roleStatements(management, roleId).filter(
+      (s) => s.effect === 'Allow' && s.actions.includes('sts:AssumeRole'),
+    );
     expect(assume).toHaveLength(1);
     expect(assume[0]!.resources).toEqual([
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${OrganizationAccessRoleName}' },
