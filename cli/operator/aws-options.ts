@@ -31,7 +31,7 @@ export const AWS_OPTIONS = {
 
 export const AWS_OPTIONS_HELP = `AWS options (flag, else the environment variable in brackets):
   --profile NAME            shared-config profile [AWS_PROFILE]
-  --region NAME             region of the deployment [AWS_REGION, AWS_DEFAULT_REGION]
+  --region NAME             region of the deployment [AWS_REGION, AWS_DEFAULT_REGION, the profile's region]
   --endpoint-url URL        one endpoint for every AWS client, e.g. a local stack [AWS_ENDPOINT_URL]
   --stage NAME              deployment stage naming the table and topic (default prod) [SCP_ALT_STAGE]
   --security-account ID     account hosting scp-alt (default: the caller's account) [SECURITY_ACCOUNT_ID]
@@ -80,7 +80,8 @@ const DEPLOYMENT_DEFAULTS = {
 
 export function regionOf(values: AwsOptionValues, env: Env): string {
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+  if (!region)
+    throw new UsageError('no region: pass --region, set AWS_REGION, or use a profile that names one');
   return region;
 }
 

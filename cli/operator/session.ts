@@ -54,11 +54,24 @@ export interface SessionOptions extends ConfigNeeds {
   io: CliIo;
 }
 
+/**
+ * Fills `region` from the profile's shared config when neither --region nor AWS_REGION /
+ * AWS_DEFAULT_REGION gives one, as the AWS CLI does; the SDK reads the profile.
+ */
+export async function withProfileRegion(values: AwsOptionValues, env: Env): Promise<AwsOptionValues> {
+  const profile = values.profile ?? env.AWS_PROFILE;
+  if (values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION) return values;
+  if (!profile) return values;
+  const region = await new STSClient({ profile }).config.region().catch(() => undefined);
+  return region ? { ...values, region } : values;
+}
+
 export async function openSession(
-  values: AwsOptionValues,
+  given: AwsOptionValues,
   env: Env,
   options: SessionOptions,
 ): Promise<OperatorSession> {
+  const values = await withProfileRegion(given, env);
   const clientConfig = operatorClientConfig(values, env);
   const securityAccountId =
     values['security-account'] ?? env.SECURITY_ACCOUNT_ID ?? (await callerAccount(values, env, clientConfig));

@@ -46,6 +46,6 @@ describe('node bin/scp-alt.js against the local stack', () => {
       env: { PATH: process.env.PATH ?? '' },
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('no region: pass --region or set AWS_REGION');
+    expect(result.stderr).toContain('no region: pass --region, set AWS_REGION');
   });
 });

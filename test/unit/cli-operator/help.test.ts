@@ -62,6 +62,6 @@ describe('operator commands on the command line', () => {
   it('Given a command needing AWS and no region, when run, then the missing setting is named (exit 2)', async () => {
     const io = fakeIo();
     expect(await runCli(['status'], io, offline)).toBe(2);
-    expect(io.err()).toContain('no region: pass --region or set AWS_REGION');
+    expect(io.err()).toContain('no region: pass --region, set AWS_REGION');
   });
 });
