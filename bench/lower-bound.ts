@@ -30,9 +30,11 @@ export function fanoutLowerBoundMs(input: LowerBoundInput): number {
 
 /**
  * The calls a changed account cannot avoid, one after another (steady state, cold container):
- * consistent read of its record, AssumeRole into it, DeletePolicyVersion of the oldest of five,
- * CreatePolicyVersion, conditional write of its record. Two of them are IAM calls. (Listing the
- * versions is avoidable: IAM numbers them in sequence, so the oldest follows from the last default.)
+ * consistent read of its record, conditional write taking its write lease (so that no older
+ * listing of the policy files is ever written over a newer one), AssumeRole into it,
+ * DeletePolicyVersion of the oldest of five, CreatePolicyVersion, conditional write of its record
+ * giving the lease back. Two of them are IAM calls. (Listing the versions is avoidable: IAM
+ * numbers them in sequence, so the oldest follows from the last default.)
  * Before any account: read the changed file and list the enrolled accounts.
  */
-export const MINIMAL_CHANGE = { preludeCalls: 2, chainCalls: 5, iamCallsPerAccount: 2 } as const;
+export const MINIMAL_CHANGE = { preludeCalls: 2, chainCalls: 6, iamCallsPerAccount: 2 } as const;

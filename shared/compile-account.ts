@@ -17,22 +17,34 @@ import {
 export interface PolicySnapshot {
   objects(): Promise<PolicyObjectSummary[]>;
   read(key: string): Promise<StoredPolicy | undefined>;
+  /**
+   * When the listing was asked for (epoch ms; lists first if needed). S3 listings are strongly
+   * consistent, so a later listing sees every upload an earlier one saw: this orders snapshots.
+   */
+  listedAtMs(): Promise<number>;
 }
 
-export function policySnapshot(store: PolicyStorePort): PolicySnapshot {
+export function policySnapshot(store: PolicyStorePort, now: () => number = Date.now): PolicySnapshot {
   let listing: Promise<PolicyObjectSummary[]> | undefined;
+  let listedAt = 0;
   const reads = new Map<string, Promise<StoredPolicy | undefined>>();
+  const objects = () => {
+    if (!listing) {
+      listedAt = now();
+      const pending = store.listPolicyObjects();
+      listing = pending;
+      // A failed call is forgotten, so a retry of the account asks S3 again.
+      pending.catch(() => {
+        if (listing === pending) listing = undefined;
+      });
+    }
+    return listing;
+  };
   return {
-    objects: () => {
-      if (!listing) {
-        const pending = store.listPolicyObjects();
-        listing = pending;
-        // A failed call is forgotten, so a retry of the account asks S3 again.
-        pending.catch(() => {
-          if (listing === pending) listing = undefined;
-        });
-      }
-      return listing;
+    objects,
+    listedAtMs: async () => {
+      await objects();
+      return listedAt;
     },
     read: (key) => {
       let read = reads.get(key);

@@ -48,6 +48,11 @@ export const ERROR_TABLE = {
     summary: 'Concurrent update of the account record',
     nextAction: 'Retry; another invocation changed the record at the same time.',
   },
+  WRITE_LEASE_BUSY: {
+    summary: "Another invocation is writing the account's policy",
+    nextAction:
+      'Nothing to do if the other invocation finishes; otherwise replay the account once its lease has expired (2 minutes).',
+  },
   CUSTOM_BOUNDARY_PRESENT: {
     summary: 'Customer boundaries combined with ours',
     nextAction:
@@ -167,6 +172,14 @@ export class RecordConflictError extends ScpAltError {
   override name = 'RecordConflictError';
   constructor(accountId: string, cause?: unknown) {
     super('RECORD_CONFLICT', `account record ${accountId} changed concurrently`, { cause });
+  }
+}
+
+/** The account's write lease stayed with another invocation for as long as this one could wait. */
+export class WriteLeaseBusyError extends ScpAltError {
+  override name = 'WriteLeaseBusyError';
+  constructor(accountId: string, owner: string) {
+    super('WRITE_LEASE_BUSY', `account ${accountId}: its policy is being written by ${owner}`);
   }
 }
 

@@ -8,6 +8,10 @@ import type { FlowContext } from './flow-context.ts';
 import { type PolicyDocument, policyHash } from './policy/index.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
+import { acquireWriteLease, giveBackLease, newLeaseOwner, releasedRecord } from './write-lease.ts';
+
+const notBusyElsewhere = (record: AccountRecord) =>
+  record.status !== 'DEREGISTERING' && record.status !== 'ENROLLING';
 
 export interface AccountDrift {
   accountId: string;
@@ -101,18 +105,21 @@ async function repairAccount(
   // state): principals that lost it still get it back, and the compile error is the problem.
   if (!compiled.ok && !current) throw compiled.error;
   const desired: PolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
-  let deployed: { policyArn: string; versionId: string } | undefined = current;
   // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
-  if (compiled.ok && (!current || policyHash(current.document) !== compiled.hash)) {
-    deployed = await inStep('write-policy', () =>
-      ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: current?.versionId }),
-    );
-    drift.policyRewritten = true;
-  }
+  const rewrite =
+    compiled.ok && (!current || policyHash(current.document) !== compiled.hash)
+      ? await rewriteUnderLease(ctx, snapshot, record, compiled.policy, current?.versionId)
+      : undefined;
+  const deployed = rewrite?.written ?? current;
+  const leased = rewrite?.written ? rewrite.lease : undefined;
+  // Superseded: a policy change applied a newer listing while we compared; it stands.
+  const superseded = rewrite !== undefined && !rewrite.written;
+  drift.policyRewritten = leased !== undefined;
   const policyArn = deployed?.policyArn ?? ctx.ports.iam.policyArnFor(accountId);
   const sweep = await inStep('attach-boundaries', () =>
     attachBoundaryToAllPrincipals(ctx, accountId, policyArn, {
-      ...(desired ? { ourDocument: desired } : {}),
+      // Derived policies are rebuilt from our document only when it is the one deployed.
+      ...(desired && !superseded ? { ourDocument: desired } : {}),
       knownCustomerArns: record.customPolicyArns,
     }),
   );
@@ -125,9 +132,11 @@ async function repairAccount(
   await updateAccountRecord(ctx, accountId, (latest) =>
     latest
       ? {
-          ...latest,
-          ...(compiled.ok ? { policyKeys: compiled.sources, policyHash: compiled.hash } : {}),
-          policyVersionId: deployed?.versionId ?? latest.policyVersionId,
+          ...(leased ? releasedRecord(latest, leased.owner, leased.listedAtMs) : latest),
+          ...(compiled.ok && !superseded ? { policyKeys: compiled.sources, policyHash: compiled.hash } : {}),
+          policyVersionId: superseded
+            ? latest.policyVersionId
+            : (deployed?.versionId ?? latest.policyVersionId),
           customPolicyArns: customPolicyArns(sweep),
           status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
           lastError: drift.problems[0],
@@ -135,6 +144,31 @@ async function repairAccount(
       : undefined,
   );
   return drift;
+}
+
+/** Writes the desired policy under the account's write lease; no write when a newer listing won. */
+async function rewriteUnderLease(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  record: AccountRecord,
+  policy: PolicyDocument,
+  lastVersionId: string | undefined,
+): Promise<{
+  written?: { policyArn: string; versionId: string };
+  lease: { owner: string; listedAtMs: number };
+}> {
+  const lease = { owner: newLeaseOwner(), listedAtMs: await snapshot.listedAtMs() };
+  const outcome = await acquireWriteLease(ctx, record, { ...lease, stillNeeded: notBusyElsewhere });
+  if (!outcome.held) return { lease };
+  try {
+    const written = await inStep('write-policy', () =>
+      ctx.ports.iam.writeBoundaryPolicy(record.accountId, policy, { lastVersionId }),
+    );
+    return { written, lease };
+  } catch (error) {
+    await giveBackLease(ctx, record.accountId, lease.owner);
+    throw error;
+  }
 }
 
 async function sendSummary(ctx: FlowContext, drifted: AccountDrift[]): Promise<void> {

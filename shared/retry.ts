@@ -104,7 +104,7 @@ export const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set([
 export const EXPIRED_SESSION_ERRORS = ['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'] as const;
 
 /** Our own error codes that mean "another writer got there first". */
-const TRANSIENT_CODES = new Set(['RECORD_CONFLICT']);
+const TRANSIENT_CODES = new Set(['RECORD_CONFLICT', 'WRITE_LEASE_BUSY']);
 
 /** The error and every `cause` below it (our step errors wrap the SDK error). */
 export function errorChain(error: unknown): unknown[] {

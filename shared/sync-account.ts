@@ -1,10 +1,18 @@
 import { markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
-import { compileForAccount, type PolicySnapshot } from './compile-account.ts';
+import type { AccountRecord } from './aws/ports.ts';
+import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
 import { codeOf, errorText, inStep, stepOf } from './errors.ts';
 import type { FlowContext } from './flow-context.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
 import { reportFailure } from './report-failure.ts';
+import {
+  acquireWriteLease,
+  giveBackLease,
+  type LeaseOutcome,
+  newLeaseOwner,
+  releasedRecord,
+} from './write-lease.ts';
 
 export type AccountSyncOutcome = 'updated' | 'unchanged' | 'failed' | 'skipped';
 
@@ -28,9 +36,10 @@ export interface SyncAccountOptions {
 
 /**
  * Recompiles one enrolled account from the snapshot and applies the result: one new policy
- * version when the content changed, then our boundary on any principal missing it (derived
- * policies rebuilt). Transient failures are retried with backoff. Never throws: the outcome (and
- * the failure, recorded and notified) is returned so a fan-out carries on.
+ * version when the content changed, written under the account's write lease (write-lease.ts),
+ * then our boundary on any principal missing it (derived policies rebuilt). Transient failures are
+ * retried with backoff. Never throws: the outcome (and the failure, recorded and notified) is
+ * returned so a fan-out carries on.
  */
 export async function syncAccount(
   ctx: FlowContext,
@@ -38,8 +47,12 @@ export async function syncAccount(
   accountId: string,
   options: SyncAccountOptions = {},
 ): Promise<AccountSyncResult> {
+  // One owner for every attempt: a retry finds its own lease, not someone else's.
+  const owner = newLeaseOwner();
   try {
-    return await withAccountRetries(ctx, accountId, () => applyToAccount(ctx, snapshot, accountId, options));
+    return await withAccountRetries(ctx, accountId, () =>
+      applyToAccount(ctx, snapshot, accountId, owner, options),
+    );
   } catch (error) {
     const reason = errorText(error);
     await markFailed(ctx, accountId, `${codeOf(error)}: ${reason}`);
@@ -52,25 +65,71 @@ export async function syncAccount(
   }
 }
 
-/** One attempt: compile, write one version if needed, sweep principals, record. Throws on failure. */
+type Compiled = Extract<AccountCompilation, { ok: true }>;
+type ResultBase = Pick<AccountSyncResult, 'accountId' | 'fingerprint' | 'ouPath'>;
+
+const isBusyElsewhere = (record: AccountRecord) =>
+  record.status === 'DEREGISTERING' || record.status === 'ENROLLING';
+
+/** One attempt: compile, take the lease if a write is needed, write, record. Throws on failure. */
 async function applyToAccount(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   accountId: string,
+  owner: string,
   options: SyncAccountOptions,
 ): Promise<AccountSyncResult> {
-  const record = await ctx.ports.accounts.get(accountId);
-  if (!record || record.status === 'DEREGISTERING' || record.status === 'ENROLLING') {
-    return { accountId, outcome: 'skipped', reason: record ? `status ${record.status}` : 'not enrolled' };
+  const read = await ctx.ports.accounts.get(accountId);
+  if (!read || isBusyElsewhere(read)) {
+    return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
   }
-  const location = { accountId, ouPath: record.ouPath };
-  const compiled = await compileForAccount(ctx, snapshot, location);
+  const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: read.ouPath });
   // On a policy error the existing boundary stays: the stricter, known state.
   if (!compiled.ok) throw compiled.error;
-  const base = { accountId, fingerprint: compiled.fingerprint, ouPath: record.ouPath };
-  if (!options.force && record.status === 'ACTIVE' && record.policyHash === compiled.hash) {
-    return { ...base, outcome: 'unchanged' };
+  const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };
+  const needsWrite = (record: AccountRecord) =>
+    !isBusyElsewhere(record) &&
+    (options.force === true || record.status !== 'ACTIVE' || record.policyHash !== compiled.hash);
+  if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
+  const listedAtMs = await snapshot.listedAtMs();
+  const lease = await acquireWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite });
+  if (!lease.held) return notWritten(base, lease);
+  try {
+    return await writeUnderLease(ctx, lease.record, compiled, { owner, listedAtMs, options, base });
+  } catch (error) {
+    await giveBackLease(ctx, accountId, owner);
+    throw error;
   }
+}
+
+function notWritten(base: ResultBase, lease: Extract<LeaseOutcome, { held: false }>): AccountSyncResult {
+  const { record } = lease;
+  if (lease.reason === 'not needed' && record && !isBusyElsewhere(record))
+    return { ...base, outcome: 'unchanged' };
+  const reason =
+    lease.reason === 'superseded'
+      ? 'a boundary compiled from a newer listing of the policy files is deployed'
+      : record
+        ? `status ${record.status}`
+        : 'not enrolled';
+  return { ...base, outcome: 'skipped', reason };
+}
+
+interface LeasedWrite {
+  owner: string;
+  listedAtMs: number;
+  options: SyncAccountOptions;
+  base: ResultBase;
+}
+
+/** The policy write, the sweep when needed, and the record saved with the lease given back. */
+async function writeUnderLease(
+  ctx: FlowContext,
+  record: AccountRecord,
+  compiled: Compiled,
+  { owner, listedAtMs, options, base }: LeasedWrite,
+): Promise<AccountSyncResult> {
+  const { accountId } = record;
   const written = await inStep('write-policy', () =>
     ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: record.policyVersionId }),
   );
@@ -88,14 +147,14 @@ async function applyToAccount(
         }),
       )
     : undefined;
-  // The record read above is the base of the optimistic write; only a conflict costs a re-read.
+  // The leased record is the base of the optimistic write; only a conflict costs a re-read.
   await updateAccountRecord(
     ctx,
     accountId,
     (current) =>
       current
         ? {
-            ...current,
+            ...releasedRecord(current, owner, listedAtMs),
             policyKeys: compiled.sources,
             policyHash: compiled.hash,
             policyVersionId: written.versionId,

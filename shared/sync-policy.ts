@@ -49,7 +49,9 @@ export async function syncAfterPolicyChange(
     const stale = staleAccounts(results, await snapshot.objects());
     if (stale.length === 0) break;
     ctx.log.info('policy files changed while applying; re-applying', { accounts: stale, round });
-    const redone = await syncAll(ctx, snapshot, stale, { file: change.key, force: true });
+    // Not forced: under the write lease the record's hash is what IAM holds, so an account a newer
+    // invocation already brought up to date costs no write.
+    const redone = await syncAll(ctx, snapshot, stale, { file: change.key });
     results = results.map((result) => redone.find((again) => again.accountId === result.accountId) ?? result);
   }
   return { key: change.key, target, accounts: results };
@@ -130,8 +132,8 @@ async function syncAll(
 }
 
 /**
- * Accounts we wrote from files that have changed since we read them. A concurrent invocation may
- * have written the newer content before our (older) write landed, so we write once more.
+ * Accounts we wrote from files that have changed since we read them: a newer upload may have no
+ * invocation of its own yet (events are late or lost), so we apply the newest content ourselves.
  */
 function staleAccounts(results: AccountSyncResult[], objects: PolicyObjectSummary[]): string[] {
   return results

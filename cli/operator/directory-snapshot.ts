@@ -8,6 +8,7 @@ import { readPolicyDirectory } from '../policy-dir.ts';
 
 export function directorySnapshot(dir: string): PolicySnapshot {
   const directory = readPolicyDirectory(dir);
+  const readAt = Date.now();
   const read = (key: string) => {
     if (!directory.keys.includes(key)) return undefined;
     const source = directory.read(key);
@@ -17,5 +18,6 @@ export function directorySnapshot(dir: string): PolicySnapshot {
   return {
     objects: async () => directory.keys.map((key) => ({ key, etag: read(key)?.etag ?? '' })),
     read: async (key) => read(key),
+    listedAtMs: async () => readAt,
   };
 }

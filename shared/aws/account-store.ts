@@ -31,6 +31,9 @@ const ItemSchema = z.object({
   LastError: z.string().optional(),
   CreateCloudTrail: z.boolean().default(false),
   Revision: z.number().int().default(0),
+  WriteLeaseOwner: z.string().optional(),
+  WriteLeaseUntil: z.number().optional(),
+  AppliedListedAt: z.number().optional(),
 });
 type Item = z.infer<typeof ItemSchema>;
 
@@ -50,6 +53,11 @@ export function recordFromItem(raw: unknown): AccountRecord {
     lastError: item.LastError,
     createCloudTrail: item.CreateCloudTrail,
     revision: item.Revision,
+    writeLease:
+      item.WriteLeaseOwner !== undefined && item.WriteLeaseUntil !== undefined
+        ? { owner: item.WriteLeaseOwner, untilMs: item.WriteLeaseUntil }
+        : undefined,
+    appliedListedAtMs: item.AppliedListedAt,
   };
 }
 
@@ -68,6 +76,9 @@ export function itemFromRecord(record: AccountRecord): Item {
     LastError: record.lastError,
     CreateCloudTrail: record.createCloudTrail,
     Revision: record.revision,
+    WriteLeaseOwner: record.writeLease?.owner,
+    WriteLeaseUntil: record.writeLease?.untilMs,
+    AppliedListedAt: record.appliedListedAtMs,
   };
 }
 

@@ -116,6 +116,19 @@ export interface AccountRecord {
   createCloudTrail: boolean;
   /** Optimistic-lock counter; incremented by every save. */
   revision: number;
+  /** Held while one invocation writes the account's policy (write-lease.ts). */
+  writeLease?: WriteLease | undefined;
+  /**
+   * When the policy-store listing the deployed boundary was compiled from was taken (epoch ms): a
+   * writer whose listing is older never replaces it (write-lease.ts).
+   */
+  appliedListedAtMs?: number | undefined;
+}
+
+export interface WriteLease {
+  owner: string;
+  /** Epoch ms after which the lease counts as abandoned. */
+  untilMs: number;
 }
 
 export interface AccountStorePort {

@@ -180,14 +180,14 @@ describe('fault matrix', () => {
     expect(outcomeOf(failed, appDev())).toMatchObject({ outcome: 'failed', code: 'RECORD_CONFLICT' });
     expectNotWeakened(before, await run.capture());
     expect(await messagesNaming(deployment(), appDev(), key, 'RECORD_CONFLICT')).toHaveLength(1);
-    // The boundary went out before the record write failed; the record still holds the old hash.
+    // The write lease could not be taken, so nothing was written: the old boundary stands.
     const reconciled = await containers.reconciler({}, lambdaContext(deployment(), 'reconciler'));
     expect(reconciled.drifted.filter((d) => d.problems.length > 0)).toEqual([]);
-    const convergence = await run.expectConverged(containers, 'next reconcile updated the records');
+    const convergence = await run.expectConverged(containers, 'next reconcile applied the change');
     run.rows.push({
       cell: 'DynamoDB conditional conflict',
       fault: 'ConditionalCheckFailedException on dynamodb:PutItem',
-      outcome: '2 absorbed by re-read; persistent → boundary applied, record stale',
+      outcome: '2 absorbed by re-read; persistent → no lease, no write, old boundary kept',
       notice: '1 per account naming account, file, RECORD_CONFLICT',
       convergence,
     });
@@ -250,7 +250,7 @@ describe('fault matrix', () => {
     });
   });
 
-  it('an older write landing after a newer one', async () => {
+  it('an older write still in flight when a newer one starts', async () => {
     const { containers, before } = await run.startCell();
     const older = run.nextAction();
     const newer = run.nextAction();
@@ -275,18 +275,18 @@ describe('fault matrix', () => {
     const after = await run.capture();
     expectNotWeakened(before, after);
     expect(deniedActions(after[appDev()])).toContain(newer);
-    // The older content was written after the newer one, then the newer content once more.
+    // The newer invocation waited for the older one's write lease: the older content landed first,
+    // the newer one after it, and nothing older ever replaced it.
     expect(await versionHistory(env.stack, deployment(), appDev(), { older, newer })).toEqual([
-      'newer',
       'older only',
       'newer',
     ]);
     expect(await messagesNowNaming(deployment(), appDev())).toEqual([]);
-    const convergence = await run.expectConverged(containers, 're-listed after writing, re-applied');
+    const convergence = await run.expectConverged(containers, 'applied in listing order');
     run.rows.push({
-      cell: 'older write lands last',
+      cell: 'older write in flight',
       fault: "3 s latency on the older invocation's CreatePolicyVersion",
-      outcome: 'older content landed last, then the newer re-applied',
+      outcome: 'newer waited for the write lease; older landed first, newer last',
       notice: 'none (nothing failed)',
       convergence,
     });
