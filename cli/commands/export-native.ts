@@ -20,7 +20,7 @@ import {
   retireEmulation,
 } from '../operator/native-apply.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson } from '../operator/terminal.ts';
+import { formatTable, printJson, terminalFor } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 import { readPolicyDirectory } from '../policy-dir.ts';
 
@@ -148,7 +148,14 @@ async function applyAndRetire(
     clientConfig,
     credentials: wiring.chain.managementProvider,
   });
-  const applied = await applyNativeScps(port, targets, quotas.maxPerTarget);
+  // A progress line per target on a terminal: an estate of many OUs takes a while to apply.
+  const terminal = terminalFor(io, environment.stdoutIsTty);
+  let done = 0;
+  const applied = await applyNativeScps(port, targets, quotas.maxPerTarget, (target) => {
+    done++;
+    terminal.progress(`applied ${done}/${targets.length} (${target.targetId})`);
+  });
+  terminal.progressDone();
   const retired = values.retire ? await retireEmulation(ctx, applied) : undefined;
   return { applied, retired };
 }
