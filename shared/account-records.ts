@@ -4,6 +4,10 @@ import { type FlowContext, nowIso } from './flow-context.ts';
 
 const CONFLICT_ATTEMPTS = 4;
 
+/** Enrollment or deregistration owns the account's policy while the record says so. */
+export const inEnrollmentOrDeregistration = (record: AccountRecord): boolean =>
+  record.status === 'DEREGISTERING' || record.status === 'ENROLLING';
+
 /**
  * Read-modify-write of an account record under its optimistic lock: on a conflict the change is
  * applied again to the fresh record. `change` returns undefined to leave the record as it is.

@@ -1,4 +1,4 @@
-import { markFailed, updateAccountRecord } from './account-records.ts';
+import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import type { AccountRecord } from './aws/ports.ts';
 import { compileForAccount, type PolicySnapshot, policySnapshot } from './compile-account.ts';
@@ -9,9 +9,6 @@ import { type PolicyDocument, policyHash } from './policy/index.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
 import { acquireWriteLease, giveBackLease, newLeaseOwner, releasedRecord } from './write-lease.ts';
-
-const notBusyElsewhere = (record: AccountRecord) =>
-  record.status !== 'DEREGISTERING' && record.status !== 'ENROLLING';
 
 export interface AccountDrift {
   accountId: string;
@@ -158,7 +155,10 @@ async function rewriteUnderLease(
   lease: { owner: string; listedAtMs: number };
 }> {
   const lease = { owner: newLeaseOwner(), listedAtMs: await snapshot.listedAtMs() };
-  const outcome = await acquireWriteLease(ctx, record, { ...lease, stillNeeded: notBusyElsewhere });
+  const outcome = await acquireWriteLease(ctx, record, {
+    ...lease,
+    stillNeeded: (current) => !inEnrollmentOrDeregistration(current),
+  });
   if (!outcome.held) return { lease };
   try {
     const written = await inStep('write-policy', () =>

@@ -1,4 +1,4 @@
-import { markFailed, updateAccountRecord } from './account-records.ts';
+import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import type { AccountRecord } from './aws/ports.ts';
 import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
@@ -68,9 +68,6 @@ export async function syncAccount(
 type Compiled = Extract<AccountCompilation, { ok: true }>;
 type ResultBase = Pick<AccountSyncResult, 'accountId' | 'fingerprint' | 'ouPath'>;
 
-const isBusyElsewhere = (record: AccountRecord) =>
-  record.status === 'DEREGISTERING' || record.status === 'ENROLLING';
-
 /** One attempt: compile, take the lease if a write is needed, write, record. Throws on failure. */
 async function applyToAccount(
   ctx: FlowContext,
@@ -80,7 +77,7 @@ async function applyToAccount(
   options: SyncAccountOptions,
 ): Promise<AccountSyncResult> {
   const read = await ctx.ports.accounts.get(accountId);
-  if (!read || isBusyElsewhere(read)) {
+  if (!read || inEnrollmentOrDeregistration(read)) {
     return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
   }
   const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: read.ouPath });
@@ -88,7 +85,7 @@ async function applyToAccount(
   if (!compiled.ok) throw compiled.error;
   const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };
   const needsWrite = (record: AccountRecord) =>
-    !isBusyElsewhere(record) &&
+    !inEnrollmentOrDeregistration(record) &&
     (options.force === true || record.status !== 'ACTIVE' || record.policyHash !== compiled.hash);
   if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
   const listedAtMs = await snapshot.listedAtMs();
@@ -104,7 +101,7 @@ async function applyToAccount(
 
 function notWritten(base: ResultBase, lease: Extract<LeaseOutcome, { held: false }>): AccountSyncResult {
   const { record } = lease;
-  if (lease.reason === 'not needed' && record && !isBusyElsewhere(record))
+  if (lease.reason === 'not needed' && record && !inEnrollmentOrDeregistration(record))
     return { ...base, outcome: 'unchanged' };
   const reason =
     lease.reason === 'superseded'
