@@ -1,5 +1,5 @@
 import { LocalStackError } from './errors.ts';
-import type { CallCount, CallFilter, FaultSpec, LatencySpec, ThrottleSpec } from './types.ts';
+import type { AuditedCall, CallCount, CallFilter, FaultSpec, LatencySpec, ThrottleSpec } from './types.ts';
 
 /**
  * Typed client of the fidelity proxy's control API. Plain HTTP, so it works from any process
@@ -46,6 +46,11 @@ export class ProxyControl {
   /** Calls matching the filter that reached the proxy, including those still held by a latency rule. */
   async countArrivals(filter: CallFilter = {}): Promise<number> {
     return (await this.calls(filter)).reduce((sum, count) => sum + count.arrived, 0);
+  }
+
+  /** Every operation each role session made since the stack started or was reset. */
+  async sessionAudit(): Promise<AuditedCall[]> {
+    return (await this.call('GET', '/audit')) as AuditedCall[];
   }
 
   async clearCalls(): Promise<void> {

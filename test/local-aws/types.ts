@@ -79,3 +79,11 @@ export interface CallCount {
   throttled: number;
   faulted: number;
 }
+
+/** One operation a role session made (ProxyControl.sessionAudit). */
+export interface AuditedCall {
+  sessionName: string;
+  principalArn: string;
+  /** `service:Operation` as the proxy names it (S3 REST calls by their API name). */
+  operation: string;
+}

@@ -39,6 +39,7 @@ export interface RegistrationTarget {
   ouId: string;
   /** Set on Update/Delete: the physical id the Create answered. Defaults to the account id. */
   physicalResourceId?: string;
+  createCloudTrail?: 'yes' | 'no';
 }
 
 export class LocalScpAlt {
@@ -81,6 +82,7 @@ export class LocalScpAlt {
       memberAccountId: target.accountId,
       ouId: target.ouId,
       ...(physicalResourceId ? { physicalResourceId } : {}),
+      ...(target.createCloudTrail ? { createCloudTrail: target.createCloudTrail } : {}),
     });
     const outcome = await this.handlers.accountRegister(
       event,

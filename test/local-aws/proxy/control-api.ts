@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ProxyResponse } from './aws-errors.ts';
+import type { SessionAudit } from './session-audit.ts';
 import type { CallCounter, TrafficRules } from './traffic-rules.ts';
 
 export const CONTROL_PREFIX = '/__local-aws';
@@ -28,6 +29,7 @@ const latencySchema = z.object({ ...filterFields, ms: z.number().nonnegative() }
 export interface ControlTargets {
   rules: TrafficRules;
   counter: CallCounter;
+  audit: SessionAudit;
   /** Reset moto and everything the proxy remembers. */
   resetAll(): Promise<void>;
 }
@@ -75,6 +77,8 @@ export async function handleControl(
       case 'DELETE /calls':
         targets.counter.clear();
         return json(200, { ok: true });
+      case 'GET /audit':
+        return json(200, targets.audit.list());
       default:
         return json(404, { error: `unknown control route ${route}` });
     }

@@ -7,6 +7,8 @@ export interface Caller {
   account: string;
   /** `arn:<partition>:iam::<account>:user/<name>`, `…:role/<path/name>` for a role session, or `…:root`. */
   principalArn: string;
+  /** RoleSessionName of a role session. */
+  sessionName?: string;
 }
 
 /**
@@ -19,9 +21,9 @@ export class CallerDirectory {
 
   constructor(private readonly motoUrl: string) {}
 
-  rememberAssumedRole(accessKeyId: string, roleArn: string): void {
+  rememberAssumedRole(accessKeyId: string, roleArn: string, sessionName: string): void {
     const [, partition = '', , , account = ''] = roleArn.split(':');
-    this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn });
+    this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn, sessionName });
   }
 
   clear(): void {
@@ -55,8 +57,8 @@ export class CallerDirectory {
 /** `arn:P:sts::A:assumed-role/R/S` → role ARN (path unknown here); `arn:P:sts::A:user/U` → user ARN. */
 export function callerFromStsArn(stsArn: string, account: string): Caller {
   const [, partition = 'aws', , , , resource = ''] = stsArn.split(':');
-  const [kind, name] = resource.split('/');
+  const [kind, name, sessionName = ''] = resource.split('/');
   if (kind === 'assumed-role')
-    return { account, principalArn: `arn:${partition}:iam::${account}:role/${name}` };
+    return { account, principalArn: `arn:${partition}:iam::${account}:role/${name}`, sessionName };
   return { account, principalArn: `arn:${partition}:iam::${account}:${resource || 'root'}` };
 }

@@ -10,6 +10,11 @@ const BUCKET_SUBRESOURCES: Record<string, Partial<Record<string, string>>> = {
   policy: { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' },
   tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'DeleteBucketTagging' },
   uploads: { GET: 'ListMultipartUploads' },
+  publicAccessBlock: {
+    GET: 'GetPublicAccessBlock',
+    PUT: 'PutPublicAccessBlock',
+    DELETE: 'DeletePublicAccessBlock',
+  },
 };
 
 const OBJECT_VERBS: Partial<Record<string, string>> = {

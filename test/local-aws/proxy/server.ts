@@ -14,6 +14,7 @@ import { IAM_RULES } from './iam-rules.ts';
 import { CallerDirectory } from './identity.ts';
 import { ORGANIZATIONS_RULES } from './organizations-rules.ts';
 import { describeRequest, headerValue } from './request-info.ts';
+import { SessionAudit } from './session-audit.ts';
 import { STS_RULES } from './sts-rules.ts';
 import { CallCounter, type CallKey, TrafficRules } from './traffic-rules.ts';
 import { USER_BOUNDARY_RULES } from './user-boundaries.ts';
@@ -38,6 +39,7 @@ export async function startFidelityProxy(options: {
   };
   const rules = new TrafficRules();
   const counter = new CallCounter();
+  const audit = new SessionAudit();
   const forgetMotoState = () => {
     context.callers.clear();
     context.userBoundaries.clear();
@@ -47,9 +49,10 @@ export async function startFidelityProxy(options: {
     forgetMotoState();
     rules.clear();
     counter.clear();
+    audit.clear();
   };
   const server = createServer((request, response) => {
-    serve(request, { context, rules, counter, resetAll, forgetMotoState, region: options.region })
+    serve(request, { context, rules, counter, audit, resetAll, forgetMotoState, region: options.region })
       .then((answer) => send(response, answer, request.method === 'HEAD'))
       .catch((error: unknown) => {
         process.stderr.write(`local-aws proxy: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -69,6 +72,7 @@ interface ProxyState {
   context: FidelityContext;
   rules: TrafficRules;
   counter: CallCounter;
+  audit: SessionAudit;
   resetAll(): Promise<void>;
   forgetMotoState(): void;
   region: string;
@@ -92,6 +96,7 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
   const key: CallKey = { service: info.service, operation: info.operation, account: caller.account };
   const refusal = await applyTrafficRules(call, key, state, headerValue(request.headers, 'content-type'));
   if (refusal) return refusal;
+  state.audit.record(caller, info.service, info.operation);
   const rule = RULES[`${info.service}:${info.operation}`];
   const early = await rule?.before?.(call, state.context);
   if (early) return early;

@@ -54,7 +54,7 @@ async function rememberSession(call: AwsCall, response: ProxyResponse, context: 
   const accessKeyId = xmlValue(response.body.toString('utf8'), 'AccessKeyId');
   const roleArn = call.info.params.get('RoleArn') ?? '';
   if (response.status === 200 && accessKeyId && accountOfArn(roleArn)) {
-    context.callers.rememberAssumedRole(accessKeyId, roleArn);
+    context.callers.rememberAssumedRole(accessKeyId, roleArn, call.info.params.get('RoleSessionName') ?? '');
   }
   return response;
 }

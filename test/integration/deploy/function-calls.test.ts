@@ -1,0 +1,107 @@
+/**
+ * Each function's permissions cover the calls it really makes. The deployment tests hold every
+ * role to functions/permissions.ts; here the proxy audits every operation per role session while
+ * the real handlers run the product's flows on the local stack, and the audit is held against that
+ * same list: a call added to the code without its permission fails here before it fails in AWS.
+ */
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { FUNCTION_PERMISSIONS, type FunctionName } from '../../../functions/permissions.ts';
+import type { AuditedCall } from '../../local-aws/types.ts';
+import { functionRoleName, MANAGEMENT_ROLE_NAME } from '../support/deployment.ts';
+import { useScpAlt } from '../support/for-tests.ts';
+import { lambdaContext } from '../support/handlers.ts';
+import { memberIam } from '../support/inspect.ts';
+import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
+
+const env = useScpAlt();
+
+/** S3 REST operations under the IAM action that authorizes them; other services match by name. */
+const S3_ACTIONS: Partial<Record<string, string>> = {
+  ListObjectsV2: 's3:ListBucket',
+  ListObjects: 's3:ListBucket',
+  HeadObject: 's3:GetObject',
+  ListObjectVersions: 's3:ListBucketVersions',
+  DeleteObjects: 's3:DeleteObject',
+  PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+};
+
+function iamAction(call: AuditedCall): string {
+  const [service = '', name = ''] = call.operation.split(':');
+  return service === 's3' ? (S3_ACTIONS[name] ?? `s3:${name}`) : call.operation;
+}
+
+type Hop = 'own' | 'management' | 'member';
+
+/** The actions each function used, by hop of the role chain. */
+function usedBy(audit: AuditedCall[], fn: FunctionName): Record<Hop, string[]> {
+  const used = { own: new Set<string>(), management: new Set<string>(), member: new Set<string>() };
+  for (const call of audit) {
+    const role = call.principalArn.slice(call.principalArn.lastIndexOf('/') + 1);
+    if (call.sessionName === fn && role === functionRoleName(fn)) used.own.add(iamAction(call));
+    else if (call.sessionName === `scp-alt-${fn}`)
+      used[role === MANAGEMENT_ROLE_NAME ? 'management' : 'member'].add(iamAction(call));
+  }
+  return {
+    own: [...used.own].sort(),
+    management: [...used.management].sort(),
+    member: [...used.member].sort(),
+  };
+}
+
+describe('what the functions call, against what they are granted', () => {
+  it('every function made only calls functions/permissions.ts grants it, on each hop of the role chain', async () => {
+    const { scpAlt, stack } = env;
+    const appDev = stack.organization.accounts['app-dev'] ?? '';
+    const workloads = stack.organization.ous.Workloads ?? '';
+    // Given the product's flows run through the real handlers: enroll with a trail, a policy
+    // change, a role created without the boundary, a reconcile, a deregistration
+    await uploadPolicy(scpAlt.deployment, policyKey(workloads), await samplePolicy('deny-all-billing'));
+    const enrolled = await scpAlt.register('Create', {
+      accountId: appDev,
+      ouId: workloads,
+      createCloudTrail: 'yes',
+    });
+    expect(enrolled.response?.Status).toBe('SUCCESS');
+    await scpAlt.uploadPolicy(policyKey(workloads), await samplePolicy('020-deny-all-S3-actions'));
+    const iam = await memberIam(stack, appDev);
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'audited-role',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    expect(
+      await scpAlt.reportIamCall({
+        accountId: appDev,
+        eventName: 'CreateRole',
+        principal: { kind: 'role', name: 'audited-role' },
+      }),
+    ).toMatchObject({ action: 'principal', outcome: 'attached' });
+    await scpAlt.handlers.reconciler({}, lambdaContext(scpAlt.deployment, 'reconciler'));
+    expect((await scpAlt.deregister(appDev, workloads)).response?.Status).toBe('SUCCESS');
+
+    // When the audit of every role session is read
+    const audit = await stack.control.sessionAudit();
+
+    // Then no function used an action it is not granted, and each one was seen at work
+    const report: string[] = [];
+    for (const fn of Object.keys(FUNCTION_PERMISSIONS) as FunctionName[]) {
+      const used = usedBy(audit, fn);
+      for (const hop of ['own', 'management', 'member'] as const) {
+        const missing = used[hop].filter((action) => !FUNCTION_PERMISSIONS[fn][hop].includes(action));
+        expect(missing, `${fn} (${hop}) called without the permission`).toEqual([]);
+      }
+      expect(used.own.length, `${fn} made no call with its own role`).toBeGreaterThan(0);
+      report.push(
+        `${fn}: ${used.own.length} own, ${used.management.length} management, ${used.member.length} member actions`,
+      );
+    }
+    console.log(`function calls audited:\n  ${report.join('\n  ')}`);
+  });
+});
