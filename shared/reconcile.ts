@@ -8,7 +8,7 @@ import type { FlowContext } from './flow-context.ts';
 import { type PolicyDocument, policyHash } from './policy/index.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
-import { acquireWriteLease, giveBackLease, newLeaseOwner, releasedRecord } from './write-lease.ts';
+import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
 export interface AccountDrift {
   accountId: string;
@@ -109,7 +109,8 @@ async function repairAccount(
       : undefined;
   const deployed = rewrite?.written ?? current;
   const leased = rewrite?.written ? rewrite.lease : undefined;
-  // Superseded: a policy change applied a newer listing while we compared; it stands.
+  // Not written (a policy change applied a newer listing while we compared, or enrollment or
+  // deregistration took the account over): what is deployed stands, and so do its record fields.
   const superseded = rewrite !== undefined && !rewrite.written;
   drift.policyRewritten = leased !== undefined;
   const policyArn = deployed?.policyArn ?? ctx.ports.iam.policyArnFor(accountId);
@@ -143,7 +144,7 @@ async function repairAccount(
   return drift;
 }
 
-/** Writes the desired policy under the account's write lease; no write when a newer listing won. */
+/** Writes the desired policy under the account's write lease; no write when the lease says not to. */
 async function rewriteUnderLease(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
@@ -155,20 +156,16 @@ async function rewriteUnderLease(
   lease: { owner: string; listedAtMs: number };
 }> {
   const lease = { owner: newLeaseOwner(), listedAtMs: await snapshot.listedAtMs() };
-  const outcome = await acquireWriteLease(ctx, record, {
-    ...lease,
-    stillNeeded: (current) => !inEnrollmentOrDeregistration(current),
-  });
-  if (!outcome.held) return { lease };
-  try {
-    const written = await inStep('write-policy', () =>
-      ctx.ports.iam.writeBoundaryPolicy(record.accountId, policy, { lastVersionId }),
-    );
-    return { written, lease };
-  } catch (error) {
-    await giveBackLease(ctx, record.accountId, lease.owner);
-    throw error;
-  }
+  const outcome = await withWriteLease(
+    ctx,
+    record,
+    { ...lease, stillNeeded: (current) => !inEnrollmentOrDeregistration(current) },
+    () =>
+      inStep('write-policy', () =>
+        ctx.ports.iam.writeBoundaryPolicy(record.accountId, policy, { lastVersionId }),
+      ),
+  );
+  return outcome.held ? { written: outcome.value, lease } : { lease };
 }
 
 async function sendSummary(ctx: FlowContext, drifted: AccountDrift[]): Promise<void> {

@@ -6,13 +6,7 @@ import { codeOf, errorText, inStep, stepOf } from './errors.ts';
 import type { FlowContext } from './flow-context.ts';
 import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
 import { reportFailure } from './report-failure.ts';
-import {
-  acquireWriteLease,
-  giveBackLease,
-  type LeaseOutcome,
-  newLeaseOwner,
-  releasedRecord,
-} from './write-lease.ts';
+import { type LeaseOutcome, newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
 export type AccountSyncOutcome = 'updated' | 'unchanged' | 'failed' | 'skipped';
 
@@ -89,14 +83,10 @@ async function applyToAccount(
     (options.force === true || record.status !== 'ACTIVE' || record.policyHash !== compiled.hash);
   if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
   const listedAtMs = await snapshot.listedAtMs();
-  const lease = await acquireWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite });
-  if (!lease.held) return notWritten(base, lease);
-  try {
-    return await writeUnderLease(ctx, lease.record, compiled, { owner, listedAtMs, options, base });
-  } catch (error) {
-    await giveBackLease(ctx, accountId, owner);
-    throw error;
-  }
+  const outcome = await withWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite }, (record) =>
+    writeAndRecord(ctx, record, compiled, { owner, listedAtMs, options, base }),
+  );
+  return outcome.held ? outcome.value : notWritten(base, outcome);
 }
 
 function notWritten(base: ResultBase, lease: Extract<LeaseOutcome, { held: false }>): AccountSyncResult {
@@ -119,8 +109,8 @@ interface LeasedWrite {
   base: ResultBase;
 }
 
-/** The policy write, the sweep when needed, and the record saved with the lease given back. */
-async function writeUnderLease(
+/** Under the lease: the policy write, the sweep when needed, the record saved with the lease given back. */
+async function writeAndRecord(
   ctx: FlowContext,
   record: AccountRecord,
   compiled: Compiled,

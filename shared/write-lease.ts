@@ -87,8 +87,31 @@ export function releasedRecord(record: AccountRecord, owner: string, listedAtMs:
   };
 }
 
+export type LeasedWork<T> = { held: true; value: T } | Extract<LeaseOutcome, { held: false }>;
+
+/**
+ * Takes the lease (acquireWriteLease) and runs `work` with the leased record; when `work` fails the
+ * lease is given back before the error goes on, so a retry or the next writer need not wait it out.
+ * `work` gives the lease back itself on success, with its final save (releasedRecord).
+ */
+export async function withWriteLease<T>(
+  ctx: FlowContext,
+  first: AccountRecord,
+  request: WriteLeaseRequest,
+  work: (leased: AccountRecord) => Promise<T>,
+): Promise<LeasedWork<T>> {
+  const lease = await acquireWriteLease(ctx, first, request);
+  if (!lease.held) return lease;
+  try {
+    return { held: true, value: await work(lease.record) };
+  } catch (error) {
+    await giveBackLease(ctx, first.accountId, request.owner);
+    throw error;
+  }
+}
+
 /** Best effort, on a failure path: a lease not given back expires by itself. */
-export async function giveBackLease(ctx: FlowContext, accountId: string, owner: string): Promise<void> {
+async function giveBackLease(ctx: FlowContext, accountId: string, owner: string): Promise<void> {
   try {
     await updateAccountRecord(ctx, accountId, (current) =>
       current?.writeLease?.owner === owner ? { ...current, writeLease: undefined } : undefined,

@@ -78,8 +78,13 @@ const DEPLOYMENT_DEFAULTS = {
   busName: 'scp-alt-bus',
 };
 
+/** The region the flags or the environment name, if any (the profile's comes from the SDK). */
+export function givenRegion(values: AwsOptionValues, env: Env): string | undefined {
+  return values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+}
+
 export function regionOf(values: AwsOptionValues, env: Env): string {
-  const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = givenRegion(values, env);
   if (!region)
     throw new UsageError('no region: pass --region, set AWS_REGION, or use a profile that names one');
   return region;

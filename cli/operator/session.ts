@@ -9,7 +9,14 @@ import type { AppConfig } from '#shared/config.ts';
 import type { FlowContext } from '#shared/flow-context.ts';
 import { buildPorts, flowContextFor, type Wiring } from '#shared/wiring.ts';
 import type { CliIo } from '../command.ts';
-import { type AwsOptionValues, type ConfigNeeds, type Env, operatorConfig, regionOf } from './aws-options.ts';
+import {
+  type AwsOptionValues,
+  type ConfigNeeds,
+  type Env,
+  givenRegion,
+  operatorConfig,
+  regionOf,
+} from './aws-options.ts';
 
 export interface OperatorSession {
   config: AppConfig;
@@ -60,8 +67,7 @@ export interface SessionOptions extends ConfigNeeds {
  */
 export async function withProfileRegion(values: AwsOptionValues, env: Env): Promise<AwsOptionValues> {
   const profile = values.profile ?? env.AWS_PROFILE;
-  if (values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION) return values;
-  if (!profile) return values;
+  if (givenRegion(values, env) || !profile) return values;
   const region = await new STSClient({ profile }).config.region().catch(() => undefined);
   return region ? { ...values, region } : values;
 }
