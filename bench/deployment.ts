@@ -4,12 +4,12 @@
  * test deployment differs (fan-out concurrency), plus the configuration of the baseline.
  */
 import { readFile } from 'node:fs/promises';
-import { partitionOfRegion } from '#shared/partition.ts';
-import { functionClientConfig } from '../test/integration/support/deployment.ts';
-import { LocalScpAlt } from '../test/integration/support/scp-alt.ts';
-import type { OrgSpecInput } from '../test/local-aws/org-spec.ts';
-import { seedOrganization } from '../test/local-aws/seed.ts';
-import type { LocalStackClient } from '../test/local-aws/stack.ts';
+import type { OrgSpecInput } from '#dev/local-aws/org-spec.ts';
+import { seedOrganization } from '#dev/local-aws/seed.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { functionClientConfig } from '#dev/local-deployment/deployment.ts';
+import { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { partitionOfRegion } from '#policy/partition.ts';
 import type { BaselineConfig } from './baseline/context.ts';
 
 const SERVERLESS_YML = new URL('../serverless.yml', import.meta.url);

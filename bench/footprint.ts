@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { FUNCTION_NAMES, type FunctionName } from '../functions/permissions.ts';
+import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { median } from './traffic.ts';
 
 const run = promisify(execFile);

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { partitionOfRegion } from '#shared/partition.ts';
-import { cloudTrailDetail } from '../test/integration/support/events.ts';
-import { lambdaContext } from '../test/integration/support/handlers.ts';
-import { samplePolicy } from '../test/integration/support/policy-files.ts';
-import type { LocalScpAlt } from '../test/integration/support/scp-alt.ts';
-import { memberAccountConfig } from '../test/local-aws/accounts.ts';
-import type { LocalStackClient } from '../test/local-aws/stack.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { cloudTrailDetail } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { samplePolicy } from '#dev/local-deployment/policy-files.ts';
+import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { partitionOfRegion } from '#policy/partition.ts';
 import { makeBaselineIamEventHandler } from './baseline/iam-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from './deployment.ts';
 import { type BenchProfile, trafficAt } from './profile.ts';

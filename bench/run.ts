@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
-import { startLocalStack } from '../test/local-aws/stack.ts';
+import { startLocalStack } from '#dev/local-aws/stack.ts';
 import { benchFanout } from './fanout/fanout.ts';
 import { benchFootprint } from './footprint.ts';
 import { benchPerEvent, perEventLatencyMs } from './per-event.ts';

@@ -1,5 +1,5 @@
-import type { ProxyControl } from '../test/local-aws/control.ts';
-import type { CallCount } from '../test/local-aws/types.ts';
+import type { ProxyControl } from '#dev/local-aws/control.ts';
+import type { CallCount } from '#dev/local-aws/types.ts';
 import type { TrafficProfile } from './profile.ts';
 
 /** Latency on every call, and one IAM token bucket per account (the proxy keys buckets by account). */

@@ -1,5 +1,5 @@
 /** How findings look on a terminal: one line each, file and path first so editors can jump. */
-import type { PolicyFinding } from '#shared/policy/types.ts';
+import type { PolicyFinding } from '#policy/types.ts';
 
 export function formatFinding(finding: PolicyFinding): string {
   const where = [finding.file, finding.path].filter((part) => part !== '').join(' ');

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_PREFIX, type PolicySource } from '#shared/policy/types.ts';
+import { POLICY_PREFIX, type PolicySource } from '#policy/types.ts';
 
 export interface PolicyDirectory {
   keys: string[];

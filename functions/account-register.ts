@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DeadlineExceededError, errorText } from '#shared/errors.ts';
-import { reportFailure } from '#shared/report-failure.ts';
+import { reportFailure } from '#usecases/report-failure.ts';
 import {
   answerUnhandled,
   type CfnOutcome,

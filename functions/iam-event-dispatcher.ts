@@ -1,11 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import {
-  createIamCallResponder,
-  type IamCallOutcome,
-  type ResponderOptions,
-} from '#shared/attach-new-principal.ts';
-import { reportFailure } from '#shared/report-failure.ts';
+import { createIamCallResponder, type IamCallOutcome, type ResponderOptions } from '#usecases/iam-event.ts';
+import { reportFailure } from '#usecases/report-failure.ts';
 import { iamCallOf } from './commons/iam-records.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { type ReconcileReport, reconcileAccounts } from '#shared/reconcile.ts';
-import { type ReplayResult, replayFailedAccounts } from '#shared/replay.ts';
+import { type ReconcileReport, reconcileAccounts } from '#usecases/reconcile.ts';
+import { type ReplayResult, replayFailedAccounts } from '#usecases/replay.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { type PolicyChangeResult, syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { type PolicyChangeResult, syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';

@@ -5,9 +5,9 @@
  * file, deregister. Prints a report; exits non-zero when any expectation is missed.
  */
 
-import { LocalScpAlt } from '../test/integration/support/scp-alt.ts';
-import { seedOrganization } from '../test/local-aws/seed.ts';
-import { type LocalStack, startLocalStack } from '../test/local-aws/stack.ts';
+import { seedOrganization } from '#dev/local-aws/seed.ts';
+import { type LocalStack, startLocalStack } from '#dev/local-aws/stack.ts';
+import { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 import { Checklist } from './demo/checklist.ts';
 import { demoReport } from './demo/report.ts';
 import {

@@ -18,9 +18,10 @@ for (const file of reports) {
     const where = relative(process.cwd(), suite.name ?? '');
     const failedTests = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
     for (const test of failedTests) failures.push(`  ✗ ${where} › ${test.fullName ?? test.title}`);
-    // A file that failed to load has no test results of its own, only a message.
+    // A file that failed to load, or whose setup hook failed, has no failed test of its own.
     if (failedTests.length === 0 && suite.status === 'failed') {
-      failures.push(`  ✗ ${where} (could not run: ${(suite.message ?? '').split('\n')[0]})`);
+      const cause = (suite.message ?? '').split('\n')[0] || 'a setup hook failed, see the log above';
+      failures.push(`  ✗ ${where} (could not run: ${cause})`);
       failed += 1;
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { partitionInfo, partitionOfRegion } from './partition.ts';
+import { partitionInfo, partitionOfRegion } from './policy/partition.ts';
 
 /**
  * Deployment configuration, read once per container from the environment. A missing or malformed

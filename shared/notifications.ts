@@ -1,5 +1,5 @@
-import type { FailureNotice } from './aws/ports.ts';
 import { describeErrorCode } from './errors.ts';
+import type { FailureNotice } from './usecases/ports.ts';
 
 /** SNS refuses subjects over 100 characters, with line breaks or non-ASCII characters. */
 export const SNS_SUBJECT_LIMIT = 100;

@@ -7,12 +7,12 @@ import { type MemberClientsFor, memberClientFactory } from './aws/member-clients
 import { SnsNotifier } from './aws/notifier.ts';
 import { OrganizationAdapter } from './aws/organization.ts';
 import { S3PolicyStore } from './aws/policy-store.ts';
-import type { Log, ScpAltPorts } from './aws/ports.ts';
 import type { AppConfig } from './config.ts';
-import type { FlowContext } from './flow-context.ts';
-import { partitionInfo } from './partition.ts';
 import { defaultBoundaryParameters } from './policy/index.ts';
-import type { Sleep } from './retry.ts';
+import { partitionInfo } from './policy/partition.ts';
+import type { Sleep } from './runtime/retry.ts';
+import type { FlowContext } from './usecases/flow-context.ts';
+import type { Log, ScpAltPorts } from './usecases/ports.ts';
 
 export interface WiringOptions {
   /** Short function name, used in the STS session name `scp-alt-<functionName>`. */

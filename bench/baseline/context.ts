@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentials } from '../../test/local-aws/types.ts';
+import type { AwsCredentials } from '#dev/local-aws/types.ts';
 
 export interface BaselineConfig {
   endpoint: string;

@@ -17,7 +17,7 @@ import {
   PutUserPermissionsBoundaryCommand,
 } from '@aws-sdk/client-iam';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { POLICY_PREFIX } from '#shared/policy/types.ts';
+import { POLICY_PREFIX } from '#policy/types.ts';
 import {
   type BaselineClients,
   type BaselineConfig,

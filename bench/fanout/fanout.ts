@@ -5,15 +5,16 @@
  * once per configured latency, because the local stack's capacity, not scp-alt, limits the fan-out
  * when calls are fast (BENCHMARKS.md).
  */
+
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { functionClientConfig } from '#dev/local-deployment/deployment.ts';
+import { takeS3Notifications } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 import { loadConfig } from '#shared/config.ts';
-import type { PolicyChangeResult } from '#shared/sync-policy.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import { functionClientConfig } from '../../test/integration/support/deployment.ts';
-import { takeS3Notifications } from '../../test/integration/support/events.ts';
-import { lambdaContext } from '../../test/integration/support/handlers.ts';
-import { policyKey, uploadPolicy } from '../../test/integration/support/policy-files.ts';
-import type { LocalScpAlt } from '../../test/integration/support/scp-alt.ts';
-import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';

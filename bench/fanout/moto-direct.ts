@@ -2,7 +2,7 @@
  * SDK clients that talk to moto itself, bypassing the proxy: no latency, throttling or counters.
  * Used only to seed large fleets quickly; moto acts in the account named by `x-moto-account-id`.
  */
-import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 
 interface MiddlewareClient {
   middlewareStack: {

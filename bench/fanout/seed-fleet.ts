@@ -14,12 +14,12 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { itemFromRecord } from '#shared/aws/account-store.ts';
-import type { AccountRecord } from '#shared/aws/ports.ts';
-import { compileForAccount, policySnapshot } from '#shared/compile-account.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
-import { partitionOfRegion } from '#shared/partition.ts';
-import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import { itemFromRecord } from '#aws/account-store.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { partitionOfRegion } from '#policy/partition.ts';
+import { compileForAccount, policySnapshot } from '#usecases/compile-account.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
+import type { AccountRecord } from '#usecases/ports.ts';
 import { actingIn, forEachLimited, motoDirectConfig } from './moto-direct.ts';
 
 export interface FleetSpec {

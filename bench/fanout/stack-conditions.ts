@@ -6,9 +6,9 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import type { LocalScpAlt } from '../../test/integration/support/scp-alt.ts';
-import { memberAccountConfig } from '../../test/local-aws/accounts.ts';
-import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 import { deployedFanoutConcurrency } from '../deployment.ts';
 import { median } from '../traffic.ts';
 import { forEachLimited } from './moto-direct.ts';

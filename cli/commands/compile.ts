@@ -1,9 +1,9 @@
 /** `scp-alt compile`: the boundary one account would get, from a local copy of the policy store. */
 import { parseArgs } from 'node:util';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import { defaultBoundaryParameters } from '#shared/policy/parameters.ts';
-import { resolveChain } from '#shared/policy/resolve-chain.ts';
-import type { CompileInput } from '#shared/policy/types.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import { defaultBoundaryParameters } from '#policy/parameters.ts';
+import { resolveChain } from '#policy/resolve-chain.ts';
+import type { CompileInput } from '#policy/types.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { errorMessage, formatFindings } from '../format.ts';
 import { readPolicyDirectory } from '../policy-dir.ts';

@@ -1,6 +1,6 @@
 /** `scp-alt deregister`: remove the emulation from one account, as deleting the product does. */
 import { parseArgs } from 'node:util';
-import { deregisterAccount } from '#shared/deregister.ts';
+import { deregisterAccount } from '#usecases/deregister.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';

@@ -2,11 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NativeScpAdapter } from '#shared/aws/native-scp.ts';
+import { NativeScpAdapter } from '#aws/native-scp.ts';
+import { DEFAULT_NATIVE_QUOTAS, type NativeQuotas } from '#policy/native-pack.ts';
+import { partitionInfo } from '#policy/partition.ts';
 import { PolicyInvalidError } from '#shared/errors.ts';
-import { exportNativeScps, type NativeTarget } from '#shared/native-scp/export.ts';
-import { DEFAULT_NATIVE_QUOTAS, type NativeQuotas } from '#shared/native-scp/pack.ts';
-import { partitionInfo } from '#shared/partition.ts';
+import { exportNativeScps, type NativeTarget } from '#usecases/export-native.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { formatFindings } from '../format.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';

@@ -1,6 +1,6 @@
 /** `scp-alt plan`: what uploading a policy folder would change in each account; changes nothing. */
 import { parseArgs } from 'node:util';
-import { policySnapshot } from '#shared/compile-account.ts';
+import { policySnapshot } from '#usecases/compile-account.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { formatFindings } from '../format.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';

@@ -1,6 +1,6 @@
 /** `scp-alt register`: enroll one account, through the same use case as the Service Catalog product. */
 import { parseArgs } from 'node:util';
-import { enrollAccount } from '#shared/enroll.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';

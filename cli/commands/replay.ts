@@ -1,6 +1,6 @@
 /** `scp-alt replay`: re-drive the accounts the functions left FAILED. */
 import { parseArgs } from 'node:util';
-import { type ReplayResult, replayFailedAccounts } from '#shared/replay.ts';
+import { type ReplayResult, replayFailedAccounts } from '#usecases/replay.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';

@@ -1,9 +1,9 @@
 /** `scp-alt simulate`: would the account's SCP chain (as scp-alt enforces it) allow this request? */
 import { parseArgs } from 'node:util';
-import { type PolicySnapshot, policySnapshot } from '#shared/compile-account.ts';
+import { partitionInfo } from '#policy/partition.ts';
 import { PolicyInvalidError } from '#shared/errors.ts';
-import { boundaryParametersFor } from '#shared/flow-context.ts';
-import { partitionInfo } from '#shared/partition.ts';
+import { type PolicySnapshot, policySnapshot } from '#usecases/compile-account.ts';
+import { boundaryParametersFor } from '#usecases/flow-context.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import {
   AWS_OPTIONS,

@@ -1,6 +1,6 @@
 /** `scp-alt status`: the enrolled accounts as the account table records them. */
 import { parseArgs } from 'node:util';
-import type { AccountRecord } from '#shared/aws/ports.ts';
+import type { AccountRecord } from '#usecases/ports.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';

@@ -1,8 +1,8 @@
 /** `scp-alt validate <file>...`: check SCP files before uploading them. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { PolicyFinding } from '#shared/policy/types.ts';
-import { validatePolicyText } from '#shared/policy/validate.ts';
+import type { PolicyFinding } from '#policy/types.ts';
+import { validatePolicyText } from '#policy/validate.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { errorMessage, formatFindings } from '../format.ts';
 

@@ -4,8 +4,9 @@
  * and the names a deployment derives (bucket, table, topic, bus) default as serverless.yml
  * derives them.
  */
+
+import { partitionOfRegion } from '#policy/partition.ts';
 import { type AppConfig, ConfigError, loadConfig } from '#shared/config.ts';
-import { partitionOfRegion } from '#shared/partition.ts';
 import { UsageError } from './usage-error.ts';
 
 export const AWS_OPTIONS = {

@@ -3,7 +3,7 @@
  * bucket through, so `plan` and `simulate` compile a folder exactly as the bucket would compile.
  */
 import { createHash } from 'node:crypto';
-import type { PolicySnapshot } from '#shared/compile-account.ts';
+import type { PolicySnapshot } from '#usecases/compile-account.ts';
 import { readPolicyDirectory } from '../policy-dir.ts';
 
 export function directorySnapshot(dir: string): PolicySnapshot {

@@ -2,8 +2,9 @@
  * The frame every operator command runs in: `--help`, usage errors (exit 2), and failures of the
  * use cases or AWS (exit 1, with the stable error code and the next action from shared/errors.ts).
  */
+
+import type { PolicyFinding } from '#policy/types.ts';
 import { codeOf, describeErrorCode, errorText, PolicyInvalidError } from '#shared/errors.ts';
-import type { PolicyFinding } from '#shared/policy/types.ts';
 import { type CliIo, ExitCode } from '../command.ts';
 import { printJson } from './terminal.ts';
 import { UsageError } from './usage-error.ts';

@@ -4,12 +4,12 @@
  * of ours detached and deleted, and FullAWSAccess detached last (left attached, it would allow
  * everything the files do not). SCPs of anyone else are left alone and reported.
  */
-import type { NativeScpPort, NativeScpSummary } from '#shared/aws/native-scp.ts';
-import { deregisterAccount } from '#shared/deregister.ts';
+import type { NativeScpPort, NativeScpSummary } from '#aws/native-scp.ts';
+import { targetOfKey } from '#policy/index.ts';
 import { errorText, inStep } from '#shared/errors.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
-import type { NativeTarget } from '#shared/native-scp/export.ts';
-import { targetOfKey } from '#shared/policy/index.ts';
+import { deregisterAccount } from '#usecases/deregister.ts';
+import type { NativeTarget } from '#usecases/export-native.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
 
 export const FULL_AWS_ACCESS_NAME = 'FullAWSAccess';
 

@@ -2,11 +2,12 @@
  * What a policy folder would do to each account, without changing anything: the files that apply,
  * the compiled size against the IAM limit and the statement diff against the deployed boundary.
  */
-import type { AccountRecord, AccountStatus } from '#shared/aws/ports.ts';
-import { compileForAccount, type PolicySnapshot } from '#shared/compile-account.ts';
-import { mapSettled } from '#shared/concurrency.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
-import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding, policyHash } from '#shared/policy/index.ts';
+
+import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding, policyHash } from '#policy/index.ts';
+import { mapSettled } from '#runtime/concurrency.ts';
+import { compileForAccount, type PolicySnapshot } from '#usecases/compile-account.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
+import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
 import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-diff.ts';
 

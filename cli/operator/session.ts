@@ -3,11 +3,11 @@
  * (shared/wiring.ts), acting with the operator's credentials instead of a function role.
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { SharedClientConfig } from '#shared/aws/client-config.ts';
-import type { Log } from '#shared/aws/ports.ts';
+import type { SharedClientConfig } from '#aws/client-config.ts';
 import type { AppConfig } from '#shared/config.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
 import { buildPorts, flowContextFor, type Wiring } from '#shared/wiring.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
+import type { Log } from '#usecases/ports.ts';
 import type { CliIo } from '../command.ts';
 import {
   type AwsOptionValues,

@@ -12,7 +12,7 @@ import {
   evaluateRequest,
   type NamedPolicy,
   type ScpChainLevel,
-} from '#shared/policy/evaluate.ts';
+} from '#policy/evaluate.ts';
 import {
   type BoundaryParameters,
   compileBoundary,
@@ -21,7 +21,7 @@ import {
   type PolicySource,
   protectiveStatements,
   substituteAccountId,
-} from '#shared/policy/index.ts';
+} from '#policy/index.ts';
 
 export interface ChainInput {
   /** Levels root → account with the raw files of each (placeholders not yet substituted). */

@@ -1,8 +1,9 @@
 /** Building simulate's input from the command line: the request, its context, the account's chain. */
-import type { PolicySnapshot } from '#shared/compile-account.ts';
+
+import type { ContextValue, EvaluationRequest } from '#policy/evaluate.ts';
+import { type AccountLocation, type PolicySource, resolveChain } from '#policy/index.ts';
 import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
-import type { ContextValue, EvaluationRequest } from '#shared/policy/evaluate.ts';
-import { type AccountLocation, type PolicySource, resolveChain } from '#shared/policy/index.ts';
+import type { PolicySnapshot } from '#usecases/compile-account.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `k=v` pairs; a key given twice becomes a multi-valued key (e.g. aws:TagKeys). */

@@ -3,7 +3,7 @@
  * write. Statements are compared by their canonical JSON; an added and a removed statement with
  * the same Sid are reported as one change.
  */
-import { canonicalJson, type PolicyDocument, type PolicyStatement } from '#shared/policy/index.ts';
+import { canonicalJson, type PolicyDocument, type PolicyStatement } from '#policy/index.ts';
 
 export interface StatementChange {
   sid: string;

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { deadlineBeforeTimeout } from '#shared/deadline.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
+import { deadlineBeforeTimeout } from '#runtime/deadline.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
 
 /** Options of the fan-out handlers (s3-event-dispatcher, reconciler). */
 export interface FanOutDeps {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { IamApiCall } from '#shared/attach-new-principal.ts';
-import type { PrincipalRef } from '#shared/aws/ports.ts';
-import { CLOUDTRAIL_DETAIL_TYPES } from '#shared/iam-event-names.ts';
+import { CLOUDTRAIL_DETAIL_TYPES } from '#policy/iam-event-names.ts';
+import type { IamApiCall } from '#usecases/iam-event.ts';
+import type { PrincipalRef } from '#usecases/ports.ts';
 
 const CloudTrailEventSchema = z
   .object({

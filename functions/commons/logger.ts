@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { Log } from '#shared/aws/ports.ts';
+import type { Log } from '#usecases/ports.ts';
 
 export function createLogger(): Logger {
   return new Logger({ serviceName: 'scp-alt' });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { deregisterAccount } from '#shared/deregister.ts';
-import { enrollAccount } from '#shared/enroll.ts';
 import { AccountRefusedError, codeOf, errorText, InvalidRequestError } from '#shared/errors.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
 import { cloudFormationReason } from '#shared/notifications.ts';
-import { sendNotice } from '#shared/report-failure.ts';
+import { deregisterAccount } from '#usecases/deregister.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
+import { sendNotice } from '#usecases/report-failure.ts';
 import type { CfnOutcome, CfnRequest } from './cfn-response.ts';
 
 /** ResourceProperties of the Service Catalog product (names kept from the original). */

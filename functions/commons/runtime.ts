@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
-import type { FlowContext } from '#shared/flow-context.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
 import type { FunctionName } from '../permissions.ts';
 import { createLogger, logPort } from './logger.ts';
 

@@ -1,5 +1,5 @@
-import { POLICY_PREFIX } from '#shared/policy/types.ts';
-import type { PolicyChange } from '#shared/sync-policy.ts';
+import { POLICY_PREFIX } from '#policy/types.ts';
+import type { PolicyChange } from '#usecases/sync-policy.ts';
 
 interface S3NotificationRecord {
   eventName?: unknown;

@@ -1,5 +1,5 @@
 /** The demo's closing report: the state of each account as an operator would inspect it. */
-import type { Deployment } from '../../test/integration/support/deployment.ts';
+import type { Deployment } from '#dev/local-deployment/deployment.ts';
 import {
   accountItem,
   boundaryPolicyArn,
@@ -7,7 +7,7 @@ import {
   defaultVersion,
   memberIam,
   principalBoundaries,
-} from '../../test/integration/support/inspect.ts';
+} from '#dev/local-deployment/inspect.ts';
 import type { Demo } from './steps.ts';
 
 /** `r-ab12 → ou-ab12-… ` as names: `Root / Workloads / Prod`. */

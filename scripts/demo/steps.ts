@@ -4,8 +4,9 @@
  * shows every step.
  */
 import { CreateRoleCommand, CreateUserCommand } from '@aws-sdk/client-iam';
-import { partitionOfRegion } from '#shared/partition.ts';
-import { takeS3Notifications } from '../../test/integration/support/events.ts';
+import type { SeededOrganization } from '#dev/local-aws/seed.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { takeS3Notifications } from '#dev/local-deployment/events.ts';
 import {
   actionsIn,
   boundaryPolicyArn,
@@ -15,11 +16,10 @@ import {
   memberIam,
   type PrincipalBoundary,
   principalBoundaries,
-} from '../../test/integration/support/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../../test/integration/support/policy-files.ts';
-import type { LocalScpAlt } from '../../test/integration/support/scp-alt.ts';
-import type { SeededOrganization } from '../../test/local-aws/seed.ts';
-import type { LocalStackClient } from '../../test/local-aws/stack.ts';
+} from '#dev/local-deployment/inspect.ts';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { partitionOfRegion } from '#policy/partition.ts';
 import type { Checklist } from './checklist.ts';
 
 export interface Demo {

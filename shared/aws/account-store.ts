@@ -7,9 +7,9 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { RecordConflictError } from '../errors.ts';
+import { RecordConflictError } from '#shared/errors.ts';
+import type { AccountRecord, AccountStorePort } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
-import type { AccountRecord, AccountStorePort } from './ports.ts';
 
 export interface AccountStoreOptions extends AdapterClientOptions<DynamoDBDocumentClient> {
   table: string;

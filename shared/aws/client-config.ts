@@ -1,5 +1,5 @@
 import type { IAMClientConfig } from '@aws-sdk/client-iam';
-import { SDK_RETRY_CONFIG } from '../retry.ts';
+import { SDK_RETRY_CONFIG } from '#runtime/retry.ts';
 
 export type CredentialsConfig = IAMClientConfig['credentials'];
 

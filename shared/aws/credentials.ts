@@ -1,11 +1,11 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { AwsStepError, ScpAltError } from '../errors.ts';
 import {
   CREDENTIAL_PROPAGATION_ERRORS,
   isExpiredSession,
   retryEventualConsistency,
   type Sleep,
-} from '../retry.ts';
+} from '#runtime/retry.ts';
+import { AwsStepError, ScpAltError } from '#shared/errors.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 
 export interface TemporaryCredentials {

@@ -11,10 +11,10 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { forwardedEventPattern } from '../iam-event-names.ts';
-import { isAwsError } from '../retry.ts';
+import { forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { isAwsError } from '#runtime/retry.ts';
+import type { ForwardingOptions, ForwardingPort } from '#usecases/ports.ts';
 import type { MemberClientsFor } from './member-clients.ts';
-import type { ForwardingOptions, ForwardingPort } from './ports.ts';
 import { ensureTrail, removeTrail, type TrailNames } from './trail.ts';
 
 export interface ForwardingAdapterOptions {

@@ -17,14 +17,14 @@ import {
   paginateListRoles,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
-import type { PolicyDocument } from '../policy/types.ts';
+import type { PolicyDocument } from '#policy/types.ts';
 import {
   type ConsistencyRetryOptions,
   CREDENTIAL_PROPAGATION_ERRORS,
   ENTITY_PROPAGATION_ERRORS,
   isAwsError,
   retryEventualConsistency,
-} from '../retry.ts';
+} from '#runtime/retry.ts';
 import type {
   BoundaryIamPort,
   BoundaryPolicyVersion,
@@ -32,7 +32,7 @@ import type {
   PrincipalRef,
   PrincipalState,
   WriteBoundaryOptions,
-} from './ports.ts';
+} from '#usecases/ports.ts';
 
 export interface BoundaryIamOptions {
   /** IAM client acting in the member account (see member-clients.ts). */

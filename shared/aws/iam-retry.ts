@@ -1,6 +1,6 @@
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryStrategyV2, StandardRetryToken } from '@smithy/types';
-import { awsErrorName } from '../retry.ts';
+import { awsErrorName } from '#runtime/retry.ts';
 
 /** What IAM answers when a quota is full (five policy versions, policies per account). */
 const IAM_QUOTA_REFUSALS = new Set(['LimitExceeded', 'LimitExceededException']);

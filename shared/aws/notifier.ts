@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { formatNotice } from '../notifications.ts';
+import { formatNotice } from '#shared/notifications.ts';
+import type { FailureNotice, NotifierPort } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
-import type { FailureNotice, NotifierPort } from './ports.ts';
 
 export interface NotifierOptions extends AdapterClientOptions<SNSClient> {
   topicArn: string;

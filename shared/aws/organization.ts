@@ -1,7 +1,7 @@
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { OrganizationPort } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
 import type { CredentialChain } from './credentials.ts';
-import type { OrganizationPort } from './ports.ts';
 
 export interface OrganizationOptions extends AdapterClientOptions<OrganizationsClient> {
   /** Builds the client with management-role credentials when no client is given. */

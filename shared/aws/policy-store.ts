@@ -1,8 +1,8 @@
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { POLICY_PREFIX } from '../policy/types.ts';
-import { isAwsError } from '../retry.ts';
+import { POLICY_PREFIX } from '#policy/types.ts';
+import { isAwsError } from '#runtime/retry.ts';
+import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
-import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './ports.ts';
 
 export interface PolicyStoreOptions extends AdapterClientOptions<S3Client> {
   bucket: string;

@@ -5,7 +5,7 @@ import {
   UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { isAwsError } from '../retry.ts';
+import { isAwsError } from '#runtime/retry.ts';
 import type { MemberClients } from './member-clients.ts';
 
 /**

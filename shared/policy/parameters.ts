@@ -2,7 +2,7 @@
  * Boundary parameters with their defaults, and the ARNs built from them. Every ARN takes its
  * partition from the parameters: nothing here knows which partition we run in.
  */
-import { partitionInfo } from '../partition.ts';
+import { partitionInfo } from './partition.ts';
 import type { BoundaryParameters } from './types.ts';
 
 export type BoundaryParameterOverrides = Pick<BoundaryParameters, 'partition' | 'accountId'> &

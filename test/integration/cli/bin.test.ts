@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { policyKey, samplePolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { policyKey, samplePolicy } from '../support/policy-files.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

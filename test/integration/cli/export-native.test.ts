@@ -8,9 +8,9 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { policyFolder } from '../../unit/cli-operator/helpers.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
 
 const deployed = useScpAlt();

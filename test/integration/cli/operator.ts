@@ -9,6 +9,9 @@ import {
   IAMClient,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { assumeRole, memberAccountConfig, roleArn } from '#dev/local-aws/accounts.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { type Deployment, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
 import type { CliCommand } from '../../../cli/command.ts';
 import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
 import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
@@ -19,10 +22,7 @@ import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
 import { makeStatusCommand } from '../../../cli/commands/status.ts';
 import { runCli } from '../../../cli/main.ts';
 import type { OperatorEnvironment } from '../../../cli/operator/environment.ts';
-import { assumeRole, memberAccountConfig, roleArn } from '../../local-aws/accounts.ts';
-import type { LocalStackClient } from '../../local-aws/stack.ts';
 import { fakeIo } from '../../unit/cli/fake-io.ts';
-import { type Deployment, MANAGEMENT_ROLE_NAME } from '../support/deployment.ts';
 
 export const OPERATOR_ROLE = 'scp-alt-operator';
 

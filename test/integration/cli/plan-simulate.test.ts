@@ -1,10 +1,10 @@
 /** `plan` and `simulate` against an enrolled account on the local stack: read-only commands. */
 import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memberAccountConfig } from '../../local-aws/accounts.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import { policyKey, samplePolicy } from '#dev/local-deployment/policy-files.ts';
 import { policyFolder } from '../../unit/cli-operator/helpers.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { policyKey, samplePolicy } from '../support/policy-files.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
 
 const deployed = useScpAlt();

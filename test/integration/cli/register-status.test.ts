@@ -1,9 +1,9 @@
 /** `register`, `status` and `deregister` against the local stack, as an operator runs them. */
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memberAccountConfig } from '../../local-aws/accounts.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import { policyKey, samplePolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { policyKey, samplePolicy } from '../support/policy-files.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
 
 const deployed = useScpAlt();

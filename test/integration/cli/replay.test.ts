@@ -1,7 +1,7 @@
 /** `replay`: accounts the functions left FAILED are re-driven once their cause is fixed. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
 
 const deployed = useScpAlt();

@@ -6,13 +6,13 @@
  */
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_PERMISSIONS, type FunctionName } from '../../../functions/permissions.ts';
-import type { AuditedCall } from '../../local-aws/types.ts';
-import { functionRoleName, MANAGEMENT_ROLE_NAME } from '../support/deployment.ts';
+import type { AuditedCall } from '#dev/local-aws/types.ts';
+import { functionRoleName, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { memberIam } from '#dev/local-deployment/inspect.ts';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { FUNCTION_PERMISSIONS, type FunctionName } from '#functions/permissions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { lambdaContext } from '../support/handlers.ts';
-import { memberIam } from '../support/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
 
 const env = useScpAlt();
 

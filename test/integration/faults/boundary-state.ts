@@ -4,10 +4,15 @@
  * there (same resources and condition, at least the same actions).
  */
 import { expect } from 'vitest';
-import type { PolicyStatement } from '#shared/policy/types.ts';
-import type { LocalStackClient } from '../../local-aws/stack.ts';
-import type { Deployment } from '../support/deployment.ts';
-import { boundaryPolicyArn, defaultVersion, memberIam, principalBoundaries } from '../support/inspect.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import type { Deployment } from '#dev/local-deployment/deployment.ts';
+import {
+  boundaryPolicyArn,
+  defaultVersion,
+  memberIam,
+  principalBoundaries,
+} from '#dev/local-deployment/inspect.ts';
+import type { PolicyStatement } from '#policy/types.ts';
 
 export interface AccountBoundaryState {
   versionId: string | undefined;

@@ -6,20 +6,20 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { type Deployment, functionClientConfig } from '#dev/local-deployment/deployment.ts';
+import type { S3Notification } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { failureMessages } from '#dev/local-deployment/inspect.ts';
+import { policyKey } from '#dev/local-deployment/policy-files.ts';
+import { logPort } from '#functions/commons/logger.ts';
+import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
+import type { FunctionName } from '#functions/permissions.ts';
+import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
+import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import { loadConfig } from '#shared/config.ts';
-import type { PolicyChangeResult } from '#shared/sync-policy.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import { logPort } from '../../../functions/commons/logger.ts';
-import { makeHandler as makeIamEventDispatcher } from '../../../functions/iam-event-dispatcher.ts';
-import type { FunctionName } from '../../../functions/permissions.ts';
-import { makeHandler as makeReconciler } from '../../../functions/reconciler.ts';
-import { makeHandler as makeS3EventDispatcher } from '../../../functions/s3-event-dispatcher.ts';
-import type { LocalStackClient } from '../../local-aws/stack.ts';
-import { type Deployment, functionClientConfig } from '../support/deployment.ts';
-import type { S3Notification } from '../support/events.ts';
-import { lambdaContext } from '../support/handlers.ts';
-import { failureMessages } from '../support/inspect.ts';
-import { policyKey } from '../support/policy-files.ts';
+import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
 
 export interface ContainerOptions {
   fanoutConcurrency?: number;

@@ -6,11 +6,11 @@
  * finds no drift). The matrix is printed at the end.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { takeS3Notifications } from '../support/events.ts';
+import { takeS3Notifications } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { accountItem, failureMessages } from '#dev/local-deployment/inspect.ts';
+import { deletePolicy, oversizePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { lambdaContext } from '../support/handlers.ts';
-import { accountItem, failureMessages } from '../support/inspect.ts';
-import { deletePolicy, oversizePolicy, uploadPolicy } from '../support/policy-files.ts';
 import { deniedActions, expectNotWeakened } from './boundary-state.ts';
 import {
   coldContainers,

@@ -4,12 +4,12 @@
  * at the end, and the steps every cell repeats (cold start, tighten a file, replay, converge).
  */
 import { expect } from 'vitest';
-import type { FaultSpec } from '../../local-aws/types.ts';
-import { takeS3Notifications } from '../support/events.ts';
+import type { FaultSpec } from '#dev/local-aws/types.ts';
+import { takeS3Notifications } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { accountItem, failureMessages } from '#dev/local-deployment/inspect.ts';
+import { uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { ScpAltForTests } from '../support/for-tests.ts';
-import { lambdaContext } from '../support/handlers.ts';
-import { accountItem, failureMessages } from '../support/inspect.ts';
-import { uploadPolicy } from '../support/policy-files.ts';
 import { type BoundaryState, captureBoundaries, deniedActions, expectNotWeakened } from './boundary-state.ts';
 import {
   type ContainerOptions,

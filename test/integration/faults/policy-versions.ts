@@ -4,10 +4,10 @@ import {
   GetPolicyVersionCommand,
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
-import type { LocalStackClient } from '../../local-aws/stack.ts';
-import type { CallFilter } from '../../local-aws/types.ts';
-import type { Deployment } from '../support/deployment.ts';
-import { boundaryPolicyArn, memberIam } from '../support/inspect.ts';
+import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import type { CallFilter } from '#dev/local-aws/types.ts';
+import type { Deployment } from '#dev/local-deployment/deployment.ts';
+import { boundaryPolicyArn, memberIam } from '#dev/local-deployment/inspect.ts';
 
 /** Creates non-default versions until the policy has the IAM maximum of five. */
 export async function fillPolicyVersions(

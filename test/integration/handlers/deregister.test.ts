@@ -4,8 +4,7 @@
  */
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memberAccountConfig } from '../../local-aws/accounts.ts';
-import { useScpAlt } from '../support/for-tests.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
 import {
   accountItem,
   boundaryPolicyArn,
@@ -13,8 +12,9 @@ import {
   defaultVersion,
   memberIam,
   principalBoundaries,
-} from '../support/inspect.ts';
-import { deletePolicy, policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
+} from '#dev/local-deployment/inspect.ts';
+import { deletePolicy, policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { useScpAlt } from '../support/for-tests.ts';
 
 const env = useScpAlt();
 const account = (name: string) => env.stack.organization.accounts[name] ?? '';

@@ -5,8 +5,7 @@
 
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { SEEDED_SERVICE_LINKED_SERVICE, stackSetsExecRoleName } from '../../local-aws/seed.ts';
-import { useScpAlt } from '../support/for-tests.ts';
+import { SEEDED_SERVICE_LINKED_SERVICE, stackSetsExecRoleName } from '#dev/local-aws/seed.ts';
 import {
   accountItem,
   actionsIn,
@@ -16,8 +15,9 @@ import {
   failureMessages,
   memberIam,
   principalBoundaries,
-} from '../support/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
+} from '#dev/local-deployment/inspect.ts';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { useScpAlt } from '../support/for-tests.ts';
 
 const env = useScpAlt();
 

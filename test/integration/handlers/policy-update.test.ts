@@ -3,8 +3,7 @@
  * which recompiles the boundary of every enrolled account the file reaches.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { takeS3Notifications } from '../support/events.ts';
-import { useScpAlt } from '../support/for-tests.ts';
+import { takeS3Notifications } from '#dev/local-deployment/events.ts';
 import {
   accountItem,
   actionsIn,
@@ -13,8 +12,9 @@ import {
   defaultVersion,
   failureMessages,
   memberIam,
-} from '../support/inspect.ts';
-import { oversizePolicy, policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
+} from '#dev/local-deployment/inspect.ts';
+import { oversizePolicy, policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { useScpAlt } from '../support/for-tests.ts';
 
 const env = useScpAlt();
 const account = (name: string) => env.stack.organization.accounts[name] ?? '';

@@ -9,10 +9,10 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { partitionOfRegion } from '#shared/partition.ts';
+import { boundaryPolicyArn, memberIam, principalBoundaries } from '#dev/local-deployment/inspect.ts';
+import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { partitionOfRegion } from '#policy/partition.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { boundaryPolicyArn, memberIam, principalBoundaries } from '../support/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '../support/policy-files.ts';
 
 const env = useScpAlt();
 const account = (name: string) => env.stack.organization.accounts[name] ?? '';

@@ -1,8 +1,8 @@
 import { CreateRoleCommand, CreateUserCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { assumeRole, memberAccountConfig, roleArn } from '../../local-aws/accounts.ts';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
+import { assumeRole, memberAccountConfig, roleArn } from '#dev/local-aws/accounts.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
 
 const stack = useLocalStack({ seed: true });
 

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
 
 const stack = useLocalStack({ reset: 'each' });
 const dynamodb = new DynamoDBClient(stack.clientConfig('dynamodb'));

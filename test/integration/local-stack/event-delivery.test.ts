@@ -3,14 +3,14 @@ import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } 
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
 import {
   createQueue,
   drainQueue,
   notifyQueueOfS3Events,
   routeEventsToQueue,
   subscribeQueueToTopic,
-} from '../../local-aws/observe.ts';
+} from '#dev/local-aws/observe.ts';
 
 const stack = useLocalStack({ reset: 'each' });
 const sqs = new SQSClient(stack.clientConfig('sqs'));

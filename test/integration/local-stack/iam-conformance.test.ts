@@ -18,7 +18,7 @@ import {
   paginateListRoles,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
 
 const stack = useLocalStack({ reset: 'each' });
 // SDK v3 classes IAM's LimitExceeded as a throttling error and retries it with backoff; one attempt

@@ -2,8 +2,8 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MOTO_REQUIRED_MESSAGE, pythonMissingMessage } from '../../local-aws/errors.ts';
-import { startMotoServer } from '../../local-aws/moto-server.ts';
+import { MOTO_REQUIRED_MESSAGE, pythonMissingMessage } from '#dev/local-aws/errors.ts';
+import { startMotoServer } from '#dev/local-aws/moto-server.ts';
 
 describe('starting moto without moto installed', () => {
   it('says Python itself is missing, and how to install moto, when the interpreter does not exist', async () => {

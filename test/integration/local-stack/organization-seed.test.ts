@@ -1,9 +1,9 @@
 import { GetRoleCommand, IAMClient, ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { memberAccountConfig } from '../../local-aws/accounts.ts';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
-import { stackSetsExecRoleName } from '../../local-aws/seed.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
+import { stackSetsExecRoleName } from '#dev/local-aws/seed.ts';
 
 const stack = useLocalStack({ seed: true });
 const organizations = new OrganizationsClient(stack.clientConfig('organizations'));

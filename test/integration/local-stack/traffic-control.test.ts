@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { memberAccountConfig } from '../../local-aws/accounts.ts';
-import { useLocalStack } from '../../local-aws/for-tests.ts';
-import { seedOrganization } from '../../local-aws/seed.ts';
+import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
+import { useLocalStack } from '#dev/local-aws/for-tests.ts';
+import { seedOrganization } from '#dev/local-aws/seed.ts';
 
 const stack = useLocalStack({ reset: 'each' });
 const MANAGEMENT = '123456789012';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AssumeRoleRequest, evaluateTrustPolicy } from '../../local-aws/proxy/trust-policy.ts';
+import { type AssumeRoleRequest, evaluateTrustPolicy } from '#dev/local-aws/proxy/trust-policy.ts';
 
 const MANAGER_ROLE = 'arn:aws-cn:iam::111111111111:role/ops/manager';
 const caller: AssumeRoleRequest = { principalArn: MANAGER_ROLE, principalAccount: '111111111111' };

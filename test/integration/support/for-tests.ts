@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { type LocalStackForTests, useLocalStack } from '../../local-aws/for-tests.ts';
-import { LocalScpAlt } from './scp-alt.ts';
+import { type LocalStackForTests, useLocalStack } from '#dev/local-aws/for-tests.ts';
+import { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 
 export interface ScpAltForTests {
   readonly stack: LocalStackForTests;

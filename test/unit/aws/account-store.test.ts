@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoAccountStore } from '#shared/aws/account-store.ts';
-import type { AccountRecord } from '#shared/aws/ports.ts';
+import { DynamoAccountStore } from '#aws/account-store.ts';
 import { RecordConflictError } from '#shared/errors.ts';
+import type { AccountRecord } from '#usecases/ports.ts';
 import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
 
 const RECORD: AccountRecord = {

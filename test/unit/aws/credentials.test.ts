@@ -1,6 +1,6 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { CredentialChain, REFRESH_MARGIN_MS } from '#shared/aws/credentials.ts';
+import { CredentialChain, REFRESH_MARGIN_MS } from '#aws/credentials.ts';
 import { awsError, stubSdk } from '../fakes/sdk-stub.ts';
 
 const MANAGEMENT = '888888888888';

@@ -3,8 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ForwardingAdapter } from '#shared/aws/forwarding.ts';
-import type { MemberClients } from '#shared/aws/member-clients.ts';
+import { ForwardingAdapter } from '#aws/forwarding.ts';
+import type { MemberClients } from '#aws/member-clients.ts';
 import { awsError, type Responder, type SdkCall, stubSdk } from '../fakes/sdk-stub.ts';
 
 const ACCOUNT = '111111111111';

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { BoundaryIamAdapter } from '#shared/aws/iam-boundary.ts';
-import type { PolicyDocument } from '#shared/policy/types.ts';
+import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
+import type { PolicyDocument } from '#policy/types.ts';
 import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
 
 const ACCOUNT = '111111111111';

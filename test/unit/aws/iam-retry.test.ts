@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { IAMClient, ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { iamRetryStrategy } from '#shared/aws/iam-retry.ts';
+import { iamRetryStrategy } from '#aws/iam-retry.ts';
 
 /** An IAM client whose every request is answered with the given IAM error; counts the requests. */
 function iamAnswering(code: string, status: number, maxAttempts: number) {

@@ -2,9 +2,9 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { SnsNotifier } from '#shared/aws/notifier.ts';
-import { OrganizationAdapter } from '#shared/aws/organization.ts';
-import { S3PolicyStore } from '#shared/aws/policy-store.ts';
+import { SnsNotifier } from '#aws/notifier.ts';
+import { OrganizationAdapter } from '#aws/organization.ts';
+import { S3PolicyStore } from '#aws/policy-store.ts';
 import { awsError, stubSdk } from '../fakes/sdk-stub.ts';
 
 describe('S3PolicyStore', () => {

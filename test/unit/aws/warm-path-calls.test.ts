@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { createIamCallResponder } from '#shared/attach-new-principal.ts';
-import { BoundaryIamAdapter } from '#shared/aws/iam-boundary.ts';
+import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
+import { createIamCallResponder } from '#usecases/iam-event.ts';
 import { stubSdk } from '../fakes/sdk-stub.ts';
 import { makeWorld } from '../fakes/world.ts';
 

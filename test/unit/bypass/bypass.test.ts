@@ -6,8 +6,8 @@
  * resource policies that name the principal.
  */
 import { describe, expect, it } from 'vitest';
-import type { EvaluationRequest, NamedPolicy, PolicySet } from '#shared/policy/evaluate.ts';
-import { compileBoundary, defaultBoundaryParameters } from '#shared/policy/index.ts';
+import type { EvaluationRequest, NamedPolicy, PolicySet } from '#policy/evaluate.ts';
+import { compileBoundary, defaultBoundaryParameters } from '#policy/index.ts';
 import { oracleDecision } from '../fidelity/oracle.ts';
 import corpus from './escape-attempts.json' with { type: 'json' };
 

@@ -1,14 +1,10 @@
 /** Packing statements into native SCPs: nothing lost, nothing over quota, meaning unchanged. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exportNativeScps } from '#shared/native-scp/export.ts';
-import {
-  DEFAULT_NATIVE_QUOTAS,
-  packStatements,
-  type SourcedNativeStatement,
-} from '#shared/native-scp/pack.ts';
-import { evaluateRequest, type NamedPolicy } from '#shared/policy/evaluate.ts';
-import { canonicalJson, type PolicySource, type PolicyStatement } from '#shared/policy/index.ts';
+import { evaluateRequest, type NamedPolicy } from '#policy/evaluate.ts';
+import { canonicalJson, type PolicySource, type PolicyStatement } from '#policy/index.ts';
+import { DEFAULT_NATIVE_QUOTAS, packStatements, type SourcedNativeStatement } from '#policy/native-pack.ts';
+import { exportNativeScps } from '#usecases/export-native.ts';
 
 const ACTIONS = [
   's3:GetObject',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDocument, PolicyStatement } from '#shared/policy/index.ts';
+import type { PolicyDocument, PolicyStatement } from '#policy/index.ts';
 import { describeStatement, diffStatements, isEmptyDiff } from '../../../cli/operator/statement-diff.ts';
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({

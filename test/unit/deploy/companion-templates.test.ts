@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forwardedEventPattern } from '#shared/iam-event-names.ts';
-import { FUNCTION_PERMISSIONS } from '../../../functions/permissions.ts';
+import { FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
+import { forwardedEventPattern } from '#policy/iam-event-names.ts';
 import { deployedFunctions } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { allowedActions, policyStatements, roleStatements } from './support/policy-statements.ts';

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_PERMISSIONS } from '../../../functions/permissions.ts';
+import { FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
 import { type DeployedFunction, deployedFunctions } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { allowedActions, type FoundStatement, roleStatements } from './support/policy-statements.ts';

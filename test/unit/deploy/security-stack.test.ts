@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_DETAIL_TYPES, forwardedEventPattern } from '#shared/iam-event-names.ts';
-import { POLICY_PREFIX } from '#shared/policy/types.ts';
+import { CLOUDTRAIL_DETAIL_TYPES, forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { POLICY_PREFIX } from '#policy/types.ts';
 import { deployedFunction } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateRequest } from '#shared/policy/evaluate.ts';
+import { evaluateRequest } from '#policy/evaluate.ts';
 import { oracleDecisionAsGiven } from '../fidelity/oracle.ts';
 import { policySet, request } from './arbitraries.ts';
 

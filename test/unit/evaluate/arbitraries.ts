@@ -19,7 +19,7 @@ import type {
   NamedPolicy,
   PolicySet,
   PrincipalElement,
-} from '#shared/policy/evaluate.ts';
+} from '#policy/evaluate.ts';
 import { KEY_SHAPES } from './condition-samples.ts';
 import { ACCOUNT, OTHER_ACCOUNT, PRINCIPALS, policyVariable } from './names.ts';
 

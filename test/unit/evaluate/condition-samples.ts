@@ -1,5 +1,5 @@
 /** Condition keys with the operators that fit their type and sample policy / request values. */
-import type { ContextValue } from '#shared/policy/evaluate.ts';
+import type { ContextValue } from '#policy/evaluate.ts';
 import { ACCOUNT, PRINCIPALS, policyVariable } from './names.ts';
 
 const P = 'aws-cn';

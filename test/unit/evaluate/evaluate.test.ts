@@ -10,7 +10,7 @@ import {
   evaluateRequest,
   type NamedPolicy,
   type PolicySet,
-} from '#shared/policy/evaluate.ts';
+} from '#policy/evaluate.ts';
 import { policyVariable } from './names.ts';
 
 const USER = 'arn:aws-cn:iam::111122223333:user/alice';

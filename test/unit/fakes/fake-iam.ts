@@ -1,3 +1,4 @@
+import type { PolicyDocument } from '#policy/types.ts';
 import type {
   BoundaryIamPort,
   BoundaryPolicyVersion,
@@ -6,8 +7,7 @@ import type {
   PrincipalRef,
   PrincipalState,
   WriteBoundaryOptions,
-} from '#shared/aws/ports.ts';
-import type { PolicyDocument } from '#shared/policy/types.ts';
+} from '#usecases/ports.ts';
 
 interface FakeVersion {
   versionId: string;

@@ -1,3 +1,5 @@
+import { POLICY_PREFIX } from '#policy/types.ts';
+import { RecordConflictError } from '#shared/errors.ts';
 import type {
   AccountRecord,
   AccountStorePort,
@@ -9,9 +11,7 @@ import type {
   PolicyObjectSummary,
   PolicyStorePort,
   StoredPolicy,
-} from '#shared/aws/ports.ts';
-import { RecordConflictError } from '#shared/errors.ts';
-import { POLICY_PREFIX } from '#shared/policy/types.ts';
+} from '#usecases/ports.ts';
 
 /** The policy bucket: keys are given without the prefix for brevity (`put('r-ab12.json', …)`). */
 export class FakePolicyStore implements PolicyStorePort {

@@ -1,6 +1,6 @@
 /** A small enrolled organization on the unit fakes, shared by use-case and hardening tests. */
-import type { Deadline } from '#shared/deadline.ts';
-import { enrollAccount } from '#shared/enroll.ts';
+import type { Deadline } from '#runtime/deadline.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, OU_B, ROOT, type World } from './world.ts';
 
 export const A1 = '111111111111';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { Log } from '#shared/aws/ports.ts';
-import type { FlowContext, FlowSettings } from '#shared/flow-context.ts';
+import type { FlowContext, FlowSettings } from '#usecases/flow-context.ts';
+import type { Log } from '#usecases/ports.ts';
 import { FakeIam } from './fake-iam.ts';
 import {
   FakeAccountStore,

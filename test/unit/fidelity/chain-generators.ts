@@ -4,8 +4,8 @@
  * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder.
  */
 import fc from 'fast-check';
-import type { EvaluationRequest } from '#shared/policy/evaluate.ts';
-import type { PolicyStatement } from '#shared/policy/types.ts';
+import type { EvaluationRequest } from '#policy/evaluate.ts';
+import type { PolicyStatement } from '#policy/types.ts';
 import { ACCOUNT_ID, ACTION_RESOURCES, PARTITION, PRINCIPALS, REGIONS } from './request-pool.ts';
 
 export interface ChainPolicy {

@@ -7,9 +7,9 @@
  * Only "allowed or not" is compared: a level without a matching Allow denies implicitly natively
  * and explicitly in the boundary, by design.
  */
-import type { EvaluationRequest, NamedPolicy, PolicySet } from '#shared/policy/evaluate.ts';
-import { compileBoundary, defaultBoundaryParameters } from '#shared/policy/index.ts';
-import type { CompileInput, CompileOutcome, PolicyDocument } from '#shared/policy/types.ts';
+import type { EvaluationRequest, NamedPolicy, PolicySet } from '#policy/evaluate.ts';
+import { compileBoundary, defaultBoundaryParameters } from '#policy/index.ts';
+import type { CompileInput, CompileOutcome, PolicyDocument } from '#policy/types.ts';
 import type { ChainSpec } from './chain-generators.ts';
 import { fastOracleDecision as oracleDecision } from './oracle.ts';
 import { ACCOUNT_ID, PARTITION } from './request-pool.ts';

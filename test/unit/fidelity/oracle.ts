@@ -17,7 +17,7 @@ import {
   type Simulation,
   typeForContextKey,
 } from '@cloud-copilot/iam-simulate';
-import type { Decision, EvaluationRequest, PolicySet } from '#shared/policy/evaluate.ts';
+import type { Decision, EvaluationRequest, PolicySet } from '#policy/evaluate.ts';
 
 type Validator = typeof validateIdentityPolicy;
 const validatedDocuments = new WeakMap<object, Map<Validator, ValidatedPolicy>>();

@@ -3,7 +3,7 @@
  * placeholders, conditional allows, NotResource denies) and any mismatch the generated suite finds.
  */
 import { describe, expect, it } from 'vitest';
-import type { EvaluationRequest } from '#shared/policy/evaluate.ts';
+import type { EvaluationRequest } from '#policy/evaluate.ts';
 import type { ChainSpec } from './chain-generators.ts';
 import { compareDecisions, compileChain, nativeScpChain } from './fidelity-check.ts';
 import regressions from './regressions.json' with { type: 'json' };

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/account-register.ts';
-import { answerUnhandled, CfnRequestSchema } from '../../../functions/commons/cfn-response.ts';
+import { handler } from '#functions/account-register.ts';
+import { answerUnhandled, CfnRequestSchema } from '#functions/commons/cfn-response.ts';
 import { lambdaContext } from '../fakes/world.ts';
 
 const received: { method: string; body: Record<string, unknown> }[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeHandler } from '../../../functions/account-register.ts';
-import { putResponse } from '../../../functions/commons/cfn-response.ts';
+import { makeHandler } from '#functions/account-register.ts';
+import { putResponse } from '#functions/commons/cfn-response.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
-import { iamCallOf } from '../../../functions/commons/iam-records.ts';
-import { makeHandler } from '../../../functions/iam-event-dispatcher.ts';
+import { iamCallOf } from '#functions/commons/iam-records.ts';
+import { makeHandler } from '#functions/iam-event-dispatcher.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import { sqsBatch } from '../fakes/sqs-batch.ts';
 import {
   ALLOW_ALL_DENY,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
-import { FUNCTION_NAMES, FUNCTION_PERMISSIONS } from '../../../functions/permissions.ts';
-import { makeHandler } from '../../../functions/reconciler.ts';
+import { FUNCTION_NAMES, FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
+import { makeHandler } from '#functions/reconciler.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
-import { decodeS3Key, policyChangesOf } from '../../../functions/commons/s3-records.ts';
-import { makeHandler } from '../../../functions/s3-event-dispatcher.ts';
+import { decodeS3Key, policyChangesOf } from '#functions/commons/s3-records.ts';
+import { makeHandler } from '#functions/s3-event-dispatcher.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import { sqsBatch } from '../fakes/sqs-batch.ts';
 import {
   ALLOW_ALL_DENY,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mapSettled } from '#shared/concurrency.ts';
-import { deadlineBeforeTimeout } from '#shared/deadline.ts';
-import { reconcileAccounts } from '#shared/reconcile.ts';
-import { replayFailedAccounts } from '#shared/replay.ts';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { mapSettled } from '#runtime/concurrency.ts';
+import { deadlineBeforeTimeout } from '#runtime/deadline.ts';
+import { reconcileAccounts } from '#usecases/reconcile.ts';
+import { replayFailedAccounts } from '#usecases/replay.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, B1, deadlineAfter, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, ROOT } from '../fakes/world.ts';
 

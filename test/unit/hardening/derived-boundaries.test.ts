@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createIamCallResponder } from '#shared/attach-new-principal.ts';
-import { deregisterAccount } from '#shared/deregister.ts';
-import { derivedBoundaryDocument, derivedPolicyName } from '#shared/derived-boundary.ts';
-import { enrollAccount } from '#shared/enroll.ts';
-import type { PolicyDocument } from '#shared/policy/types.ts';
-import { reconcileAccounts } from '#shared/reconcile.ts';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { derivedBoundaryDocument, derivedPolicyName } from '#policy/derived-boundary.ts';
+import type { PolicyDocument } from '#policy/types.ts';
+import { deregisterAccount } from '#usecases/deregister.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
+import { createIamCallResponder } from '#usecases/iam-event.ts';
+import { reconcileAccounts } from '#usecases/reconcile.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, documentOf } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileAccounts, STALE_ENROLLING_MS } from '#shared/reconcile.ts';
-import { replayFailedAccounts } from '#shared/replay.ts';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
-import { makeHandler } from '../../../functions/reconciler.ts';
+import { makeHandler } from '#functions/reconciler.ts';
+import { reconcileAccounts, STALE_ENROLLING_MS } from '#usecases/reconcile.ts';
+import { replayFailedAccounts } from '#usecases/replay.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, awsError, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, lambdaContext, OU_A, silentLogger } from '../fakes/world.ts';
 

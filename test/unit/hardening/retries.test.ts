@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { withAccountRetries } from '#shared/account-retry.ts';
-import { policySnapshot } from '#shared/compile-account.ts';
+import { isExpiredSession, isTransientFailure } from '#runtime/retry.ts';
 import { RecordConflictError } from '#shared/errors.ts';
-import { isExpiredSession, isTransientFailure } from '#shared/retry.ts';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { withAccountRetries } from '#usecases/account-retry.ts';
+import { policySnapshot } from '#usecases/compile-account.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, awsError, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, makeWorld, OU_A } from '../fakes/world.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
-import { reconcileAccounts } from '#shared/reconcile.ts';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
+import { reconcileAccounts } from '#usecases/reconcile.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 

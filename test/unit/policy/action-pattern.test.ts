@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globsOverlap, matchesGlob, sortedActions } from '#shared/policy/action-pattern.ts';
+import { globsOverlap, matchesGlob, sortedActions } from '#policy/action-pattern.ts';
 
 describe('globsOverlap', () => {
   it.each([

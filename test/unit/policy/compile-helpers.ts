@@ -1,6 +1,6 @@
 /** Builders shared by the compiler tests. */
-import { defaultBoundaryParameters } from '#shared/policy/parameters.ts';
-import type { CompileInput, CompileOutcome, PolicyStatement } from '#shared/policy/types.ts';
+import { defaultBoundaryParameters } from '#policy/parameters.ts';
+import type { CompileInput, CompileOutcome, PolicyStatement } from '#policy/types.ts';
 
 export const ACCOUNT_ID = '111122223333';
 export const PREFIX = 'permission-boundary-policy/';

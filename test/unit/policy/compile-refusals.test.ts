@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
+import { compileBoundary } from '#policy/compile.ts';
 import { ACCOUNT_ID, allowAll, compiled, failed, inputOf, PREFIX } from './compile-helpers.ts';
 
 const account = `account-${ACCOUNT_ID}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import { defaultBoundaryParameters } from '#shared/policy/parameters.ts';
-import type { CompileOutcome, PolicyStatement } from '#shared/policy/types.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import { defaultBoundaryParameters } from '#policy/parameters.ts';
+import type { CompileOutcome, PolicyStatement } from '#policy/types.ts';
 import { ACCOUNT_ID, allowAll, compiled, inputOf, PREFIX } from './compile-helpers.ts';
 
 /** Statements the compiler made from policies: everything but Allow-all and protective denies. */

@@ -5,8 +5,8 @@
  * makes it fail.
  */
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import type { PolicyDocument, PolicyStatement } from '#shared/policy/types.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import type { PolicyDocument, PolicyStatement } from '#policy/types.ts';
 import { inputOf } from './compile-helpers.ts';
 import cases from './fixtures/complement-cases.json' with { type: 'json' };
 import { boundaryDecision, isAllowed, nativeDecision, type OracleRequest } from './oracle.ts';

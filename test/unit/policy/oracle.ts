@@ -3,7 +3,7 @@
  * and for "allow-all identity policy ∩ compiled boundary".
  */
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '#shared/policy/types.ts';
+import type { PolicyDocument } from '#policy/types.ts';
 
 export const ACCOUNT = '111122223333';
 export const PRINCIPAL = `arn:aws-cn:iam::${ACCOUNT}:user/alice`;

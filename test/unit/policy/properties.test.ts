@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import type { CompileInput, PolicyDocument, PolicyStatement } from '#shared/policy/types.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import type { CompileInput, PolicyDocument, PolicyStatement } from '#policy/types.ts';
 import { PREFIX, params } from './compile-helpers.ts';
 import { ACCOUNT, boundaryDecision, isAllowed, nativeDecision, type OracleRequest } from './oracle.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import { isExemptPrincipal } from '#shared/policy/exemptions.ts';
-import { defaultBoundaryParameters } from '#shared/policy/parameters.ts';
-import { protectiveStatements } from '#shared/policy/protective.ts';
-import type { BoundaryParameters, PolicyDocument } from '#shared/policy/types.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import { isExemptPrincipal } from '#policy/exemptions.ts';
+import { defaultBoundaryParameters } from '#policy/parameters.ts';
+import { protectiveStatements } from '#policy/protective.ts';
+import type { BoundaryParameters, PolicyDocument } from '#policy/types.ts';
 import { allowAll, inputOf } from './compile-helpers.ts';
 import { ACCOUNT, boundaryDecision, type Decision } from './oracle.ts';
 

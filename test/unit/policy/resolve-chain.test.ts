@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveChain, substituteAccountId, targetOfKey } from '#shared/policy/resolve-chain.ts';
-import type { ChainLevel } from '#shared/policy/types.ts';
+import { resolveChain, substituteAccountId, targetOfKey } from '#policy/resolve-chain.ts';
+import type { ChainLevel } from '#policy/types.ts';
 import cases from './fixtures/chain-cases.json' with { type: 'json' };
 
 interface ChainCase {

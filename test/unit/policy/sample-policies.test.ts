@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import { validatePolicyText } from '#shared/policy/validate.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import { validatePolicyText } from '#policy/validate.ts';
 import { ACCOUNT_ID, PREFIX, params } from './compile-helpers.ts';
 import { boundaryDecision, nativeDecision } from './oracle.ts';
 

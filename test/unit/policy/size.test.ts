@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultActionCatalog } from '#shared/policy/action-catalog.ts';
-import { compileBoundary } from '#shared/policy/compile.ts';
-import { canonicalJson, policyHash } from '#shared/policy/hash.ts';
-import { policySize } from '#shared/policy/size.ts';
-import type { PolicyDocument, PolicyStatement } from '#shared/policy/types.ts';
+import { defaultActionCatalog } from '#policy/action-catalog.ts';
+import { compileBoundary } from '#policy/compile.ts';
+import { canonicalJson, policyHash } from '#policy/hash.ts';
+import { policySize } from '#policy/size.ts';
+import type { PolicyDocument, PolicyStatement } from '#policy/types.ts';
 import { ACCOUNT_ID, allowAll, inputOf, PREFIX } from './compile-helpers.ts';
 
 describe('policySize', () => {

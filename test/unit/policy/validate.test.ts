@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { staticActionCatalog } from '#shared/policy/action-catalog.ts';
-import { validatePolicyText } from '#shared/policy/validate.ts';
+import { staticActionCatalog } from '#policy/action-catalog.ts';
+import { validatePolicyText } from '#policy/validate.ts';
 import cases from './fixtures/validation-cases.json' with { type: 'json' };
 
 interface ValidationCase {

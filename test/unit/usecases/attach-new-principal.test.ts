@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIamCallResponder, type IamApiCall } from '#shared/attach-new-principal.ts';
-import { enrollAccount } from '#shared/enroll.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
+import { createIamCallResponder, type IamApiCall } from '#usecases/iam-event.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 
 const ACCOUNT = '111111111111';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deregisterAccount } from '#shared/deregister.ts';
-import { enrollAccount } from '#shared/enroll.ts';
+import { deregisterAccount } from '#usecases/deregister.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT, SECURITY_ACCOUNT } from '../fakes/world.ts';
 
 const ACCOUNT = '111111111111';

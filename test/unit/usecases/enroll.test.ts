@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
 import { AccountRefusedError, PolicyInvalidError } from '#shared/errors.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enrollAccount } from '#shared/enroll.ts';
-import { reconcileAccounts } from '#shared/reconcile.ts';
+import { enrollAccount } from '#usecases/enroll.ts';
+import { reconcileAccounts } from '#usecases/reconcile.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 
 const ACCOUNT = '111111111111';

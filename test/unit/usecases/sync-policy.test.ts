@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syncAfterPolicyChange } from '#shared/sync-policy.ts';
+import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, OU_A, OU_B, ROOT } from '../fakes/world.ts';
 

@@ -3,10 +3,10 @@
  * invocations that compiled an account from different listings must not both write, in any order.
  */
 import { describe, expect, it } from 'vitest';
-import { policySnapshot } from '#shared/compile-account.ts';
 import { WriteLeaseBusyError } from '#shared/errors.ts';
-import { syncAccount } from '#shared/sync-account.ts';
-import { acquireWriteLease, WRITE_LEASE_MS } from '#shared/write-lease.ts';
+import { policySnapshot } from '#usecases/compile-account.ts';
+import { syncAccount } from '#usecases/sync-account.ts';
+import { acquireWriteLease, WRITE_LEASE_MS } from '#usecases/write-lease.ts';
 import { B1, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, OU_B } from '../fakes/world.ts';
 

@@ -1,4 +1,4 @@
-import { FUNCTION_NAMES, type FunctionName } from '../../../../functions/permissions.ts';
+import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { type CfnResource, type CfnTemplate, isRecord, resourcesOfType } from './templates.ts';
 
 /** A Lambda function of the packaged stack, tied to its entry in functions/permissions.ts. */

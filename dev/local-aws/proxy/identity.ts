@@ -1,0 +1,64 @@
+import { partitionOfRegion } from '#policy/partition.ts';
+import { xmlValue } from './aws-errors.ts';
+import { motoQuery } from './moto-client.ts';
+
+/** Who is calling: the account moto will act in and the IAM principal a trust policy sees. */
+export interface Caller {
+  account: string;
+  /** `arn:<partition>:iam::<account>:user/<name>`, `…:role/<path/name>` for a role session, or `…:root`. */
+  principalArn: string;
+  /** RoleSessionName of a role session. */
+  sessionName?: string;
+}
+
+/**
+ * Maps access key ids to callers. Keys issued by AssumeRole through the proxy are recorded with the
+ * exact role ARN (path included); other keys are asked of moto once (GetCallerIdentity) and cached.
+ * Must be cleared whenever moto is reset, because moto forgets the keys it issued.
+ */
+export class CallerDirectory {
+  private readonly known = new Map<string, Caller>();
+
+  constructor(private readonly motoUrl: string) {}
+
+  rememberAssumedRole(accessKeyId: string, roleArn: string, sessionName: string): void {
+    const [, partition = '', , , account = ''] = roleArn.split(':');
+    this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn, sessionName });
+  }
+
+  clear(): void {
+    this.known.clear();
+  }
+
+  async resolve(
+    accessKeyId: string | undefined,
+    region: string,
+    accountHeader: string | undefined,
+  ): Promise<Caller> {
+    const partition = partitionOfRegion(region);
+    if (accountHeader)
+      return { account: accountHeader, principalArn: `arn:${partition}:iam::${accountHeader}:root` };
+    const key = accessKeyId ?? '';
+    const cached = this.known.get(key);
+    if (cached) return cached;
+    const answer = await motoQuery(
+      { motoUrl: this.motoUrl, service: 'sts', region, accessKeyId: key || undefined },
+      'GetCallerIdentity',
+    );
+    const caller = callerFromStsArn(
+      xmlValue(answer.body, 'Arn') ?? '',
+      xmlValue(answer.body, 'Account') ?? '',
+    );
+    this.known.set(key, caller);
+    return caller;
+  }
+}
+
+/** `arn:P:sts::A:assumed-role/R/S` → role ARN (path unknown here); `arn:P:sts::A:user/U` → user ARN. */
+export function callerFromStsArn(stsArn: string, account: string): Caller {
+  const [, partition = 'aws', , , , resource = ''] = stsArn.split(':');
+  const [kind, name, sessionName = ''] = resource.split('/');
+  if (kind === 'assumed-role')
+    return { account, principalArn: `arn:${partition}:iam::${account}:role/${name}`, sessionName };
+  return { account, principalArn: `arn:${partition}:iam::${account}:${resource || 'root'}` };
+}

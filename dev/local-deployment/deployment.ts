@@ -1,0 +1,233 @@
+/**
+ * scp-alt "deployed" on a local stack: what serverless.yml and templates/management-role.yaml
+ * create in AWS, made through the real APIs. Security account: policy bucket (versioned, S3
+ * notifications to a queue we read events from), accounts table, failure topic (with a queue
+ * subscribed, to read the messages back), event bus (routed to a queue, as in production), one
+ * role per function. Management account: the management role trusting exactly those roles.
+ * Shared by the handler integration tests and `make demo`; no test framework imported here.
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
+import { forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { POLICY_PREFIX } from '#policy/types.ts';
+import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
+import {
+  createQueue,
+  notifyQueueOfS3Events,
+  type ObservedQueue,
+  routeEventsToQueue,
+  subscribeQueueToTopic,
+} from '../local-aws/observe.ts';
+import type { SeededOrganization } from '../local-aws/seed.ts';
+import type { LocalClientConfig, LocalStackClient } from '../local-aws/stack.ts';
+import type { AwsCredentials } from '../local-aws/types.ts';
+
+export const STAGE = 'prod';
+export const MANAGEMENT_ROLE_NAME = 'scp-alt-management-access';
+export const WHITELIST_ROLE_NAMES = 'stacksets-exec-*';
+
+/** Lambda execution role of a function, named as serverless.yml names it. */
+export function functionRoleName(functionName: FunctionName): string {
+  return `scp-alt-${STAGE}-${functionName}`;
+}
+
+export interface SecurityAccountClients {
+  s3: S3Client;
+  sqs: SQSClient;
+  events: EventBridgeClient;
+  dynamodb: DynamoDBClient;
+}
+
+export interface Deployment {
+  organization: SeededOrganization;
+  securityAccountId: string;
+  bucket: string;
+  table: string;
+  topicArn: string;
+  busArn: string;
+  /** Subscribed to the failure topic: every SNS message the functions publish lands here. */
+  failureQueue: ObservedQueue;
+  /** S3 notifications of the policy prefix (the events S3 would send to s3-event-dispatcher). */
+  policyEventQueue: ObservedQueue;
+  /** Target of the bus rule, as IamEventQueue in production (input of iam-event-dispatcher). */
+  iamEventQueue: ObservedQueue;
+  /** Acting in the security account as its administrator (through the organization access role). */
+  clients: SecurityAccountClients;
+  /** The functions' environment, as serverless.yml sets it. */
+  environment: Record<string, string>;
+}
+
+/** Creates every resource scp-alt needs in the security and management accounts. */
+export async function deployScpAlt(
+  stack: LocalStackClient,
+  organization: SeededOrganization,
+): Promise<Deployment> {
+  const securityAccountId = organization.securityAccountId;
+  const config = (service: Parameters<typeof memberAccountConfig>[2]) =>
+    memberAccountConfig(stack, securityAccountId, service);
+  const clients: SecurityAccountClients = {
+    s3: new S3Client(await config('s3')),
+    sqs: new SQSClient(await config('sqs')),
+    events: new EventBridgeClient(await config('events')),
+    dynamodb: new DynamoDBClient(await config('dynamodb')),
+  };
+  const bucket = `scp-alt-${securityAccountId}`;
+  const table = `scp-alt-${STAGE}-accounts`;
+  const policyEventQueue = await createPolicyBucket(stack, clients, bucket);
+  await createAccountsTable(clients.dynamodb, table);
+  const failures = await createFailureTopic(new SNSClient(await config('sns')), clients.sqs);
+  const events = await createEventBus(clients);
+  await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
+  await createManagementRole(stack, organization);
+  return {
+    organization,
+    securityAccountId,
+    bucket,
+    table,
+    topicArn: failures.topicArn,
+    busArn: events.busArn,
+    failureQueue: failures.queue,
+    policyEventQueue,
+    iamEventQueue: events.queue,
+    clients,
+    environment: {
+      AWS_REGION: stack.region,
+      SECURITY_ACCOUNT_ID: securityAccountId,
+      MANAGEMENT_ACCOUNT_ID: organization.managementAccountId,
+      MANAGEMENT_ROLE_NAME,
+      ORGANIZATION_ACCESS_ROLE_NAME: 'OrganizationAccountAccessRole',
+      WHITELIST_ROLE_NAMES,
+      POLICY_BUCKET: bucket,
+      ACCOUNTS_TABLE: table,
+      FAILURE_TOPIC_ARN: failures.topicArn,
+      EVENT_BUS_ARN: events.busArn,
+      ORGANIZATION_ID: organization.organizationId,
+      REQUIRE_BOUNDARY_ON_CREATE: 'true',
+      FANOUT_CONCURRENCY: '4',
+    },
+  };
+}
+
+async function createPolicyBucket(
+  stack: LocalStackClient,
+  clients: SecurityAccountClients,
+  bucket: string,
+): Promise<ObservedQueue> {
+  await clients.s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      CreateBucketConfiguration: { LocationConstraint: stack.region as never },
+    }),
+  );
+  await clients.s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const queue = await createQueue(clients.sqs, 'scp-alt-policy-events');
+  await notifyQueueOfS3Events(clients.s3, { bucket, queue, prefix: POLICY_PREFIX });
+  return queue;
+}
+
+async function createAccountsTable(dynamodb: DynamoDBClient, table: string): Promise<void> {
+  // The key schema the account store expects (templates/security/policy-store.yml).
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'AccountId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'AccountId', KeyType: 'HASH' }],
+    }),
+  );
+}
+
+async function createFailureTopic(
+  sns: SNSClient,
+  sqs: SQSClient,
+): Promise<{ topicArn: string; queue: ObservedQueue }> {
+  const { TopicArn = '' } = await sns.send(new CreateTopicCommand({ Name: `scp-alt-${STAGE}-failures` }));
+  // Stands in for the operators' e-mail subscription.
+  const queue = await createQueue(sqs, 'scp-alt-failure-inbox');
+  await subscribeQueueToTopic(sns, TopicArn, queue);
+  return { topicArn: TopicArn, queue };
+}
+
+async function createEventBus(
+  clients: SecurityAccountClients,
+): Promise<{ busArn: string; queue: ObservedQueue }> {
+  const { EventBusArn = '' } = await clients.events.send(new CreateEventBusCommand({ Name: 'scp-alt-bus' }));
+  const queue = await createQueue(clients.sqs, 'scp-alt-iam-events');
+  await routeEventsToQueue(clients.events, {
+    ruleName: 'scp-alt-iam-events',
+    eventBusName: 'scp-alt-bus',
+    eventPattern: forwardedEventPattern(),
+    queue,
+  });
+  return { busArn: EventBusArn, queue };
+}
+
+/**
+ * In AWS the Lambda service assumes these roles. Locally the security account's administrator
+ * session stands in for it, so the trust names that role next to the Lambda service principal.
+ */
+async function createFunctionRoles(stack: LocalStackClient, iam: IAMClient, securityAccountId: string) {
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: roleArn(stack, securityAccountId, 'OrganizationAccountAccessRole') },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  });
+  for (const name of FUNCTION_NAMES) {
+    await iam.send(
+      new CreateRoleCommand({ RoleName: functionRoleName(name), AssumeRolePolicyDocument: trust }),
+    );
+  }
+}
+
+/** templates/management-role.yaml: trusts exactly the four function roles, inside the organization. */
+async function createManagementRole(stack: LocalStackClient, organization: SeededOrganization) {
+  const iam = new IAMClient(stack.clientConfig('iam'));
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'TrustScpAltFunctionRoles',
+        Effect: 'Allow',
+        Principal: {
+          AWS: FUNCTION_NAMES.map((name) =>
+            roleArn(stack, organization.securityAccountId, functionRoleName(name)),
+          ),
+        },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.organizationId } },
+      },
+    ],
+  });
+  await iam.send(new CreateRoleCommand({ RoleName: MANAGEMENT_ROLE_NAME, AssumeRolePolicyDocument: trust }));
+}
+
+/** Client settings a function runs with: the local endpoint and its own role's session. */
+export async function functionClientConfig(
+  stack: LocalStackClient,
+  deployment: Deployment,
+  functionName: FunctionName,
+): Promise<LocalClientConfig & { credentials: AwsCredentials }> {
+  const operator = await assumeRole(
+    stack,
+    roleArn(stack, deployment.securityAccountId, 'OrganizationAccountAccessRole'),
+  );
+  const credentials = await assumeRole(
+    stack,
+    roleArn(stack, deployment.securityAccountId, functionRoleName(functionName)),
+    { as: operator, sessionName: functionName },
+  );
+  return { ...stack.clientConfig(undefined, { credentials, forcePathStyle: true }), credentials };
+}

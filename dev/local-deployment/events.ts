@@ -1,0 +1,186 @@
+/**
+ * Real-shaped events for the three handlers: the CloudFormation custom-resource request a Service
+ * Catalog launch produces, the S3 notifications the policy bucket actually emitted, and CloudTrail
+ * "AWS API Call" events carried by the security bus to its queue, as production delivers them.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { SQSEvent } from 'aws-lambda';
+import { drainQueue } from '../local-aws/observe.ts';
+import type { Deployment } from './deployment.ts';
+
+export type CfnRequestType = 'Create' | 'Update' | 'Delete';
+
+export interface RegistrationRequest {
+  requestType: CfnRequestType;
+  responseUrl: string;
+  requestId: string;
+  memberAccountId: string;
+  ouId: string;
+  /** Set by CloudFormation on Update and Delete: what the Create answered. */
+  physicalResourceId?: string;
+  createCloudTrail?: 'yes' | 'no';
+}
+
+/** The request CloudFormation sends to account-register for the Service Catalog product's resource. */
+export function serviceCatalogRequest(deployment: Deployment, request: RegistrationRequest) {
+  const [, partition] = deployment.topicArn.split(':');
+  const region = deployment.environment.AWS_REGION ?? '';
+  const account = deployment.securityAccountId;
+  const product = `SC-${account}-pp-${request.memberAccountId}`;
+  const properties = {
+    ServiceToken: `arn:${partition}:lambda:${region}:${account}:function:scp-alt-prod-account-register`,
+    MemberAccountID: request.memberAccountId,
+    OrganizationUnitID: request.ouId,
+    CreateCloudTrail: request.createCloudTrail ?? 'no',
+  };
+  return {
+    RequestType: request.requestType,
+    ServiceToken: properties.ServiceToken,
+    ResponseURL: request.responseUrl,
+    StackId: `arn:${partition}:cloudformation:${region}:${account}:stack/${product}/${randomUUID()}`,
+    RequestId: request.requestId,
+    LogicalResourceId: 'ScpAccountRegister',
+    ResourceType: 'Custom::ScpAccountRegister',
+    ...(request.physicalResourceId ? { PhysicalResourceId: request.physicalResourceId } : {}),
+    ResourceProperties: properties,
+  };
+}
+
+/** An S3 event message as S3 delivers it (only the fields tests read are typed). */
+export interface S3Notification {
+  Records: {
+    eventName: string;
+    s3: {
+      bucket: { name: string; [field: string]: unknown };
+      object: { key: string; [field: string]: unknown };
+      [field: string]: unknown;
+    };
+    [field: string]: unknown;
+  }[];
+}
+
+/**
+ * The notifications the policy bucket emitted since the last call (the test event S3 sends on
+ * configuration is dropped): exactly what S3 hands to s3-event-dispatcher.
+ */
+export async function takeS3Notifications(deployment: Deployment, atLeast = 1): Promise<S3Notification[]> {
+  const bodies = await drainQueue(deployment.clients.sqs, deployment.policyEventQueue.url, { atLeast });
+  return bodies.filter(
+    (body): body is S3Notification =>
+      typeof body === 'object' && body !== null && Array.isArray((body as { Records?: unknown }).Records),
+  );
+}
+
+/**
+ * The notification S3 sends when a delete in a versioned bucket creates a delete marker. moto
+ * emits none for versioned buckets, so this one is built to the S3 event message structure
+ * (version 2.1), with the key encoded as S3 encodes it.
+ */
+export function deleteMarkerNotification(
+  deployment: Deployment,
+  key: string,
+  deleteMarkerVersionId: string,
+): S3Notification {
+  const [, partition] = deployment.topicArn.split(':');
+  const encodedKey = encodeURIComponent(key).replace(/%20/g, '+');
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: deployment.environment.AWS_REGION ?? '',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectRemoved:DeleteMarkerCreated',
+        userIdentity: { principalId: `AWS:${deployment.securityAccountId}` },
+        requestParameters: { sourceIPAddress: '198.51.100.7' },
+        responseElements: { 'x-amz-request-id': randomUUID(), 'x-amz-id-2': randomUUID() },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'scp-alt-policy-changes',
+          bucket: {
+            name: deployment.bucket,
+            ownerIdentity: { principalId: deployment.securityAccountId },
+            arn: `arn:${partition}:s3:::${deployment.bucket}`,
+          },
+          object: { key: encodedKey, versionId: deleteMarkerVersionId, sequencer: Date.now().toString(16) },
+        },
+      },
+    ],
+  };
+}
+
+export interface IamCallDetail {
+  accountId: string;
+  eventName: string;
+  /** `userName` or `roleName` in the request parameters. */
+  principal?: { kind: 'user' | 'role'; name: string };
+  /** Who made the call; defaults to an administrator's role session in the account. */
+  actorArn?: string;
+  eventId?: string;
+  errorCode?: string;
+}
+
+/** The CloudTrail record of an IAM call, as EventBridge wraps it in `detail`. */
+export function cloudTrailDetail(deployment: Deployment, call: IamCallDetail) {
+  const [, partition] = deployment.topicArn.split(':');
+  const actorArn = call.actorArn ?? `arn:${partition}:sts::${call.accountId}:assumed-role/Admin/operator`;
+  const nameKey = call.principal?.kind === 'user' ? 'userName' : 'roleName';
+  return {
+    eventVersion: '1.08',
+    userIdentity: { type: 'AssumedRole', arn: actorArn, accountId: call.accountId },
+    eventTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventSource: 'iam.amazonaws.com',
+    eventName: call.eventName,
+    awsRegion: deployment.environment.AWS_REGION,
+    sourceIPAddress: '198.51.100.7',
+    userAgent: 'aws-cli/2.15.0',
+    requestParameters: call.principal ? { [nameKey]: call.principal.name } : null,
+    responseElements: null,
+    ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: `${call.errorCode} (test)` } : {}),
+    requestID: randomUUID(),
+    eventID: call.eventId ?? randomUUID(),
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: call.accountId,
+    eventCategory: 'Management',
+  };
+}
+
+/**
+ * Forwards IAM calls to the security bus as the member accounts' rule does, and returns what the
+ * bus rule delivered to the queue wrapped as the SQS batch Lambda gives iam-event-dispatcher.
+ */
+export async function forwardIamCalls(deployment: Deployment, calls: IamCallDetail[]): Promise<SQSEvent> {
+  const { clients, busArn, iamEventQueue } = deployment;
+  await clients.events.send(
+    new PutEventsCommand({
+      Entries: calls.map((call) => ({
+        EventBusName: busArn,
+        Source: 'aws.iam',
+        DetailType: 'AWS API Call via CloudTrail',
+        Detail: JSON.stringify(cloudTrailDetail(deployment, call)),
+      })),
+    }),
+  );
+  const bodies = await drainQueue(clients.sqs, iamEventQueue.url, { atLeast: calls.length });
+  return {
+    Records: bodies.map((body) => ({
+      messageId: randomUUID(),
+      receiptHandle: randomUUID(),
+      body: JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: deployment.securityAccountId,
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: iamEventQueue.arn,
+      awsRegion: deployment.environment.AWS_REGION ?? '',
+    })),
+  };
+}

@@ -1,0 +1,55 @@
+/** Policy files as a security administrator handles them: samples from policies/, uploads, deletes. */
+import { readFile } from 'node:fs/promises';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { POLICY_PREFIX } from '#policy/types.ts';
+import type { Deployment } from './deployment.ts';
+
+const SAMPLES = new URL('../../policies/', import.meta.url);
+
+/** Text of a sample policy shipped in policies/, e.g. `samplePolicy('020-deny-all-S3-actions')`. */
+export function samplePolicy(name: string): Promise<string> {
+  return readFile(new URL(`${name}.json`, SAMPLES), 'utf8');
+}
+
+/** Object key of a target's file: `<ou-id>`, `<root-id>` or `account-<id>` (optionally `/name`). */
+export function policyKey(target: string, name?: string): string {
+  return `${POLICY_PREFIX}${target}${name ? `/${name}` : ''}.json`;
+}
+
+export async function uploadPolicy(deployment: Deployment, key: string, body: string): Promise<void> {
+  await deployment.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: deployment.bucket,
+      Key: key,
+      Body: body,
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+/** Deletes the file (the bucket is versioned: a delete marker); returns the marker's version id. */
+export async function deletePolicy(deployment: Deployment, key: string): Promise<string> {
+  const { VersionId = '' } = await deployment.clients.s3.send(
+    new DeleteObjectCommand({ Bucket: deployment.bucket, Key: key }),
+  );
+  return VersionId;
+}
+
+/**
+ * A well-formed policy whose statements cannot be merged (each Deny has its own condition), so the
+ * compiled boundary exceeds the 6,144-character IAM limit.
+ */
+export function oversizePolicy(statementCount = 90): string {
+  const statements = Array.from({ length: statementCount }, (_, index) => ({
+    Sid: `DenyTeam${index}`,
+    Effect: 'Deny',
+    Action: 'ec2:RunInstances',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${index}` } },
+  }));
+  return JSON.stringify(
+    { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, ...statements] },
+    null,
+    2,
+  );
+}

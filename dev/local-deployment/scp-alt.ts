@@ -1,0 +1,156 @@
+/**
+ * scp-alt running on a local stack, driven the way AWS drives it: Service Catalog custom-resource
+ * requests to account-register (answers captured from the response URL), the policy bucket's own
+ * S3 notifications to s3-event-dispatcher, CloudTrail events through the security bus and its queue
+ * to iam-event-dispatcher. Used by the handler integration tests and by `make demo`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { CfnOutcome } from '#functions/commons/cfn-response.ts';
+import type { IamCallOutcome } from '#usecases/iam-event.ts';
+import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
+import type { SeededOrganization } from '../local-aws/seed.ts';
+import type { LocalStackClient } from '../local-aws/stack.ts';
+import { type CfnResponse, type CfnResponseServer, startCfnResponseServer } from './cfn-responses.ts';
+import { type Deployment, deployScpAlt } from './deployment.ts';
+import {
+  type CfnRequestType,
+  deleteMarkerNotification,
+  forwardIamCalls,
+  type IamCallDetail,
+  type S3Notification,
+  serviceCatalogRequest,
+  takeS3Notifications,
+} from './events.ts';
+import { type BuildHandlersOptions, buildHandlers, lambdaContext, type ScpAltHandlers } from './handlers.ts';
+import { deletePolicy, uploadPolicy } from './policy-files.ts';
+
+export interface RegistrationAnswer {
+  /** What the handler returned. */
+  outcome: CfnOutcome;
+  /** What CloudFormation received on the response URL (undefined if nothing was sent). */
+  response: CfnResponse | undefined;
+  /** How many answers were sent for the request (exactly one is right). */
+  answers: number;
+}
+
+export interface RegistrationTarget {
+  accountId: string;
+  ouId: string;
+  /** Set on Update/Delete: the physical id the Create answered. Defaults to the account id. */
+  physicalResourceId?: string;
+  createCloudTrail?: 'yes' | 'no';
+}
+
+export class LocalScpAlt {
+  private constructor(
+    readonly stack: LocalStackClient,
+    readonly deployment: Deployment,
+    private handlersNow: ScpAltHandlers,
+    private readonly responses: CfnResponseServer,
+    private readonly handlerOptions: BuildHandlersOptions,
+  ) {}
+
+  /** Deploys scp-alt into the seeded organization and starts one container per function. */
+  static async start(
+    stack: LocalStackClient,
+    organization: SeededOrganization,
+    options: BuildHandlersOptions = {},
+  ): Promise<LocalScpAlt> {
+    const deployment = await deployScpAlt(stack, organization);
+    const handlers = await buildHandlers(stack, deployment, options);
+    return new LocalScpAlt(stack, deployment, handlers, await startCfnResponseServer(), options);
+  }
+
+  get handlers(): ScpAltHandlers {
+    return this.handlersNow;
+  }
+
+  /** New containers for every function: empty credential, record and event-id caches. */
+  async coldStart(): Promise<void> {
+    this.handlersNow = await buildHandlers(this.stack, this.deployment, this.handlerOptions);
+  }
+
+  async register(requestType: CfnRequestType, target: RegistrationTarget): Promise<RegistrationAnswer> {
+    const requestId = randomUUID();
+    const physicalResourceId =
+      requestType === 'Create' ? undefined : (target.physicalResourceId ?? target.accountId);
+    const event = serviceCatalogRequest(this.deployment, {
+      requestType,
+      responseUrl: this.responses.urlFor(requestId),
+      requestId,
+      memberAccountId: target.accountId,
+      ouId: target.ouId,
+      ...(physicalResourceId ? { physicalResourceId } : {}),
+      ...(target.createCloudTrail ? { createCloudTrail: target.createCloudTrail } : {}),
+    });
+    const outcome = await this.handlers.accountRegister(
+      event,
+      lambdaContext(this.deployment, 'account-register'),
+    );
+    const answers = this.responses.responsesFor(requestId);
+    return { outcome, response: answers[0]?.body, answers: answers.length };
+  }
+
+  enroll(accountId: string, ouId: string): Promise<RegistrationAnswer> {
+    return this.register('Create', { accountId, ouId });
+  }
+
+  deregister(accountId: string, ouId: string): Promise<RegistrationAnswer> {
+    return this.register('Delete', { accountId, ouId });
+  }
+
+  /** Runs s3-event-dispatcher once per notification, as S3 invokes it. */
+  async dispatchS3(notifications: S3Notification[]): Promise<PolicyChangeResult[]> {
+    const results: PolicyChangeResult[] = [];
+    for (const notification of notifications) {
+      const answer = await this.handlers.s3EventDispatcher(
+        notification,
+        lambdaContext(this.deployment, 's3-event-dispatcher', 900_000),
+      );
+      if (Array.isArray(answer)) results.push(...answer);
+    }
+    return results;
+  }
+
+  /** Uploads a policy file and delivers the notification S3 emitted for it. */
+  async uploadPolicy(key: string, body: string): Promise<PolicyChangeResult[]> {
+    await uploadPolicy(this.deployment, key, body);
+    return this.dispatchS3(await takeS3Notifications(this.deployment));
+  }
+
+  /** Deletes a policy file and delivers the notification S3 sends for the delete marker. */
+  async deletePolicy(key: string): Promise<PolicyChangeResult[]> {
+    const markerVersionId = await deletePolicy(this.deployment, key);
+    return this.dispatchS3([deleteMarkerNotification(this.deployment, key, markerVersionId)]);
+  }
+
+  /** Forwards the calls through the security bus; the SQS batch iam-event-dispatcher would get. */
+  forwardIamCalls(calls: IamCallDetail[]): Promise<SQSEvent> {
+    return forwardIamCalls(this.deployment, calls);
+  }
+
+  async dispatchIamEvents(batch: SQSEvent): Promise<SQSBatchResponse> {
+    const answer = await this.handlers.iamEventDispatcher(
+      batch,
+      lambdaContext(this.deployment, 'iam-event-dispatcher', 60_000),
+    );
+    return answer as SQSBatchResponse;
+  }
+
+  /** Outcome per call of one EventBridge event each (direct invocation, one event per call). */
+  async reportIamCall(call: IamCallDetail): Promise<IamCallOutcome> {
+    const batch = await this.forwardIamCalls([call]);
+    const record = batch.Records[0];
+    if (!record) throw new Error(`the security bus did not route ${call.eventName} to its queue`);
+    const answer = await this.handlers.iamEventDispatcher(
+      JSON.parse(record.body) as unknown,
+      lambdaContext(this.deployment, 'iam-event-dispatcher', 60_000),
+    );
+    return answer as IamCallOutcome;
+  }
+
+  async stop(): Promise<void> {
+    await this.responses.close();
+  }
+}

@@ -1,0 +1,151 @@
+import {
+  type AccountLocation,
+  compileBoundary,
+  type PolicyDocument,
+  type PolicyFinding,
+  type PolicySource,
+  resolveChain,
+} from '#policy/index.ts';
+import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
+import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './ports.ts';
+
+/**
+ * One consistent view of the policy store for the length of one use case: the listing is taken
+ * once and each file read once, however many accounts are compiled from it.
+ */
+export interface PolicySnapshot {
+  objects(): Promise<PolicyObjectSummary[]>;
+  read(key: string): Promise<StoredPolicy | undefined>;
+  /**
+   * When the listing was asked for (epoch ms; lists first if needed). S3 listings are strongly
+   * consistent, so a later listing sees every upload an earlier one saw: this orders snapshots.
+   */
+  listedAtMs(): Promise<number>;
+}
+
+export function policySnapshot(store: PolicyStorePort, now: () => number = Date.now): PolicySnapshot {
+  let listing: Promise<PolicyObjectSummary[]> | undefined;
+  let listedAt = 0;
+  const reads = new Map<string, Promise<StoredPolicy | undefined>>();
+  const objects = () => {
+    if (!listing) {
+      listedAt = now();
+      const pending = store.listPolicyObjects();
+      listing = pending;
+      // A failed call is forgotten, so a retry of the account asks S3 again.
+      pending.catch(() => {
+        if (listing === pending) listing = undefined;
+      });
+    }
+    return listing;
+  };
+  return {
+    objects,
+    listedAtMs: async () => {
+      await objects();
+      return listedAt;
+    },
+    read: (key) => {
+      let read = reads.get(key);
+      if (!read) {
+        const pending = store.readPolicy(key);
+        read = pending;
+        reads.set(key, pending);
+        pending.catch(() => {
+          if (reads.get(key) === pending) reads.delete(key);
+        });
+      }
+      return read;
+    },
+  };
+}
+
+export type AccountCompilation =
+  | {
+      ok: true;
+      policy: PolicyDocument;
+      hash: string;
+      size: number;
+      /** Keys compiled in, root → account. */
+      sources: string[];
+      /** Which object contents were compiled (key@etag); compared later to detect newer uploads. */
+      fingerprint: string;
+      warnings: PolicyFinding[];
+    }
+  | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError };
+
+/** Resolves the chain of an account, reads its files and compiles the boundary. */
+export async function compileForAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  location: AccountLocation,
+): Promise<AccountCompilation> {
+  const objects = await snapshot.objects();
+  const chain = resolveChain(
+    objects.map((object) => object.key),
+    location,
+  );
+  if (!chain.ok) return { ok: false, error: chainError(location.accountId, chain.error) };
+  const levels = await Promise.all(
+    chain.levels.map(async (level) => {
+      const read = await Promise.all(level.keys.map((key) => snapshot.read(key)));
+      return { target: level.target, sources: read.filter((source) => source !== undefined) };
+    }),
+  );
+  const sources = levels.flatMap((level) => level.sources);
+  // Files deleted between listing and reading must not leave an allow-all boundary behind.
+  if (sources.length === 0) {
+    return {
+      ok: false,
+      error: new NoPolicyAppliesError(location.accountId, 'policy files were deleted meanwhile'),
+    };
+  }
+  const outcome = compileBoundary({
+    chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
+    params: boundaryParametersFor(ctx.settings, location.accountId),
+  });
+  if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };
+  return {
+    ok: true,
+    policy: outcome.policy,
+    hash: outcome.hash,
+    size: outcome.size,
+    sources: outcome.sources,
+    fingerprint: fingerprintOf(sources),
+    warnings: outcome.warnings,
+  };
+}
+
+/** Fingerprint of the files that a fresh listing says apply to the account now. */
+export function currentFingerprint(
+  objects: PolicyObjectSummary[],
+  location: AccountLocation,
+): string | undefined {
+  const chain = resolveChain(
+    objects.map((object) => object.key),
+    location,
+  );
+  if (!chain.ok) return undefined;
+  const keys = new Set(chain.levels.flatMap((level) => level.keys));
+  return fingerprintOf(objects.filter((object) => keys.has(object.key)));
+}
+
+function fingerprintOf(objects: { key: string; etag: string }[]): string {
+  return objects
+    .map((object) => `${object.key}@${object.etag}`)
+    .sort()
+    .join('|');
+}
+
+function asPolicySource(stored: StoredPolicy): PolicySource {
+  return stored.versionId === undefined
+    ? { key: stored.key, body: stored.body }
+    : { key: stored.key, body: stored.body, versionId: stored.versionId };
+}
+
+function chainError(accountId: string, finding: PolicyFinding): PolicyInvalidError | NoPolicyAppliesError {
+  return finding.code === 'chain.policy.missing'
+    ? new NoPolicyAppliesError(accountId, finding.message)
+    : new PolicyInvalidError([finding]);
+}

@@ -1,0 +1,57 @@
+import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { markFailed, updateAccountRecord } from './account-records.ts';
+import { derivedPolicyNameIn } from './derived-policies.ts';
+import type { FlowContext } from './flow-context.ts';
+import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
+import { reportFailure } from './report-failure.ts';
+
+export interface DeregisterResult {
+  accountId: string;
+  /** False when there was nothing to do (reserved account never enrolled). */
+  removed: boolean;
+  detached: number;
+}
+
+/** Derived policies first (their principals got the customer's boundary back), then ours. */
+async function deleteOurPolicies(ctx: FlowContext, accountId: string, customers: string[]): Promise<void> {
+  const { iam } = ctx.ports;
+  for (const customer of customers) {
+    await iam.deleteBoundaryPolicy(accountId, derivedPolicyNameIn(ctx, accountId, customer));
+  }
+  await iam.deleteBoundaryPolicy(accountId);
+}
+
+/**
+ * Removes everything enrollment created: our boundary from every principal, the policy, the event
+ * forwarding and the record. Works without any policy file and without a record, so a failed or
+ * half-finished enrollment can always be cleaned up.
+ */
+export async function deregisterAccount(ctx: FlowContext, accountId: string): Promise<DeregisterResult> {
+  const { securityAccountId, managementAccountId } = ctx.settings;
+  if (accountId === securityAccountId || accountId === managementAccountId) {
+    return { accountId, removed: false, detached: 0 };
+  }
+  try {
+    const record = await updateAccountRecord(ctx, accountId, (current) =>
+      current ? { ...current, status: 'DEREGISTERING' } : undefined,
+    );
+    const policyArn = ctx.ports.iam.policyArnFor(accountId);
+    const customers = record?.customPolicyArns ?? [];
+    const detached = await inStep('detach-boundaries', () =>
+      detachBoundaryFromAllPrincipals(ctx, accountId, policyArn, customers),
+    );
+    await inStep('delete-policy', () => deleteOurPolicies(ctx, accountId, customers));
+    // Without a record we cannot know whether we created the trail; removing ours is harmless.
+    const createCloudTrail = record?.createCloudTrail ?? true;
+    await inStep('remove-forwarding', () =>
+      ctx.ports.forwarding.removeForwarding(accountId, { createCloudTrail }),
+    );
+    await inStep('delete-record', () => ctx.ports.accounts.delete(accountId));
+    ctx.log.info('account deregistered', { accountId, detached });
+    return { accountId, removed: true, detached };
+  } catch (error) {
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
+    await reportFailure(ctx, error, { step: stepOf(error, 'deregister'), accountId });
+    throw error;
+  }
+}

@@ -1,0 +1,242 @@
+import { policyHash, targetOfKey } from '#policy/index.ts';
+import {
+  AccountRefusedError,
+  codeOf,
+  errorText,
+  inStep,
+  OrganizationLookupError,
+  stepOf,
+} from '#shared/errors.ts';
+import { markFailed, updateAccountRecord } from './account-records.ts';
+import { withAccountRetries } from './account-retry.ts';
+import { type AccountCompilation, compileForAccount, policySnapshot } from './compile-account.ts';
+import type { FlowContext, FlowSettings } from './flow-context.ts';
+import type { AccountRecord } from './ports.ts';
+import {
+  attachBoundaryToAllPrincipals,
+  type CustomBoundaryEntry,
+  customPolicyArns,
+  sweepFailureError,
+} from './principal-sweep.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
+
+export interface EnrollRequest {
+  accountId: string;
+  /** The OU (or root) the operator registered the account under. */
+  ouId: string;
+  createCloudTrail: boolean;
+  /** False for a new enrollment (an ACTIVE record is then refused); true when updating one. */
+  replaceExisting?: boolean;
+}
+
+export interface EnrollResult {
+  accountId: string;
+  ouPath: string[];
+  policyArn: string;
+  versionId: string;
+  policyHash: string;
+  attached: number;
+  customPolicyArns: string[];
+  warnings: string[];
+}
+
+/** Refuses accounts that must never carry the boundary (DESIGN: Accounts and roles). */
+export function refuseReservedAccount(settings: FlowSettings, accountId: string): void {
+  if (accountId === settings.securityAccountId) {
+    throw new AccountRefusedError(
+      accountId,
+      'is the security account; its functions must never be bounded by the policy they enforce',
+    );
+  }
+  if (accountId === settings.managementAccountId) {
+    throw new AccountRefusedError(
+      accountId,
+      'is the management account; it is reached only as the first hop of the role chain',
+    );
+  }
+}
+
+export async function enrollAccount(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
+  const { accountId } = request;
+  try {
+    refuseReservedAccount(ctx.settings, accountId);
+    await claimRecord(ctx, request);
+  } catch (error) {
+    await reportFailure(ctx, error, { step: 'validate-request', accountId });
+    throw error;
+  }
+  try {
+    // Every step below is idempotent, so a transient failure reruns the whole enrollment.
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request));
+  } catch (error) {
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
+    await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
+    throw error;
+  }
+}
+
+async function claimRecord(ctx: FlowContext, request: EnrollRequest): Promise<void> {
+  await updateAccountRecord(ctx, request.accountId, (current) => {
+    if (current && !request.replaceExisting && current.status !== 'FAILED') {
+      throw new AccountRefusedError(
+        request.accountId,
+        `already enrolled (status ${current.status})`,
+        'ALREADY_ENROLLED',
+      );
+    }
+    return {
+      ...(current ?? newRecord(ctx, request.accountId)),
+      ouId: request.ouId,
+      createCloudTrail: request.createCloudTrail,
+      status: 'ENROLLING',
+      lastError: undefined,
+    };
+  });
+}
+
+async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
+  const { accountId } = request;
+  const { forwarding } = ctx.ports;
+  const warnings: string[] = [];
+  const ouPath = await resolveOuPath(ctx, accountId, request.ouId, warnings);
+  const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore), { accountId, ouPath });
+  // Nothing in the member account is touched before the policy is known to be valid.
+  if (!compiled.ok) throw compiled.error;
+  const written = await inStep('write-policy', () => writeIfChanged(ctx, accountId, compiled));
+  // Forwarding first: a principal created while we sweep is then caught by the event path.
+  await inStep('event-forwarding', () =>
+    forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
+  );
+  const known = (await ctx.ports.accounts.get(accountId))?.customPolicyArns ?? [];
+  const sweep = await inStep('attach-boundaries', () =>
+    attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
+      ourDocument: compiled.policy,
+      knownCustomerArns: known,
+    }),
+  );
+  const custom = customPolicyArns(sweep);
+  if (sweep.derivedAttached.length > 0) await reportCustomBoundaries(ctx, accountId, sweep.customBoundaries);
+  const sweepError = sweepFailureError(sweep);
+  if (sweepError) {
+    // Keep what we learnt about customer boundaries, so a replay and deregistration know them.
+    await updateAccountRecord(
+      ctx,
+      accountId,
+      (current) => current && { ...current, customPolicyArns: custom },
+    );
+    throw sweepError;
+  }
+  await updateAccountRecord(ctx, accountId, (current) => ({
+    ...(current ?? newRecord(ctx, accountId)),
+    ouId: request.ouId,
+    ouPath,
+    policyKeys: compiled.sources,
+    customPolicyArns: custom,
+    policyHash: compiled.hash,
+    policyVersionId: written.versionId,
+    createCloudTrail: request.createCloudTrail,
+    status: 'ACTIVE',
+    lastError: undefined,
+  }));
+  ctx.log.info('account enrolled', {
+    accountId,
+    ouPath,
+    attached: sweep.attached.length,
+    size: compiled.size,
+  });
+  return {
+    accountId,
+    ouPath,
+    policyArn: written.policyArn,
+    versionId: written.versionId,
+    policyHash: compiled.hash,
+    attached: sweep.attached.length,
+    customPolicyArns: custom,
+    warnings,
+  };
+}
+
+/** Writes a new default version unless the current one already has the compiled content. */
+async function writeIfChanged(
+  ctx: FlowContext,
+  accountId: string,
+  compiled: Extract<AccountCompilation, { ok: true }>,
+): Promise<{ policyArn: string; versionId: string }> {
+  const current = await ctx.ports.iam.readBoundaryPolicy(accountId);
+  if (current && policyHash(current.document) === compiled.hash) return current;
+  return ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: current?.versionId });
+}
+
+/**
+ * The account's OU chain from Organizations. When that lookup fails, the registered OU under the
+ * root its id names (an OU id 'ou-ab12-…' embeds its root 'r-ab12') — but only when no other OU has
+ * a policy file: an OU we cannot place might sit between the root and the registered OU, and
+ * leaving its file out would weaken the boundary. Then the enrollment fails instead.
+ */
+export async function resolveOuPath(
+  ctx: FlowContext,
+  accountId: string,
+  ouId: string,
+  warnings: string[],
+): Promise<string[]> {
+  try {
+    return await ctx.ports.organization.ouPathOf(accountId);
+  } catch (error) {
+    const unplaced = await otherOuTargets(ctx, ouId);
+    if (unplaced.length > 0) throw new OrganizationLookupError(accountId, ouId, unplaced, error);
+    const fallback = ouId.startsWith('r-') ? [ouId] : [`r-${ouId.split('-')[1] ?? ''}`, ouId];
+    const warning = `OU chain lookup failed (${errorText(error)}); using ${fallback.join(' → ')}`;
+    warnings.push(warning);
+    ctx.log.warn(warning, { accountId });
+    await sendNotice(ctx, {
+      code: 'ORGANIZATION_LOOKUP_FAILED',
+      step: 'resolve-ou',
+      accountId,
+      reason: warning,
+    });
+    return fallback;
+  }
+}
+
+/** OUs other than `ouId` that have policy files in the store. */
+async function otherOuTargets(ctx: FlowContext, ouId: string): Promise<string[]> {
+  const objects = await ctx.ports.policyStore.listPolicyObjects();
+  const targets = objects.map((object) => targetOfKey(object.key));
+  return [...new Set(targets)].filter(
+    (target): target is string => !!target?.startsWith('ou-') && target !== ouId,
+  );
+}
+
+async function reportCustomBoundaries(
+  ctx: FlowContext,
+  accountId: string,
+  entries: CustomBoundaryEntry[],
+): Promise<void> {
+  await sendNotice(ctx, {
+    code: 'CUSTOM_BOUNDARY_PRESENT',
+    step: 'attach-boundaries',
+    accountId,
+    reason: `${entries.length} principal(s) had their own boundary; each now carries it combined with ours`,
+    details: entries.map(
+      (entry) => `${entry.principalArn}: ${entry.policyArn} → ${entry.derivedPolicyArn ?? '(not derived)'}`,
+    ),
+  });
+}
+
+export function newRecord(ctx: FlowContext, accountId: string): AccountRecord {
+  return {
+    accountId,
+    managementAccountId: ctx.settings.managementAccountId,
+    ouId: '',
+    ouPath: [],
+    customPolicyArns: [],
+    policyKeys: [],
+    updatedAt: '',
+    policyHash: undefined,
+    policyVersionId: undefined,
+    status: 'ENROLLING',
+    lastError: undefined,
+    createCloudTrail: false,
+    revision: 0,
+  };
+}

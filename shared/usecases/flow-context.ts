@@ -1,0 +1,49 @@
+import { type BoundaryParameters, defaultBoundaryParameters } from '#policy/index.ts';
+import type { Deadline } from '#runtime/deadline.ts';
+import type { AccountRetryOptions } from '#runtime/retry.ts';
+import type { AppConfig } from '#shared/config.ts';
+import type { Log, ScpAltPorts } from './ports.ts';
+
+/** The configuration the use cases read; a subset of AppConfig so tests can spell it out. */
+export type FlowSettings = Pick<
+  AppConfig,
+  | 'partition'
+  | 'securityAccountId'
+  | 'managementAccountId'
+  | 'organizationAccessRoleName'
+  | 'whitelistRoleNames'
+  | 'automationRoleArns'
+  | 'requireBoundaryOnCreate'
+  | 'fanoutConcurrency'
+>;
+
+/** What every use case receives: its ports, settings, a logger and a clock. */
+export interface FlowContext {
+  ports: ScpAltPorts;
+  settings: FlowSettings;
+  log: Log;
+  now?: () => Date;
+  /** Principals updated in parallel inside one account (IAM throttles writes per account). */
+  principalConcurrency?: number;
+  /** Set by handlers per invocation: fan-outs stop starting accounts once it is reached. */
+  deadline?: Deadline;
+  /** Retries of one account's work after a transient failure (tests shorten the waits). */
+  retry?: AccountRetryOptions;
+}
+
+export const DEFAULT_PRINCIPAL_CONCURRENCY = 8;
+
+export function boundaryParametersFor(settings: FlowSettings, accountId: string): BoundaryParameters {
+  return defaultBoundaryParameters({
+    partition: settings.partition,
+    accountId,
+    organizationAccessRoleName: settings.organizationAccessRoleName,
+    automationRoleArns: settings.automationRoleArns,
+    whitelistRoleNames: settings.whitelistRoleNames,
+    requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
+  });
+}
+
+export function nowIso(ctx: FlowContext): string {
+  return (ctx.now?.() ?? new Date()).toISOString();
+}

@@ -1,0 +1,240 @@
+import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
+import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
+import { isExemptPrincipal } from '#policy/index.ts';
+import { BoundedIdSet, TtlCache } from '#runtime/memory-caches.ts';
+import { DerivedBoundaryError } from '#shared/errors.ts';
+import { updateAccountRecord } from './account-records.ts';
+import { policySnapshot } from './compile-account.ts';
+import { derivedPoliciesFor } from './derived-policies.ts';
+import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import type { AccountRecord, PrincipalKind, PrincipalRef, PrincipalState } from './ports.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
+import { syncAccount } from './sync-account.ts';
+
+/** A CloudTrail-recorded IAM call in a member account, as the dispatcher extracted it. */
+export interface IamApiCall {
+  eventId: string;
+  eventName: string;
+  /** The account the call was made in (detail.recipientAccountId). */
+  accountId: string;
+  /** Set when the call failed; failed calls changed nothing. */
+  errorCode?: string;
+  principal?: PrincipalRef;
+  /** policyArn or permissionsBoundary of the request, when it has one. */
+  policyArn?: string;
+  /** ARN of whoever made the call (detail.userIdentity.arn). */
+  actorArn?: string;
+}
+
+/**
+ * `derived`: the principal had a customer boundary and now carries customer ∩ ours;
+ * `custom-boundary`: that could not be built (notified), so it keeps the customer's.
+ */
+export type PrincipalOutcome =
+  | 'already-bound'
+  | 'exempt'
+  | 'attached'
+  | 'derived'
+  | 'custom-boundary'
+  | 'missing';
+
+export type IamCallOutcome =
+  | { action: 'ignored'; reason: string }
+  | { action: 'principal'; outcome: PrincipalOutcome }
+  | { action: 'tampering'; repaired: boolean }
+  | { action: 'derived-rebuilt'; customerPolicyArn: string };
+
+export interface ResponderOptions {
+  /** How long an account record (or its absence) is trusted without asking DynamoDB again. */
+  recordTtlMs?: number;
+  /** How many recent event ids are remembered to drop duplicate deliveries. */
+  seenEventCapacity?: number;
+  now?: () => number;
+}
+
+export type IamCallResponder = (call: IamApiCall) => Promise<IamCallOutcome>;
+
+/**
+ * Builds the responder once per container: its caches make a warm CreateRole cost one IAM read
+ * when the role already carries our boundary, and a read plus one write when it does not.
+ */
+export function createIamCallResponder(ctx: FlowContext, options: ResponderOptions = {}): IamCallResponder {
+  const records = new TtlCache<AccountRecord | undefined>(options.recordTtlMs ?? 60_000, options.now);
+  const seen = new BoundedIdSet(options.seenEventCapacity ?? 5_000);
+  return async (call) => {
+    const ignored = precheck(ctx, call, seen);
+    if (ignored) return { action: 'ignored', reason: ignored };
+    const record = await records.getOrLoad(call.accountId, () => ctx.ports.accounts.get(call.accountId));
+    if (!record || record.status === 'DEREGISTERING')
+      return { action: 'ignored', reason: 'account not enrolled' };
+    // Forwarding starts only after our policy exists, so events of an enrolling account are acted
+    // on; the record is reloaded next time to see the enrollment finish.
+    if (record.status === 'ENROLLING') records.forget(call.accountId);
+    const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(call.eventName)
+      ? await bindNewPrincipal(ctx, call, record)
+      : await respondToPolicyCall(ctx, call, record);
+    // A new customer policy is now in the record: read it afresh next time.
+    if (outcome.action === 'principal' && outcome.outcome === 'derived') records.forget(call.accountId);
+    // Only after success: a failed attempt must be retried, not deduplicated away.
+    seen.add(call.eventId);
+    return outcome;
+  };
+}
+
+function precheck(ctx: FlowContext, call: IamApiCall, seen: BoundedIdSet): string | undefined {
+  if (seen.has(call.eventId)) return 'duplicate event';
+  if (call.errorCode) return `call failed (${call.errorCode})`;
+  const known = [...PRINCIPAL_CREATE_EVENTS, ...TAMPERING_EVENTS] as readonly string[];
+  if (!known.includes(call.eventName)) return `event ${call.eventName} not handled`;
+  if (isOwnSession(ctx, call.actorArn)) return 'made by scp-alt itself';
+  if (!(PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(call.eventName)) return undefined;
+  return call.principal ? undefined : 'no principal name in the event';
+}
+
+/** Our own calls go through the organization access role with a `scp-alt-` session name. */
+function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
+  return actorArn?.includes(`:assumed-role/${ctx.settings.organizationAccessRoleName}/scp-alt-`) ?? false;
+}
+
+async function bindNewPrincipal(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  return {
+    action: 'principal',
+    outcome: await ensureOurBoundary(
+      ctx,
+      call.accountId,
+      call.principal as PrincipalRef,
+      record.customPolicyArns,
+    ),
+  };
+}
+
+export async function ensureOurBoundary(
+  ctx: FlowContext,
+  accountId: string,
+  ref: PrincipalRef,
+  knownCustomerArns: readonly string[] = [],
+): Promise<PrincipalOutcome> {
+  const { iam } = ctx.ports;
+  const policyArn = iam.policyArnFor(accountId);
+  const state = await iam.readPrincipal(accountId, ref);
+  if (!state) return 'missing';
+  if (state.boundaryArn === policyArn) return 'already-bound';
+  if (isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId))) return 'exempt';
+  if (state.boundaryArn === undefined) {
+    await iam.attachBoundary(accountId, ref, policyArn);
+    ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
+    return 'attached';
+  }
+  return combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns);
+}
+
+/** The principal carries someone else's boundary: replace it by customer ∩ ours (never edit theirs). */
+async function combineWithCustomerBoundary(
+  ctx: FlowContext,
+  accountId: string,
+  state: PrincipalState,
+  knownCustomerArns: readonly string[],
+): Promise<PrincipalOutcome> {
+  const derived = derivedPoliciesOfDeployed(ctx, accountId, knownCustomerArns);
+  const customerArn = state.boundaryArn ?? '';
+  if (derived.isDerived(customerArn)) return 'already-bound';
+  try {
+    const derivedArn = await derived.ensure(customerArn);
+    await ctx.ports.iam.attachBoundary(accountId, state, derivedArn);
+  } catch (error) {
+    if (!(error instanceof DerivedBoundaryError)) throw error;
+    await reportFailure(ctx, error, { step: 'derive-boundary', accountId });
+    return 'custom-boundary';
+  }
+  await updateAccountRecord(ctx, accountId, (current) =>
+    current && !current.customPolicyArns.includes(customerArn)
+      ? { ...current, customPolicyArns: [...current.customPolicyArns, customerArn].sort() }
+      : undefined,
+  );
+  ctx.log.info('derived boundary attached to principal', { accountId, principal: state.arn, customerArn });
+  return 'derived';
+}
+
+/** Derived policies built from the scp-enforce-policy version deployed now (no S3 read). */
+function derivedPoliciesOfDeployed(
+  ctx: FlowContext,
+  accountId: string,
+  knownCustomerArns: readonly string[],
+) {
+  const ours = async () => (await ctx.ports.iam.readBoundaryPolicy(accountId))?.document;
+  return derivedPoliciesFor(ctx, accountId, ours, knownCustomerArns);
+}
+
+/** A new version or default of a customer policy we combined with ours: rebuild the derived one. */
+async function rebuildDerived(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  const customerPolicyArn = call.policyArn ?? '';
+  await derivedPoliciesOfDeployed(ctx, call.accountId, record.customPolicyArns).ensure(customerPolicyArn);
+  return { action: 'derived-rebuilt', customerPolicyArn };
+}
+
+async function respondToPolicyCall(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  const editsCustomerPolicy = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'].includes(call.eventName);
+  if (editsCustomerPolicy && call.policyArn && record.customPolicyArns.includes(call.policyArn)) {
+    return rebuildDerived(ctx, call, record);
+  }
+  return respondToTampering(ctx, call, record);
+}
+
+/**
+ * Someone removed or replaced a boundary, or edited our policy. Only exempt principals can succeed
+ * at that; we tell the operator and put our state back where that is safe and cheap.
+ */
+async function respondToTampering(
+  ctx: FlowContext,
+  call: IamApiCall,
+  record: AccountRecord,
+): Promise<IamCallOutcome> {
+  const ourPolicy = ctx.ports.iam.policyArnFor(call.accountId);
+  const onOurPolicy = call.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, call.policyArn);
+  let repaired = false;
+  if (
+    call.eventName.startsWith('Delete') &&
+    call.eventName.endsWith('PermissionsBoundary') &&
+    call.principal
+  ) {
+    const outcome = await ensureOurBoundary(ctx, call.accountId, call.principal, record.customPolicyArns);
+    repaired = outcome === 'attached' || outcome === 'derived';
+  } else if (call.eventName.endsWith('PermissionsBoundary')) {
+    if (onOurPolicy) return { action: 'ignored', reason: 'our boundary was set' };
+  } else if (onOurPolicy) {
+    const result = await syncAccount(ctx, policySnapshot(ctx.ports.policyStore), call.accountId, {
+      force: true,
+    });
+    repaired = result.outcome === 'updated';
+  } else {
+    return { action: 'ignored', reason: 'not our policy' };
+  }
+  await sendNotice(ctx, {
+    code: 'TAMPERING_DETECTED',
+    step: 'iam-event',
+    accountId: call.accountId,
+    reason: `${call.eventName} by ${call.actorArn ?? 'unknown principal'}${repaired ? '; boundary re-applied' : ''}`,
+    details: [
+      `event id: ${call.eventId}`,
+      ...(call.principal ? [`principal: ${principalLabel(call.principal.kind, call.principal.name)}`] : []),
+      ...(call.policyArn ? [`policy: ${call.policyArn}`] : []),
+    ],
+  });
+  return { action: 'tampering', repaired };
+}
+
+function principalLabel(kind: PrincipalKind, name: string): string {
+  return `${kind}/${name}`;
+}

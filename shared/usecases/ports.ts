@@ -1,0 +1,186 @@
+/**
+ * Ports: what the use cases need from AWS, in domain terms. Types only. The adapters beside this
+ * file implement them with the SDK; test/unit/fakes implements them in memory.
+ */
+import type { PolicyDocument, PolicySource } from '#policy/types.ts';
+
+export type PrincipalKind = 'user' | 'role';
+
+/** Identifies a user or role inside one member account. */
+export interface PrincipalRef {
+  kind: PrincipalKind;
+  name: string;
+}
+
+export interface Principal extends PrincipalRef {
+  arn: string;
+  /** IAM path, e.g. '/' or '/aws-service-role/'. */
+  path: string;
+}
+
+export interface PrincipalState extends Principal {
+  /** ARN of the permissions boundary, undefined when the principal has none. */
+  boundaryArn: string | undefined;
+}
+
+export interface BoundaryPolicyVersion {
+  policyArn: string;
+  versionId: string;
+  document: PolicyDocument;
+}
+
+export interface WriteBoundaryOptions {
+  /** Defaults to scp-enforce-policy. */
+  policyName?: string;
+  /**
+   * The default version as last written or read (e.g. the account record's), which lets the
+   * write skip listing the versions; a wrong value only costs the listing after all.
+   */
+  lastVersionId?: string | undefined;
+}
+
+/**
+ * scp-enforce-policy and the boundaries of principals in member accounts. `policyName` defaults to
+ * scp-enforce-policy; derived policies (scp-enforce-policy-<hash>) are the only other names used.
+ */
+export interface BoundaryIamPort {
+  /** ARN of scp-enforce-policy (or another policy of ours) in the account (no AWS call). */
+  policyArnFor(accountId: string, policyName?: string): string;
+  /** Default version of the policy, undefined when the policy does not exist. */
+  readBoundaryPolicy(accountId: string, policyName?: string): Promise<BoundaryPolicyVersion | undefined>;
+  /** Creates the policy, or adds one default version (pruning the oldest at the version limit). */
+  writeBoundaryPolicy(
+    accountId: string,
+    document: PolicyDocument,
+    options?: WriteBoundaryOptions,
+  ): Promise<{ policyArn: string; versionId: string }>;
+  /** Deletes the policy and its versions; a missing policy is not an error. */
+  deleteBoundaryPolicy(accountId: string, policyName?: string): Promise<void>;
+  /**
+   * Default version document of any managed policy visible in the account (a customer's boundary,
+   * possibly AWS managed); undefined when it does not exist. Never written by scp-alt.
+   */
+  readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined>;
+  listPrincipals(accountId: string): Promise<Principal[]>;
+  /** Undefined when the principal does not exist (after eventual-consistency retries). */
+  readPrincipal(accountId: string, ref: PrincipalRef): Promise<PrincipalState | undefined>;
+  attachBoundary(accountId: string, ref: PrincipalRef, policyArn: string): Promise<void>;
+  /** A missing principal or boundary is not an error. */
+  detachBoundary(accountId: string, ref: PrincipalRef): Promise<void>;
+}
+
+/** A policy object as listed: the ETag fingerprints its content. */
+export interface PolicyObjectSummary {
+  key: string;
+  etag: string;
+}
+
+export interface StoredPolicy extends PolicySource {
+  etag: string;
+}
+
+/** The policy bucket, restricted to the policy prefix. */
+export interface PolicyStorePort {
+  listPolicyObjects(): Promise<PolicyObjectSummary[]>;
+  /** Undefined when the object does not exist (deleted since it was listed). */
+  readPolicy(key: string): Promise<StoredPolicy | undefined>;
+}
+
+export interface OrganizationPort {
+  /** Root first, then OUs top-down, e.g. ['r-ab12', 'ou-ab12-11111111']. */
+  ouPathOf(accountId: string): Promise<string[]>;
+}
+
+export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING';
+
+/** One enrolled account as stored (attribute names in account-store.ts). */
+export interface AccountRecord {
+  accountId: string;
+  managementAccountId: string;
+  ouId: string;
+  ouPath: string[];
+  /**
+   * Customer boundaries found on principals (policy ARNs, ScpCustomPolicyList). Those principals
+   * carry the derived policy scp-enforce-policy-<hash of the ARN>: the customer's statements plus
+   * our denies.
+   */
+  customPolicyArns: string[];
+  /** Keys of the policy files compiled into the current boundary, root → account. */
+  policyKeys: string[];
+  /** ISO-8601 UTC time of the last change to this record. */
+  updatedAt: string;
+  policyHash: string | undefined;
+  policyVersionId: string | undefined;
+  status: AccountStatus;
+  lastError: string | undefined;
+  createCloudTrail: boolean;
+  /** Optimistic-lock counter; incremented by every save. */
+  revision: number;
+  /** Held while one invocation writes the account's policy (write-lease.ts). */
+  writeLease?: WriteLease | undefined;
+  /**
+   * When the policy-store listing the deployed boundary was compiled from was taken (epoch ms): a
+   * writer whose listing is older never replaces it (write-lease.ts).
+   */
+  appliedListedAtMs?: number | undefined;
+}
+
+export interface WriteLease {
+  owner: string;
+  /** Epoch ms after which the lease counts as abandoned. */
+  untilMs: number;
+}
+
+export interface AccountStorePort {
+  get(accountId: string): Promise<AccountRecord | undefined>;
+  /**
+   * Saves the record if the stored revision still equals `expectedRevision` (undefined = the
+   * record must not exist yet). Returns the record as saved (revision + 1). Throws
+   * RecordConflictError when another writer got there first.
+   */
+  save(record: AccountRecord, expectedRevision: number | undefined): Promise<AccountRecord>;
+  delete(accountId: string): Promise<void>;
+  listAll(): Promise<AccountRecord[]>;
+}
+
+/** Everything an operator needs to act on one failure. */
+export interface FailureNotice {
+  code: string;
+  step: string;
+  reason: string;
+  accountId?: string;
+  file?: string;
+  /** Extra lines (findings, per-account results). */
+  details?: string[];
+}
+
+export interface NotifierPort {
+  notify(notice: FailureNotice): Promise<void>;
+}
+
+export interface ForwardingOptions {
+  createCloudTrail: boolean;
+}
+
+/** Member-account plumbing that forwards IAM events to the security account's bus. */
+export interface ForwardingPort {
+  ensureForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
+  removeForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
+}
+
+export interface Log {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** All ports a use case may need; each use case takes this bundle. */
+export interface ScpAltPorts {
+  iam: BoundaryIamPort;
+  policyStore: PolicyStorePort;
+  organization: OrganizationPort;
+  accounts: AccountStorePort;
+  notifier: NotifierPort;
+  forwarding: ForwardingPort;
+}

@@ -1,0 +1,182 @@
+import { isExemptPrincipal, type PolicyDocument } from '#policy/index.ts';
+import { mapSettled } from '#runtime/concurrency.ts';
+import { AwsStepError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
+import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
+import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
+import type { Principal } from './ports.ts';
+
+export interface CustomBoundaryEntry {
+  principalArn: string;
+  /** The customer's boundary policy (never edited). */
+  policyArn: string;
+  /** scp-enforce-policy-<hash>: the customer's statements plus our denies, now on the principal. */
+  derivedPolicyArn?: string;
+}
+
+export interface SweepResult {
+  /** ARNs of principals that received our boundary now. */
+  attached: string[];
+  alreadyBound: number;
+  exempt: number;
+  /** Principals constrained by a customer boundary; they carry the derived policy. */
+  customBoundaries: CustomBoundaryEntry[];
+  /** ARNs of principals whose customer boundary was replaced by the derived policy now. */
+  derivedAttached: string[];
+  /** Customer policies whose derived policy was created or rebuilt (either side changed). */
+  derivedRewritten: string[];
+  /** Customer policies the account record already knew (kept in ScpCustomPolicyList). */
+  knownCustomerArns: string[];
+  failed: { principalArn: string; reason: string; error: unknown }[];
+}
+
+export interface SweepOptions {
+  /** The scp-enforce-policy document being applied; read from IAM when absent. */
+  ourDocument?: PolicyDocument;
+  /** Customer policies from the account record (ScpCustomPolicyList). */
+  knownCustomerArns?: readonly string[];
+}
+
+/**
+ * Gives every non-exempt principal of the account our boundary: a principal without one gets
+ * scp-enforce-policy, one with a customer boundary gets the derived policy (customer ∩ ours), and
+ * derived policies are rebuilt when either side changed. Nothing is ever detached here.
+ */
+export async function attachBoundaryToAllPrincipals(
+  ctx: FlowContext,
+  accountId: string,
+  policyArn: string,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const { iam } = ctx.ports;
+  const params = boundaryParametersFor(ctx.settings, accountId);
+  const known = [...(options.knownCustomerArns ?? [])];
+  const ours = async () => options.ourDocument ?? (await iam.readBoundaryPolicy(accountId))?.document;
+  const derived = derivedPoliciesFor(ctx, accountId, ours, known);
+  const result: SweepResult = {
+    attached: [],
+    alreadyBound: 0,
+    exempt: 0,
+    customBoundaries: [],
+    derivedAttached: [],
+    derivedRewritten: derived.rewritten,
+    knownCustomerArns: known,
+    failed: [],
+  };
+  const principals = await iam.listPrincipals(accountId);
+  const candidates = principals.filter((principal) => !isExemptPrincipal(principal, params));
+  result.exempt = principals.length - candidates.length;
+  const outcomes = await mapSettled(
+    candidates,
+    ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
+    (principal) => bindPrincipal(ctx, accountId, principal, { policyArn, derived, result }),
+  );
+  outcomes.forEach((outcome, index) => {
+    if (!outcome.ok) {
+      const { error } = outcome;
+      result.failed.push({ principalArn: candidates[index]?.arn ?? '', reason: errorText(error), error });
+    }
+  });
+  return result;
+}
+
+interface BindTarget {
+  policyArn: string;
+  derived: DerivedPolicies;
+  result: SweepResult;
+}
+
+async function bindPrincipal(
+  ctx: FlowContext,
+  accountId: string,
+  principal: Principal,
+  { policyArn, derived, result }: BindTarget,
+): Promise<void> {
+  const { iam } = ctx.ports;
+  const state = await iam.readPrincipal(accountId, principal);
+  if (!state) return; // deleted since it was listed
+  const current = state.boundaryArn;
+  if (current === policyArn) {
+    result.alreadyBound++;
+  } else if (current === undefined) {
+    await iam.attachBoundary(accountId, principal, policyArn);
+    result.attached.push(state.arn);
+  } else if (derived.isDerived(current)) {
+    const customer = derived.customerOf(current);
+    // A derived policy the record does not know still carries our denies; nothing to rebuild from.
+    if (!customer) {
+      ctx.log.warn('derived boundary not in the account record', { accountId, principal: state.arn });
+      result.alreadyBound++;
+      return;
+    }
+    const derivedArn = await derived.ensure(customer);
+    result.customBoundaries.push({
+      principalArn: state.arn,
+      policyArn: customer,
+      derivedPolicyArn: derivedArn,
+    });
+  } else {
+    // Recorded before deriving: if that fails, the record still names the customer policy.
+    const entry: CustomBoundaryEntry = { principalArn: state.arn, policyArn: current };
+    result.customBoundaries.push(entry);
+    entry.derivedPolicyArn = await derived.ensure(current);
+    await iam.attachBoundary(accountId, principal, entry.derivedPolicyArn);
+    result.derivedAttached.push(state.arn);
+  }
+}
+
+/**
+ * Undoes enrollment on every principal: our boundary is detached, a derived one is replaced by the
+ * customer's own boundary again. A derived boundary whose customer policy is unknown stays (the
+ * stricter state) and fails the step, naming the principal.
+ */
+export async function detachBoundaryFromAllPrincipals(
+  ctx: FlowContext,
+  accountId: string,
+  policyArn: string,
+  knownCustomerArns: readonly string[] = [],
+): Promise<number> {
+  const { iam } = ctx.ports;
+  const derived = derivedPoliciesFor(ctx, accountId, async () => undefined, knownCustomerArns);
+  const principals = await iam.listPrincipals(accountId);
+  const outcomes = await mapSettled(
+    principals,
+    ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
+    async (principal) => {
+      const state = await iam.readPrincipal(accountId, principal);
+      if (state?.boundaryArn === policyArn) {
+        await iam.detachBoundary(accountId, principal);
+        return 1;
+      }
+      if (!derived.isDerived(state?.boundaryArn)) return 0;
+      const customer = derived.customerOf(state?.boundaryArn ?? '');
+      if (!customer) {
+        throw new DerivedBoundaryError(
+          state?.boundaryArn ?? '',
+          `${state?.arn} carries it but the account record does not name its customer policy; restore that principal's boundary by hand`,
+        );
+      }
+      await iam.attachBoundary(accountId, principal, customer);
+      return 1;
+    },
+  );
+  const failure = outcomes.find((outcome) => !outcome.ok);
+  if (failure && !failure.ok) throw new AwsStepError('detach-boundaries', failure.error);
+  return outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value : 0), 0);
+}
+
+/** Customer boundary ARNs for the record's ScpCustomPolicyList: known and found, unique and sorted. */
+export function customPolicyArns(sweep: SweepResult): string[] {
+  return [
+    ...new Set([...sweep.knownCustomerArns, ...sweep.customBoundaries.map((entry) => entry.policyArn)]),
+  ].sort();
+}
+
+export function sweepFailureError(sweep: SweepResult): AwsStepError | undefined {
+  const first = sweep.failed[0];
+  if (!first) return undefined;
+  return new AwsStepError(
+    'attach-boundaries',
+    first.error,
+    `${sweep.failed.length} principal(s) not updated, first ${first.principalArn}: ${first.reason}`,
+  );
+}

@@ -1,0 +1,164 @@
+import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
+import { withAccountRetries } from './account-retry.ts';
+import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
+import type { FlowContext } from './flow-context.ts';
+import type { AccountRecord } from './ports.ts';
+import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
+import { reportFailure } from './report-failure.ts';
+import { type LeaseOutcome, newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
+
+export type AccountSyncOutcome = 'updated' | 'unchanged' | 'failed' | 'skipped';
+
+export interface AccountSyncResult {
+  accountId: string;
+  outcome: AccountSyncOutcome;
+  /** Files compiled in (key@etag), set when the boundary was recompiled. */
+  fingerprint?: string;
+  ouPath?: string[];
+  versionId?: string;
+  code?: string;
+  reason?: string;
+}
+
+export interface SyncAccountOptions {
+  /** Write even if the recorded hash matches (repair after tampering or a lost race). */
+  force?: boolean;
+  /** File that triggered the sync, named in failure notices. */
+  file?: string;
+}
+
+/**
+ * Recompiles one enrolled account from the snapshot and applies the result: one new policy
+ * version when the content changed, written under the account's write lease (write-lease.ts),
+ * then our boundary on any principal missing it (derived policies rebuilt). Transient failures are
+ * retried with backoff. Never throws: the outcome (and the failure, recorded and notified) is
+ * returned so a fan-out carries on.
+ */
+export async function syncAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
+  options: SyncAccountOptions = {},
+): Promise<AccountSyncResult> {
+  // One owner for every attempt: a retry finds its own lease, not someone else's.
+  const owner = newLeaseOwner();
+  try {
+    return await withAccountRetries(ctx, accountId, () =>
+      applyToAccount(ctx, snapshot, accountId, owner, options),
+    );
+  } catch (error) {
+    const reason = errorText(error);
+    await markFailed(ctx, accountId, `${codeOf(error)}: ${reason}`);
+    await reportFailure(ctx, error, {
+      step: stepOf(error, 'sync'),
+      accountId,
+      ...(options.file ? { file: options.file } : {}),
+    });
+    return { accountId, outcome: 'failed', code: codeOf(error), reason };
+  }
+}
+
+type Compiled = Extract<AccountCompilation, { ok: true }>;
+type ResultBase = Pick<AccountSyncResult, 'accountId' | 'fingerprint' | 'ouPath'>;
+
+/** One attempt: compile, take the lease if a write is needed, write, record. Throws on failure. */
+async function applyToAccount(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
+  owner: string,
+  options: SyncAccountOptions,
+): Promise<AccountSyncResult> {
+  const read = await ctx.ports.accounts.get(accountId);
+  if (!read || inEnrollmentOrDeregistration(read)) {
+    return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
+  }
+  const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: read.ouPath });
+  // On a policy error the existing boundary stays: the stricter, known state.
+  if (!compiled.ok) throw compiled.error;
+  const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };
+  const needsWrite = (record: AccountRecord) =>
+    !inEnrollmentOrDeregistration(record) &&
+    (options.force === true || record.status !== 'ACTIVE' || record.policyHash !== compiled.hash);
+  if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
+  const listedAtMs = await snapshot.listedAtMs();
+  const outcome = await withWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite }, (record) =>
+    writeAndRecord(ctx, record, compiled, { owner, listedAtMs, options, base }),
+  );
+  return outcome.held ? outcome.value : notWritten(base, outcome);
+}
+
+function notWritten(base: ResultBase, lease: Extract<LeaseOutcome, { held: false }>): AccountSyncResult {
+  const { record } = lease;
+  if (lease.reason === 'not needed' && record && !inEnrollmentOrDeregistration(record))
+    return { ...base, outcome: 'unchanged' };
+  const reason =
+    lease.reason === 'superseded'
+      ? 'a boundary compiled from a newer listing of the policy files is deployed'
+      : record
+        ? `status ${record.status}`
+        : 'not enrolled';
+  return { ...base, outcome: 'skipped', reason };
+}
+
+interface LeasedWrite {
+  owner: string;
+  listedAtMs: number;
+  options: SyncAccountOptions;
+  base: ResultBase;
+}
+
+/** Under the lease: the policy write, the sweep when needed, the record saved with the lease given back. */
+async function writeAndRecord(
+  ctx: FlowContext,
+  record: AccountRecord,
+  compiled: Compiled,
+  { owner, listedAtMs, options, base }: LeasedWrite,
+): Promise<AccountSyncResult> {
+  const { accountId } = record;
+  const written = await inStep('write-policy', () =>
+    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: record.policyVersionId }),
+  );
+  // The new default version already reaches every principal bound to the policy ARN. Reading each
+  // principal again would cost one IAM call per principal on every change, against the account's
+  // IAM throttle (see BENCHMARKS.md); new principals are the event path's job, drift the
+  // reconciler's. Sweep when something may be missing: after a failed run, on an explicit repair,
+  // or when derived policies (customer boundaries) must be rebuilt.
+  const sweepNeeded = options.force || record.status !== 'ACTIVE' || record.customPolicyArns.length > 0;
+  const sweep = sweepNeeded
+    ? await inStep('attach-boundaries', () =>
+        attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
+          ourDocument: compiled.policy,
+          knownCustomerArns: record.customPolicyArns,
+        }),
+      )
+    : undefined;
+  // The leased record is the base of the optimistic write; only a conflict costs a re-read.
+  await updateAccountRecord(
+    ctx,
+    accountId,
+    (current) =>
+      current
+        ? {
+            ...releasedRecord(current, owner, listedAtMs),
+            policyKeys: compiled.sources,
+            policyHash: compiled.hash,
+            policyVersionId: written.versionId,
+            customPolicyArns: sweep ? customPolicyArns(sweep) : current.customPolicyArns,
+            status: 'ACTIVE',
+            lastError: undefined,
+          }
+        : undefined,
+    record,
+  );
+  const sweepError = sweep && sweepFailureError(sweep);
+  if (sweepError) throw sweepError;
+  ctx.log.info('boundary updated', {
+    accountId,
+    versionId: written.versionId,
+    attached: sweep?.attached.length ?? 0,
+    derivedRewritten: sweep?.derivedRewritten.length ?? 0,
+  });
+  return { ...base, outcome: 'updated', versionId: written.versionId };
+}
