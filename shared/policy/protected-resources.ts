@@ -11,16 +11,19 @@ import {
 import type { BoundaryParameters } from './types.ts';
 
 /**
- * The reads left to everyone on the protected resources (consoles, scanners and Terraform read
- * them); every one of them is a Read or List action in the catalog (test/unit/bypass checks it).
+ * The reads left to everyone on the protected resources (consoles, scanners, Terraform and the
+ * policy simulator read them); every action they match is a Read or List action of the catalog
+ * (test/unit/bypass checks it, and lists the exact matches).
  */
 export const READ_ONLY_ACTIONS = [
   'cloudtrail:Get*',
   'cloudtrail:List*',
   'events:Describe*',
   'events:List*',
+  'iam:Generate*',
   'iam:Get*',
   'iam:List*',
+  'iam:Simulate*',
   's3:Get*',
   's3:List*',
 ] as const;
