@@ -43,6 +43,9 @@ export function whitelistedPrincipalArns(params: BoundaryParameters): string[] {
  * Principals without our boundary: becoming one (sts:AssumeRole, sts:TagSession, …), passing it,
  * changing its trust, policies or credentials, or creating it where it does not exist yet would
  * escape the boundary. Automation role ARNs are taken as given (they may name other accounts).
+ * Only principals of the member account carry the boundary: callers from other accounts, such as
+ * the management account's StackSets administration role assuming stacksets-exec-*, are not
+ * bound by these denies and keep working (test/unit/bypass shows both sides).
  */
 export function unboundedPrincipalArns(params: BoundaryParameters): string[] {
   return [

@@ -19,9 +19,9 @@ import type { BoundaryParameters, PolicyStatement } from './types.ts';
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
 /** Matches exactly Delete/Put × Role/User PermissionsBoundary (see test/unit/bypass). */
-export const BOUNDARY_ACTIONS = 'iam:*PermissionsBoundary';
+const BOUNDARY_ACTIONS = 'iam:*PermissionsBoundary';
 /** Matches exactly DetachGroupPolicy, DetachRolePolicy and DetachUserPolicy. */
-export const DETACH_ACTIONS = 'iam:Detach*Policy';
+const DETACH_ACTIONS = 'iam:Detach*Policy';
 const CREATE_PRINCIPAL_ACTIONS = ['iam:CreateRole', 'iam:CreateUser'];
 
 function one(values: string[]): string | string[] {
