@@ -1,5 +1,4 @@
 /** Which principals never get the boundary. */
-import { matchesGlob } from './action-pattern.ts';
 import { organizationAccessRoleArn } from './parameters.ts';
 import type { BoundaryParameters } from './types.ts';
 
@@ -12,11 +11,24 @@ export interface PrincipalIdentity {
 }
 
 /**
+ * True when `name` matches the whitelist glob (`*` any run, `?` one character), case-sensitively:
+ * the boundary protects whitelisted principals by Resource ARN, and IAM compares the name part of
+ * an ARN case-sensitively. A case-insensitive match here would exempt `STACKSETS-EXEC-x` from the
+ * boundary while the boundary does not protect it from takeover.
+ */
+export function matchesWhitelistGlob(glob: string, name: string): boolean {
+  const body = [...glob]
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, 's').test(name);
+}
+
+/**
  * The organization access role (by exact ARN, never by name alone), names matching a whitelist
- * glob (`*`, `?`), and service-linked roles, which cannot take a boundary.
+ * glob (`*`, `?`, case-sensitive), and service-linked roles, which cannot take a boundary.
  */
 export function isExemptPrincipal(principal: PrincipalIdentity, params: BoundaryParameters): boolean {
   if (principal.kind === 'role' && principal.arn === organizationAccessRoleArn(params)) return true;
   if (principal.kind === 'role' && principal.path.startsWith('/aws-service-role/')) return true;
-  return params.whitelistRoleNames.some((glob) => matchesGlob(glob, principal.name));
+  return params.whitelistRoleNames.some((glob) => matchesWhitelistGlob(glob, principal.name));
 }

@@ -20,6 +20,7 @@ export function defaultBoundaryParameters(overrides: BoundaryParameterOverrides)
     eventRoleName: 'scp-event-rule',
     trailName: 'scp-trail',
     trailBucketName: `scp-trail-bucket-${overrides.accountId}`,
+    protectedTrails: [],
     requireBoundaryOnCreate: true,
     ...overrides,
   };
@@ -39,7 +40,25 @@ export function organizationAccessRoleArn(params: BoundaryParameters): string {
   return roleArn(params, params.organizationAccessRoleName);
 }
 
+/** ARN of the role the forwarding rule puts events on the security bus with. */
+export function forwardingRoleArn(params: BoundaryParameters): string {
+  return roleArn(params, params.eventRoleName);
+}
+
 /** Principal ARNs the protective denies do not apply to, sorted and unique. */
 export function exemptPrincipalArns(params: BoundaryParameters): string[] {
   return [...new Set([organizationAccessRoleArn(params), ...params.automationRoleArns])].sort();
+}
+
+/** ARNs of our trail (in the IAM events region) and of the customer's trails to protect. */
+export function protectedTrailArns(params: BoundaryParameters): string[] {
+  const { partition, accountId, eventsRegion } = params;
+  const trail = (region: string, name: string) =>
+    `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+  // A trail's ARN names its home region, which a name alone does not tell: protect the name in
+  // every region rather than guess.
+  const customer = params.protectedTrails.map((trailOrArn) =>
+    trailOrArn.startsWith('arn:') ? trailOrArn : trail('*', trailOrArn),
+  );
+  return [trail(eventsRegion, params.trailName), ...customer];
 }

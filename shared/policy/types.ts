@@ -85,6 +85,11 @@ export interface BoundaryParameters {
   eventRoleName: string; // default scp-event-rule
   trailName: string; // default scp-trail
   trailBucketName: string; // default scp-trail-bucket-<account>
+  /**
+   * The customer's trails that forward IAM events, protected like ours (default none): a trail's
+   * ARN, or its name when its home region is unknown (then the name is protected in every region).
+   */
+  protectedTrails: string[];
   /** Deny CreateUser/CreateRole unless they carry our boundary (default true). */
   requireBoundaryOnCreate: boolean;
 }

@@ -1,58 +1,49 @@
 /**
- * Hardening: nobody inside a member account escapes the boundary. The boundary compiled from a
- * FullAWSAccess chain with default parameters is the permissions boundary of an ordinary role with
- * an allow-all identity policy; iam-simulate (independent oracle) decides each escape attempt.
- * Attempts must be denied explicitly: an implicit deny in a boundary does not stop same-account
- * resource policies that name the principal.
+ * Hardening: nobody inside a member account escapes the boundary. For every parameter set of the
+ * corpus, the boundary compiled from a FullAWSAccess chain is the permissions boundary of an
+ * ordinary role with an allow-all identity policy; iam-simulate (independent oracle) decides each
+ * request. Attempts must be denied explicitly: an implicit deny in a boundary does not stop
+ * same-account resource policies (a role's trust policy among them) that name the principal.
  */
 import { describe, expect, it } from 'vitest';
-import type { EvaluationRequest, NamedPolicy, PolicySet } from '#policy/evaluate.ts';
-import { compileBoundary, defaultBoundaryParameters } from '#policy/index.ts';
+import type { EvaluationRequest, PolicySet } from '#policy/evaluate.ts';
+import { exemptPrincipalArns } from '#policy/parameters.ts';
+import type { BoundaryParameters } from '#policy/types.ts';
 import { oracleDecision } from '../fidelity/oracle.ts';
-import corpus from './escape-attempts.json' with { type: 'json' };
+import {
+  ACCOUNT,
+  ALLOW_ALL,
+  boundedBy,
+  type CorpusRequest,
+  compiledFullAccessBoundary,
+  corpus,
+  PARTITION,
+  parametersOf,
+  verdictHoldsIn,
+} from './corpus.ts';
 
-interface CorpusRequest {
-  name: string;
-  action: string;
-  resource: string;
-  context: Record<string, string>;
+interface Caller {
+  session: string;
+  role: string;
 }
 
-const ACCOUNT = '111122223333';
-const PARTITION = 'aws-cn';
-const ORDINARY = {
+const ORDINARY: Caller = {
   session: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/Developer/dev-session`,
   role: `arn:${PARTITION}:iam::${ACCOUNT}:role/Developer`,
 };
-const EXEMPT = {
-  session: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/admin`,
-  role: `arn:${PARTITION}:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`,
-};
-const ALLOW_ALL: NamedPolicy = {
-  source: 'AdministratorAccess',
-  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-};
 
-function compiledFullAccessBoundary(whitelistRoleNames: string[] = []): NamedPolicy {
-  const fullAccess = JSON.stringify(ALLOW_ALL.document);
-  const outcome = compileBoundary({
-    params: defaultBoundaryParameters({ partition: PARTITION, accountId: ACCOUNT, whitelistRoleNames }),
-    chain: [
-      { target: 'r-ab12', sources: [{ key: 'permission-boundary-policy/r-ab12.json', body: fullAccess }] },
-    ],
-  });
-  if (!outcome.ok) throw new Error(`FullAWSAccess chain did not compile: ${JSON.stringify(outcome.errors)}`);
-  return { source: 'scp-enforce-policy', document: outcome.policy as NamedPolicy['document'] };
+/** Sessions of the exempt roles of this account (an automation role of another account is never bounded here). */
+function exemptCallers(params: BoundaryParameters): Caller[] {
+  const inAccount = `arn:${PARTITION}:iam::${ACCOUNT}:role/`;
+  return exemptPrincipalArns(params)
+    .filter((arn) => arn.startsWith(inAccount))
+    .map((role) => ({
+      role,
+      session: `arn:${PARTITION}:sts::${ACCOUNT}:assumed-role/${role.slice(inAccount.length)}/admin`,
+    }));
 }
 
-const policiesWith = (boundary: NamedPolicy): PolicySet => ({
-  scpChain: [],
-  identityPolicies: [ALLOW_ALL],
-  permissionsBoundary: boundary,
-});
-const policies = policiesWith(compiledFullAccessBoundary());
-
-function asCaller(entry: CorpusRequest, caller: { session: string; role: string }): EvaluationRequest {
+function asCaller(entry: CorpusRequest, caller: Caller): EvaluationRequest {
   return {
     action: entry.action,
     resource: entry.resource,
@@ -62,72 +53,118 @@ function asCaller(entry: CorpusRequest, caller: { session: string; role: string 
   };
 }
 
-/** JSON imports type absent keys as `undefined`; check the fixture's shape once instead of casting. */
-function corpusRequests(entries: unknown[]): CorpusRequest[] {
-  return entries.map((entry) => {
-    const { name, action, resource, context } = entry as Record<string, unknown>;
-    const strings = Object.entries((context ?? {}) as Record<string, unknown>);
-    if (typeof name !== 'string' || typeof action !== 'string' || typeof resource !== 'string') {
-      throw new Error(`malformed corpus entry ${JSON.stringify(entry)}`);
-    }
-    return { name, action, resource, context: Object.fromEntries(strings.map(([k, v]) => [k, String(v)])) };
-  });
-}
+const { attempts, ordinaryRequests, parameterSets } = corpus;
+const sets = parameterSets.map((spec) => {
+  const params = parametersOf(spec);
+  return { ...spec, params, policies: boundedBy(compiledFullAccessBoundary(params)) };
+});
 
-const attempts = corpusRequests(corpus.attempts);
-const ordinaryRequests = corpusRequests(corpus.ordinaryRequests);
-const whitelisted = {
-  policies: policiesWith(compiledFullAccessBoundary(corpus.whitelist.names)),
-  attempts: corpusRequests(corpus.whitelist.attempts),
-  ordinaryRequests: corpusRequests(corpus.whitelist.ordinaryRequests),
-};
-
-describe(`bypass corpus (${attempts.length} escape attempts)`, () => {
-  it('has at least 25 attempts', () => {
+describe(`bypass corpus: ${attempts.length} escape attempts, ${ordinaryRequests.length} ordinary requests, ${sets.length} parameter sets`, () => {
+  it('has at least 25 attempts, and every scope names a parameter set of the corpus', () => {
     console.log(
-      `bypass corpus: ${attempts.length} escape attempts, ${ordinaryRequests.length} ordinary requests`,
+      `bypass corpus: ${attempts.length} escape attempts, ${ordinaryRequests.length} ordinary requests, ` +
+        `${sets.length} parameter sets`,
     );
     expect(attempts.length).toBeGreaterThanOrEqual(25);
+    const names = new Set(sets.map((set) => set.name));
+    const scoped = [...attempts, ...ordinaryRequests].flatMap((entry) => [
+      ...(entry.only ?? []),
+      ...(entry.except ?? []),
+    ]);
+    expect(scoped.filter((name) => !names.has(name))).toEqual([]);
   });
 
-  describe.each(attempts)('$name ($action)', (attempt) => {
-    // Given an ordinary role session carrying the compiled boundary, When it makes the attempt
+  it('has no attempt that no parameter set denies', () => {
+    const neverDenied = attempts.filter((attempt) => !sets.some((set) => verdictHoldsIn(attempt, set.name)));
+    expect(neverDenied.map((attempt) => attempt.name)).toEqual([]);
+  });
+
+  describe.each(sets)('parameters "$name" ($description)', (set) => {
+    const denied = [
+      ...attempts.filter((attempt) => verdictHoldsIn(attempt, set.name)),
+      ...ordinaryRequests.filter((request) => !verdictHoldsIn(request, set.name)),
+    ];
+    const allowed = [
+      ...ordinaryRequests.filter((request) => verdictHoldsIn(request, set.name)),
+      ...attempts.filter((attempt) => !verdictHoldsIn(attempt, set.name)),
+    ];
+    const callers = exemptCallers(set.params);
+
+    // Given an ordinary role session carrying the compiled boundary, When it makes the attempt,
     // Then the boundary denies it explicitly
-    it('is explicitly denied for an ordinary role', async () => {
-      expect(await oracleDecision(asCaller(attempt, ORDINARY), policies)).toBe('ExplicitDeny');
+    it.each(denied)('$name ($action) is explicitly denied for an ordinary role', async (attempt) => {
+      expect(await oracleDecision(asCaller(attempt, ORDINARY), set.policies)).toBe('ExplicitDeny');
     });
-    it('stays allowed for the organization access role', async () => {
-      expect(await oracleDecision(asCaller(attempt, EXEMPT), policies)).toBe('Allowed');
+
+    it.each(denied)('$name ($action) stays allowed for the exempt principals', async (attempt) => {
+      expect(callers.length).toBeGreaterThan(0);
+      for (const caller of callers) {
+        expect(await oracleDecision(asCaller(attempt, caller), set.policies), caller.role).toBe('Allowed');
+      }
+    });
+
+    it.each(allowed)('$name ($action) stays allowed for an ordinary role', async (request) => {
+      expect(await oracleDecision(asCaller(request, ORDINARY), set.policies)).toBe('Allowed');
     });
   });
 
-  it.each(ordinaryRequests)('still allows the ordinary request: $name', async (request) => {
-    expect(await oracleDecision(asCaller(request, ORDINARY), policies)).toBe('Allowed');
+  it('Given no whitelist, Then no protective statement names a whitelisted principal', () => {
+    const noWhitelist = sets.find((set) => set.params.whitelistRoleNames.length === 0);
+    const withWhitelist = sets.find((set) => set.params.whitelistRoleNames.includes('stacksets-exec-*'));
+    expect(JSON.stringify(noWhitelist?.policies.permissionsBoundary)).not.toContain('stacksets-exec');
+    expect(JSON.stringify(withWhitelist?.policies.permissionsBoundary)).toContain('stacksets-exec');
   });
 });
 
-describe(`whitelisted principals (${corpus.whitelist.names.join(', ')}): ${whitelisted.attempts.length} takeover attempts`, () => {
-  it.each(whitelisted.attempts)(
-    '$name ($action) is explicitly denied for an ordinary role',
-    async (attempt) => {
-      expect(await oracleDecision(asCaller(attempt, ORDINARY), whitelisted.policies)).toBe('ExplicitDeny');
+describe('cross-account callers are not bounded by our boundary', () => {
+  // The StackSets administration role of the management account assumes stacksets-exec-* from its
+  // own account: our boundary is attached to principals of the member account only, so it never
+  // applies to that caller, and what its trust admits keeps working. The same AssumeRole from
+  // inside the member account is denied (above, "assume a StackSets execution role").
+  const executionRole = `arn:${PARTITION}:iam::${ACCOUNT}:role/stacksets-exec-1a2b`;
+  const administrationRole = `arn:${PARTITION}:iam::999988887777:role/AWSCloudFormationStackSetAdministrationRole`;
+  const trust = {
+    source: 'trust of stacksets-exec-1a2b',
+    document: {
+      Version: '2012-10-17' as const,
+      Statement: [
+        {
+          Effect: 'Allow' as const,
+          Principal: { AWS: administrationRole },
+          Action: 'sts:AssumeRole',
+          Resource: executionRole,
+        },
+      ],
     },
-  );
-
-  it.each(whitelisted.attempts)(
-    '$name ($action) stays allowed for the organization access role',
-    async (attempt) => {
-      expect(await oracleDecision(asCaller(attempt, EXEMPT), whitelisted.policies)).toBe('Allowed');
-    },
-  );
-
-  it.each(whitelisted.ordinaryRequests)('still allows the ordinary request: $name', async (request) => {
-    expect(await oracleDecision(asCaller(request, ORDINARY), whitelisted.policies)).toBe('Allowed');
+  };
+  const request = (principalArn: string, accountOfCaller: string): EvaluationRequest => ({
+    action: 'sts:AssumeRole',
+    resource: executionRole,
+    principalArn,
+    accountId: ACCOUNT,
+    context: { 'aws:PrincipalArn': principalArn, 'aws:PrincipalAccount': accountOfCaller },
   });
 
-  it('Given no whitelist, Then no statement protects whitelisted users', () => {
-    const statements = compiledFullAccessBoundary().document.Statement;
-    const sids = (Array.isArray(statements) ? statements : [statements]).map((statement) => statement.Sid);
-    expect(sids).not.toContain('ScpAltProtectWhitelistedUsers');
+  it('Given the management account StackSets administration role, When it assumes an execution role whose trust names it, Then it is allowed', async () => {
+    const ownPolicies: PolicySet = { scpChain: [], identityPolicies: [ALLOW_ALL], resourcePolicy: trust };
+    expect(await oracleDecision(request(administrationRole, '999988887777'), ownPolicies)).toBe('Allowed');
+  });
+
+  it('Given an ordinary member role named in the same trust, When it assumes the execution role, Then our boundary denies it', async () => {
+    const defaultSet = sets.find((set) => set.name === 'default');
+    if (!defaultSet) throw new Error('the corpus has no "default" parameter set');
+    const inAccountTrust = {
+      ...trust,
+      document: {
+        ...trust.document,
+        Statement: [{ ...trust.document.Statement[0]!, Principal: { AWS: ORDINARY.role } }],
+      },
+    };
+    const policies: PolicySet = { ...defaultSet.policies, resourcePolicy: inAccountTrust };
+    const ordinary = {
+      ...request(ORDINARY.session, ACCOUNT),
+      context: { 'aws:PrincipalArn': ORDINARY.role },
+    };
+    expect(await oracleDecision(ordinary, policies)).toBe('ExplicitDeny');
   });
 });

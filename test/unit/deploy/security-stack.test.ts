@@ -112,10 +112,11 @@ describe('policy bucket', () => {
     const statements = listAt(policy, 'Properties', 'PolicyDocument', 'Statement');
     const tls = statements.find((s) => at(s, 'Condition', 'Bool', 'aws:SecureTransport') === 'false');
     expect(at(tls, 'Effect')).toBe('Deny');
-    const writes = statements.find(
-      (s) => at(s, 'Effect') === 'Deny' && [at(s, 'Action')].flat().includes('s3:PutObject'),
-    );
-    expect(JSON.stringify(at(writes, 'Condition', 'ArnNotLike', 'aws:PrincipalArn'))).toContain(
+    // Writes of policy files and every change of the bucket's configuration: all but reads.
+    const changes = statements.find((s) => at(s, 'Effect') === 'Deny' && at(s, 'NotAction') !== undefined);
+    expect(at(changes, 'NotAction')).toEqual(['s3:Get*', 's3:List*']);
+    expect(listAt(changes, 'Resource')).toHaveLength(2);
+    expect(JSON.stringify(at(changes, 'Condition', 'ArnNotLike', 'aws:PrincipalArn'))).toContain(
       '${SCPCatalogAdministrator}',
     );
   });
@@ -134,7 +135,7 @@ describe('accounts table', () => {
 });
 
 describe('IAM events from member accounts', () => {
-  it('arrive on bus scp-alt-bus, which accepts PutEvents only from the organization', () => {
+  it('arrive on bus scp-alt-bus, which accepts PutEvents only from the forwarding roles of the organization', () => {
     const [busId, bus] = onlyResourceOfType(template, 'AWS::Events::EventBus');
     const [, policy] = onlyResourceOfType(template, 'AWS::Events::EventBusPolicy');
     expect(props(bus).Name).toBe('scp-alt-bus');
@@ -142,7 +143,10 @@ describe('IAM events from member accounts', () => {
     expect(props(policy).Statement).toMatchObject({
       Effect: 'Allow',
       Action: 'events:PutEvents',
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } } },
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
+        ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/scp-event-rule' } },
+      },
     });
   });
 

@@ -3,6 +3,7 @@ import { compileBoundary } from '#policy/compile.ts';
 import { isExemptPrincipal } from '#policy/exemptions.ts';
 import { defaultBoundaryParameters } from '#policy/parameters.ts';
 import { protectiveStatements } from '#policy/protective.ts';
+import { policySize } from '#policy/size.ts';
 import type { BoundaryParameters, PolicyDocument } from '#policy/types.ts';
 import { allowAll, inputOf } from './compile-helpers.ts';
 import { ACCOUNT, boundaryDecision, type Decision } from './oracle.ts';
@@ -120,7 +121,78 @@ describe('protective denies, checked against iam-simulate', () => {
   });
 });
 
+describe('protective statements: size', () => {
+  // The customer's SCPs share the 6,144 characters of the boundary with these statements; before
+  // the hardening pass they took 3,276 characters without a whitelist and 3,790 with the default
+  // stacksets-exec-* (12-digit account, aws-cn). They must never grow past that again.
+  const sizeWith = (overrides: Partial<BoundaryParameters>) =>
+    policySize({
+      Version: '2012-10-17',
+      Statement: protectiveStatements(
+        defaultBoundaryParameters({ partition: 'aws-cn', accountId: ACCOUNT, ...overrides }),
+      ),
+    });
+
+  it.each([
+    { label: 'no whitelist', overrides: {}, before: 3276 },
+    {
+      label: 'the default whitelist stacksets-exec-*',
+      overrides: { whitelistRoleNames: ['stacksets-exec-*'] },
+      before: 3790,
+    },
+    {
+      label: 'the default whitelist and RequireBoundaryOnCreate=false',
+      overrides: { whitelistRoleNames: ['stacksets-exec-*'], requireBoundaryOnCreate: false },
+      before: 3790,
+    },
+  ])('Given $label, when built, then they take at most $before characters', ({ overrides, before }) => {
+    expect(sizeWith(overrides)).toBeLessThanOrEqual(before);
+  });
+});
+
 describe('protectiveStatements', () => {
+  const statementsWith = (overrides: Partial<BoundaryParameters>) =>
+    protectiveStatements(
+      defaultBoundaryParameters({ partition: 'aws-cn', accountId: ACCOUNT, ...overrides }),
+    );
+  const resourcesOf = (statements: ReturnType<typeof statementsWith>) =>
+    statements.flatMap((statement) => [statement.Resource ?? []].flat());
+
+  it('Given a customer trail by name and one by ARN, when built, then the name is protected in every region and the ARN as given, besides scp-trail', () => {
+    const elsewhere = `arn:aws-cn:cloudtrail:cn-northwest-1:${ACCOUNT}:trail/org-audit`;
+    const resources = resourcesOf(statementsWith({ protectedTrails: ['audit', elsewhere] }));
+    expect(resources).toContain(`arn:aws-cn:cloudtrail:*:${ACCOUNT}:trail/audit`);
+    expect(resources).toContain(elsewhere);
+    expect(resources).toContain(`arn:aws-cn:cloudtrail:cn-north-1:${ACCOUNT}:trail/scp-trail`);
+    expect(resourcesOf(statementsWith({})).filter((arn) => arn.includes(':trail/'))).toEqual([
+      `arn:aws-cn:cloudtrail:cn-north-1:${ACCOUNT}:trail/scp-trail`,
+    ]);
+  });
+
+  it('Given RequireBoundaryOnCreate=false, when an ordinary user creates a role, then a foreign boundary is denied and none or ours is allowed', async () => {
+    const relaxed = boundaryWith({ ...params, requireBoundaryOnCreate: false });
+    const create = (context: Record<string, string>) =>
+      boundaryDecision(relaxed, {
+        principal: alice,
+        action: 'iam:CreateRole',
+        resource: `arn:aws-cn:iam::${ACCOUNT}:role/new`,
+        context: { 'aws:PrincipalArn': alice, ...context },
+      });
+    expect(await create({ 'iam:PermissionsBoundary': `arn:aws-cn:iam::${ACCOUNT}:policy/loose` })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await create({})).toBe('Allowed');
+    expect(await create({ 'iam:PermissionsBoundary': ourPolicy })).toBe('Allowed');
+  });
+
+  it('Given an automation role of another account, when built, then it is exempt and protected by its ARN as given', () => {
+    const foreign = 'arn:aws-cn:iam::444455556666:role/deployer';
+    const statements = statementsWith({ automationRoleArns: [foreign] });
+    expect(resourcesOf(statements)).toContain(foreign);
+    for (const statement of statements)
+      expect(statement.Condition?.ArnNotEquals?.['aws:PrincipalArn']).toContain(foreign);
+  });
+
   it('Given the aws-us-gov partition, when built, then every ARN is in that partition and the events region is us-gov-west-1', () => {
     const gov = defaultBoundaryParameters({ partition: 'aws-us-gov', accountId: ACCOUNT });
     const text = JSON.stringify(protectiveStatements(gov));
@@ -191,6 +263,31 @@ describe('isExemptPrincipal', () => {
     [
       'a role matching a ? glob',
       { kind: 'role', name: 'break-glass', path: '/', arn: `arn:aws-cn:iam::${ACCOUNT}:role/break-glass` },
+      true,
+    ],
+    [
+      'a role matching a * glob only in another case (IAM compares ARNs case-sensitively)',
+      {
+        kind: 'role',
+        name: 'STACKSETS-EXEC-abc123',
+        path: '/',
+        arn: `arn:aws-cn:iam::${ACCOUNT}:role/STACKSETS-EXEC-abc123`,
+      },
+      false,
+    ],
+    [
+      'a user matching a ? glob only in another case',
+      { kind: 'user', name: 'Break-Glass', path: '/', arn: `arn:aws-cn:iam::${ACCOUNT}:user/Break-Glass` },
+      false,
+    ],
+    [
+      'a user matching a * glob under a path',
+      {
+        kind: 'user',
+        name: 'stacksets-exec-x',
+        path: '/ops/',
+        arn: `arn:aws-cn:iam::${ACCOUNT}:user/ops/stacksets-exec-x`,
+      },
       true,
     ],
     [

@@ -1,4 +1,4 @@
-import { type CfnResource, type CfnTemplate, isRecord } from './templates.ts';
+import { type CfnResource, type CfnTemplate, isIntrinsic, isRecord } from './templates.ts';
 
 /**
  * A stand-in for CloudFormation evaluating intrinsic functions in one concrete deployment, enough to
@@ -29,11 +29,17 @@ export class SampleResolver {
       return this.getAtt(target!, attribute!);
     }
     if ('Fn::Sub' in value) return this.sub(value['Fn::Sub']);
+    if (Array.isArray(value['Fn::Split'])) {
+      const [separator, text] = value['Fn::Split'];
+      return String(this.resolve(text)).split(String(separator));
+    }
     if (Array.isArray(value['Fn::If'])) {
       const [condition, whenTrue, whenFalse] = value['Fn::If'];
       return this.resolve(this.condition(String(condition)) ? whenTrue : whenFalse);
     }
-    throw new Error(`SampleResolver cannot evaluate ${JSON.stringify(value)}`);
+    if (isIntrinsic(value)) throw new Error(`SampleResolver cannot evaluate ${JSON.stringify(value)}`);
+    // A literal object (a policy document, say): its values may hold intrinsics.
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, this.resolve(child)]));
   }
 
   condition(name: string): boolean {
