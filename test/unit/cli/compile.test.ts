@@ -54,12 +54,19 @@ describe('scp-alt compile', () => {
     expect(io.out()).toContain('\n  "Statement"');
   });
 
-  it('Given --json, when compiled, then stdout is exactly one object with policy, size, sources and warnings', async () => {
+  it('Given --json, when compiled, then stdout is exactly one object with policy, size, sources, warnings and additionalPolicies', async () => {
     const dir = policyFolder({ 'permission-boundary-policy/ou-ab12-11111111.json': allowS3 });
     const io = fakeIo();
     expect(await runCli([...baseArgs(dir), '--json', '--partition', 'aws'], io)).toBe(0);
     const result = JSON.parse(io.out());
-    expect(Object.keys(result).sort()).toEqual(['policy', 'size', 'sources', 'warnings']);
+    expect(Object.keys(result).sort()).toEqual([
+      'additionalPolicies',
+      'policy',
+      'size',
+      'sources',
+      'warnings',
+    ]);
+    expect(result.additionalPolicies).toEqual([]);
     expect(result.sources).toEqual(['permission-boundary-policy/ou-ab12-11111111.json']);
     expect(result.size).toBe(JSON.stringify(result.policy).length);
     expect(JSON.stringify(result.policy)).toContain(

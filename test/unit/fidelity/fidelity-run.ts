@@ -53,7 +53,7 @@ export async function runFidelityShard(shard: number, shardCount: number): Promi
     const batch = requests.slice(chainIndex * REQUESTS_PER_CHAIN, (chainIndex + 1) * REQUESTS_PER_CHAIN);
     for (const request of batch) {
       stats.cases++;
-      const comparison = await compareDecisions(scpChain, compiled.policy, request);
+      const comparison = await compareDecisions(scpChain, compiled, request);
       for (const mismatch of comparison.mismatches) stats.mismatches.push({ chain, mismatch });
       if (comparison.allowedNatively) stats.allowedNatively++;
     }

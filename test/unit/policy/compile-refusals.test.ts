@@ -5,7 +5,9 @@ import { ACCOUNT_ID, allowAll, compiled, failed, inputOf, PREFIX } from './compi
 const account = `account-${ACCOUNT_ID}`;
 
 describe('compileBoundary: refusals', () => {
-  it('Given two conditional allows with overlapping actions, when compiled, then compile.allow.inexpressible names file and statement', () => {
+  it('Given two allows of the same actions whose conditions would need two values of one positive operator, when compiled, then compile.allow.inexpressible names file and statement', () => {
+    // Deny s3:* unless region ≠ a or region ≠ b = Deny if region = a and region = b: one Condition
+    // block cannot hold StringEquals on one key twice.
     const errors = failed(
       compileBoundary(
         inputOf({
@@ -15,9 +17,14 @@ describe('compileBoundary: refusals', () => {
                 Effect: 'Allow',
                 Action: 's3:*',
                 Resource: '*',
-                Condition: { StringEquals: { 'aws:RequestedRegion': 'cn-north-1' } },
+                Condition: { StringNotEquals: { 'aws:RequestedRegion': 'cn-north-1' } },
               },
-              { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws-cn:s3:::public/*' },
+              {
+                Effect: 'Allow',
+                Action: 's3:*',
+                Resource: '*',
+                Condition: { StringNotEquals: { 'aws:RequestedRegion': 'cn-northwest-1' } },
+              },
             ],
           },
         }),
@@ -30,6 +37,44 @@ describe('compileBoundary: refusals', () => {
       path: 'Statement[0]',
     });
     expect(errors[0]?.message).toContain(`${PREFIX}ou-ab12-11111111.json Statement[0]`);
+    expect(errors[0]?.message).toContain('StringEquals on aws:RequestedRegion');
+  });
+
+  it('Given two NotResource allows of the same actions with overlapping, different resources, when compiled, then it is refused', () => {
+    const errors = failed(
+      compileBoundary(
+        inputOf({
+          'r-ab12': {
+            'r-ab12.json': [
+              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::secret/*' },
+              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::secret/a*' },
+            ],
+          },
+        }),
+      ),
+    );
+    expect(errors.map((error) => `${error.code} ${error.path}`)).toEqual([
+      'compile.allow.inexpressible Statement[0]',
+    ]);
+    expect(errors[0]?.message).toContain('NotResource');
+  });
+
+  it('Given many overlapping allows with different conditions, when the exact form would need too many Denies, then it is refused naming the first', () => {
+    const teams = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const allows = teams.map((team) => ({
+      Effect: 'Allow' as const,
+      Action: 's3:*',
+      Resource: `arn:aws-cn:s3:::${team}/*`,
+      Condition: {
+        NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' },
+        StringEquals: { 'aws:PrincipalTag/team': team },
+      },
+    }));
+    const errors = failed(compileBoundary(inputOf({ 'r-ab12': { 'r-ab12.json': allows } })));
+    expect(errors.map((error) => `${error.code} ${error.path}`)).toEqual([
+      'compile.allow.inexpressible Statement[0]',
+    ]);
+    expect(errors[0]?.message).toContain('more than 64 Deny statements');
   });
 
   it('Given an allow conditioned by BinaryEquals, when compiled, then it is refused (no negated operator exists)', () => {
