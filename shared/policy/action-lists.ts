@@ -8,7 +8,7 @@
  *    prefix and be denied: a Deny list only ever denies more that way, so this is never applied to
  *    NotAction lists (widening those would exempt actions that do not exist yet) nor to allows.
  */
-import { sortedActions } from './action-pattern.ts';
+import { globToRegExp, sortedActions } from './action-pattern.ts';
 import { hasWildcard, matchingNames, splitAction } from './catalog-index.ts';
 import type { ActionCatalog } from './types.ts';
 
@@ -198,13 +198,19 @@ function nameOf(pattern: string): string {
   return splitAction(pattern)?.name ?? '';
 }
 
-/** True when every action a pattern of `patterns` matches is matched by an entry of `cover` too. */
+/**
+ * True when every action a pattern of `patterns` matches is matched by an entry of `cover` too:
+ * a literal name when some cover entry matches it, a wildcard when a cover entry is the same or a
+ * `…*` whose literal head starts it.
+ */
 export function coveredBy(patterns: readonly string[], cover: readonly string[]): boolean {
   if (cover.includes('*')) return true;
   const lowerCover = cover.map((entry) => entry.toLowerCase());
   const prefixes = cover.flatMap((entry) => prefixOf(entry) ?? []);
+  const wildcards = cover.filter(hasWildcard).map(globToRegExp);
   return patterns.every((pattern) => {
     const lower = pattern.toLowerCase();
-    return lowerCover.includes(lower) || prefixes.some((prefix) => lower.startsWith(prefix));
+    if (lowerCover.includes(lower) || prefixes.some((prefix) => lower.startsWith(prefix))) return true;
+    return !hasWildcard(pattern) && wildcards.some((wildcard) => wildcard.test(pattern));
   });
 }

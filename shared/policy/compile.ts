@@ -6,7 +6,8 @@
  */
 import { defaultActionCatalog } from './action-catalog.ts';
 import { type ReadLevel, readLevels } from './compile-levels.ts';
-import { complementOfLevel, type SourcedStatement } from './complement.ts';
+import { complementOfLevel } from './complement.ts';
+import type { SourcedStatement } from './complement-statements.ts';
 import { compiledPoliciesHash, policyHash } from './hash.ts';
 import { shrinkStatements, withoutSids, withUniqueSids } from './merge.ts';
 import { documentOf, documentSize, type Packing, packStatements } from './pack.ts';

@@ -12,102 +12,29 @@
  *    statement only reaches actions whose classes all lie in S, and the statement for exactly
  *    their classes reaches each of them, at pattern level, so actions added to AWS later are
  *    decided as natively too.
- *  - a NotAction allow N, restricted or not, alone or beside unrestricted allows U whose actions N
- *    excludes: Deny N, plus Deny NotAction (N ∪ U) when N's alternative does not hold.
+ *  - levels with NotAction allows: not-action-complement.ts.
  * Anything else is refused with a finding naming the file and statement.
  */
-
 import { coveredBy, withoutCoveredEntries } from './action-lists.ts';
 import { type AllowClass, allowClasses } from './allow-classes.ts';
-import { type Alternative, denyTerms } from './deny-terms.ts';
-import { conditionElement } from './negate-condition.ts';
+import {
+  type Denies,
+  deniesUnless,
+  inexpressible,
+  isUnrestricted,
+  type LevelComplement,
+  oneOrList,
+  type SourcedStatement,
+} from './complement-statements.ts';
+import { notActionComplement } from './not-action-complement.ts';
 import type { NormalisedStatement } from './parse.ts';
 import { overlappingLists } from './pattern-index.ts';
-import type { PolicyFinding, PolicyStatement } from './types.ts';
+import type { PolicyFinding } from './types.ts';
 
-/** A statement of the boundary with the files it comes from (for size reports). */
-export interface SourcedStatement {
-  statement: PolicyStatement;
-  origins: string[];
-}
-
-export type LevelComplement =
-  | { ok: true; statements: SourcedStatement[] }
-  | { ok: false; errors: PolicyFinding[] };
+export type { LevelComplement, SourcedStatement } from './complement-statements.ts';
 
 /** Sets of overlapping classes considered per group; more means no practical exact form. */
 const MAX_CLASS_SETS = 32;
-
-const oneOrList = (values: string[]): string | string[] => (values.length === 1 ? (values[0] ?? '') : values);
-
-function isUnrestricted(allow: NormalisedStatement): boolean {
-  return (
-    allow.action.element === 'Action' &&
-    allow.resource.element === 'Resource' &&
-    allow.resource.patterns.includes('*') &&
-    allow.conditions.length === 0
-  );
-}
-
-function inexpressible(allow: NormalisedStatement, reason: string): PolicyFinding {
-  return {
-    severity: 'error',
-    code: 'compile.allow.inexpressible',
-    file: allow.file,
-    path: allow.path,
-    message: `${allow.file} ${allow.path}: ${reason}; a permissions boundary cannot express this allow exactly, so it is refused rather than weakened`,
-  };
-}
-
-type Denies = { ok: true; statements: SourcedStatement[] } | { ok: false; error: PolicyFinding };
-
-/** Deny statements (one per term) true exactly when no alternative holds, for the given actions. */
-function deniesUnless(
-  actions: Pick<PolicyStatement, 'Action' | 'NotAction'>,
-  alternatives: readonly Alternative[],
-  origins: string[],
-  blamed: NormalisedStatement,
-): Denies {
-  const terms = denyTerms(alternatives);
-  if (!terms.ok) return { ok: false, error: inexpressible(blamed, terms.reason) };
-  const statements = terms.terms.map(({ resource, conditions }) => {
-    const statement: PolicyStatement = {
-      Effect: 'Deny',
-      ...actions,
-      [resource.element]: oneOrList(resource.patterns),
-    };
-    if (conditions.length > 0) statement.Condition = conditionElement(conditions);
-    return { statement, origins };
-  });
-  return { ok: true, statements };
-}
-
-function notActionComplement(restricted: NormalisedStatement[], unrestricted: string[]): LevelComplement {
-  const [allow] = restricted;
-  if (!allow) return { ok: true, statements: [] };
-  if (restricted.length > 1) {
-    return {
-      ok: false,
-      errors: [inexpressible(allow, 'a NotAction allow must be the only restricted allow of its level')],
-    };
-  }
-  const excluded = allow.action.patterns;
-  if (overlappingLists([excluded, unrestricted])[0]?.has(1)) {
-    const reason = 'a NotAction allow next to other allows must exclude none of the actions they allow';
-    return { ok: false, errors: [inexpressible(allow, reason)] };
-  }
-  const origins = [allow.file];
-  const outside: SourcedStatement = {
-    statement: { Effect: 'Deny', Action: oneOrList(withoutCoveredEntries(excluded)), Resource: '*' },
-    origins,
-  };
-  const alternative = { resource: allow.resource, conditions: allow.conditions };
-  const named = { NotAction: oneOrList(withoutCoveredEntries([...excluded, ...unrestricted])) };
-  const denies = deniesUnless(named, [alternative], origins, allow);
-  return denies.ok
-    ? { ok: true, statements: [outside, ...denies.statements] }
-    : { ok: false, errors: [denies.error] };
-}
 
 /** Groups of classes linked by shared actions (connected components), each in class order. */
 function groupsOf(overlaps: Set<number>[], count: number): number[][] {
@@ -224,10 +151,9 @@ export function complementOfLevel(allows: NormalisedStatement[], levelFiles: str
   }
   const unrestricted = allows.filter(isUnrestricted).flatMap((allow) => allow.action.patterns);
   if (unrestricted.includes('*')) return { ok: true, statements: [] };
+  if (allows.some((allow) => allow.action.element === 'NotAction'))
+    return notActionComplement(allows, unrestricted);
   const restricted = allows.filter((allow) => !isUnrestricted(allow));
-  if (restricted.some((allow) => allow.action.element === 'NotAction')) {
-    return notActionComplement(restricted, unrestricted);
-  }
   const origins = [...new Set(allows.map((allow) => allow.file))];
   return actionClassesComplement(restricted, unrestricted, origins);
 }

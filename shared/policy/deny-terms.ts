@@ -8,10 +8,10 @@
  * on one key merge their values. A term that can never hold is dropped; one that no statement can
  * express makes the whole complement inexpressible, and the compiler refuses the allow.
  */
-import { globsOverlap } from './action-pattern.ts';
 import { canonicalJson } from './hash.ts';
 import { complementOfClause } from './negate-condition.ts';
 import type { ConditionClause } from './parse.ts';
+import { combineResources } from './resource-terms.ts';
 import { type Combined, combineClauses } from './term-conditions.ts';
 
 export interface ResourceElement {
@@ -38,8 +38,6 @@ export type TermsResult = { ok: true; terms: DenyTerm[] } | { ok: false; reason:
 
 /** More product terms than this means the exact form would be too large to be useful. */
 export const MAX_TERMS = 64;
-
-const ALL_RESOURCES: ResourceElement = { element: 'Resource', patterns: ['*'] };
 
 function negatedAlternative(
   alternative: Alternative,
@@ -72,43 +70,6 @@ function absorbed(terms: Disjunct[][]): Disjunct[][] {
     if (!implied) kept.push(entry);
   }
   return kept.map((entry) => entry.term);
-}
-
-const mayHoldVariables = (patterns: readonly string[]) => patterns.some((pattern) => pattern.includes('${'));
-
-function resourcesOverlap(first: readonly string[], second: readonly string[]): boolean {
-  if (mayHoldVariables(first) || mayHoldVariables(second)) return true;
-  return first.some((a) => second.some((b) => globsOverlap(a, b)));
-}
-
-const sameSet = (a: readonly string[], b: readonly string[]) =>
-  canonicalJson([...new Set(a)].sort()) === canonicalJson([...new Set(b)].sort());
-
-/** The conjunction of resource elements as one element, when one exists. */
-function combineResources(parts: ResourceElement[]): Combined<ResourceElement> {
-  const excluded = [
-    ...new Set(parts.filter((part) => part.element === 'NotResource').flatMap((p) => p.patterns)),
-  ];
-  const required = parts.filter((part) => part.element === 'Resource').map((part) => part.patterns);
-  if (excluded.includes('*')) return { kind: 'never' };
-  const [first, ...others] = required;
-  if (!first) {
-    return excluded.length === 0
-      ? { kind: 'ok', value: ALL_RESOURCES }
-      : { kind: 'ok', value: { element: 'NotResource', patterns: excluded.sort() } };
-  }
-  for (const other of others) {
-    if (sameSet(first, other)) continue;
-    if (!resourcesOverlap(first, other)) return { kind: 'never' };
-    return { kind: 'inexpressible', reason: 'two NotResource allows with different resources overlap' };
-  }
-  if (excluded.length === 0 || !resourcesOverlap(first, excluded))
-    return { kind: 'ok', value: { element: 'Resource', patterns: [...new Set(first)].sort() } };
-  if (first.every((pattern) => excluded.includes(pattern))) return { kind: 'never' };
-  return {
-    kind: 'inexpressible',
-    reason: 'a NotResource allow and a Resource allow of the same actions have overlapping resources',
-  };
 }
 
 function termOf(disjuncts: Disjunct[]): Combined<DenyTerm> {

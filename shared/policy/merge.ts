@@ -9,7 +9,7 @@
  *  - Sids can be dropped when the policy would not fit otherwise (which lets more statements merge).
  */
 import { compressedDenyActions, withoutCoveredEntries } from './action-lists.ts';
-import type { SourcedStatement } from './complement.ts';
+import type { SourcedStatement } from './complement-statements.ts';
 import { canonicalJson } from './hash.ts';
 import type { ActionCatalog, PolicyStatement, StringOrList } from './types.ts';
 

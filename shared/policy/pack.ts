@@ -9,7 +9,7 @@
  * it keep their content (and cost no write). When first fit needs more policies than allowed,
  * first fit by decreasing size is tried, since it packs tighter.
  */
-import type { SourcedStatement } from './complement.ts';
+import type { SourcedStatement } from './complement-statements.ts';
 import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyDocument, type PolicyStatement } from './types.ts';
 
 export const EMPTY_POLICY_SIZE = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;

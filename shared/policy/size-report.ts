@@ -2,7 +2,7 @@
  * The size error: what the compiled statements need, what the boundary and the allowed additional
  * policies hold, and which files contribute most, so the operator knows where to cut.
  */
-import type { SourcedStatement } from './complement.ts';
+import type { SourcedStatement } from './complement-statements.ts';
 import { documentSize, EMPTY_POLICY_SIZE, statementCost } from './pack.ts';
 import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding } from './types.ts';
 

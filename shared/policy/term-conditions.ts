@@ -30,6 +30,35 @@ function requiresKey(operator: string): boolean {
   return !parsed.facts.negated;
 }
 
+/**
+ * Global condition keys that carry one value per request (IAM user guide, "AWS global condition
+ * context keys"): on them "equals one of V1" and "equals one of V2" is "equals one of V1 ∩ V2".
+ */
+const SINGLE_VALUED_KEYS = new Set([
+  'aws:requestedregion',
+  'aws:principalarn',
+  'aws:principalaccount',
+  'aws:principalorgid',
+  'aws:principaltype',
+  'aws:username',
+  'aws:userid',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:resourceaccount',
+  'aws:resourceorgid',
+  'aws:sourceidentity',
+]);
+const SINGLE_VALUED_TAG_PREFIXES = ['aws:principaltag/', 'aws:resourcetag/', 'aws:requesttag/'];
+
+function intersectsUnderAnd(clause: ConditionClause): boolean {
+  const key = clause.key.toLowerCase();
+  const single =
+    SINGLE_VALUED_KEYS.has(key) || SINGLE_VALUED_TAG_PREFIXES.some((prefix) => key.startsWith(prefix));
+  return single && clause.operator === 'StringEquals' && !clause.values.some((value) => value.includes('${'));
+}
+
 const sameValues = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().every((value, index) => value === [...b].sort()[index]);
 
@@ -71,6 +100,11 @@ export function combineClauses(clauses: readonly ConditionClause[]): Combined<Co
     const singleBooleans =
       clause.operator === 'Bool' && clause.values.length === 1 && existing.values.length === 1;
     if (singleBooleans) return { kind: 'never' };
+    if (intersectsUnderAnd(clause) && intersectsUnderAnd(existing)) {
+      existing.values = existing.values.filter((value) => clause.values.includes(value));
+      if (existing.values.length === 0) return { kind: 'never' };
+      continue;
+    }
     if (!mergesValuesUnderAnd(clause.operator)) {
       return {
         kind: 'inexpressible',

@@ -1,7 +1,11 @@
 /**
  * fast-check generators of SCP chains (1–5 levels, 1–5 policies per level) written the way security
  * admins write them: allow-lists, deny-lists, region locks, conditional allows and denies, NotAction,
- * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder.
+ * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder; and the shapes the compiler reduces
+ * or splits: allows of the same or overlapping actions under different Conditions and Resources
+ * (NotResource too), statements only the root user can match, entries no catalog action matches
+ * (retired prefixes, patterns matching nothing), and perimeter denies long enough that a chain of
+ * them spills out of the boundary into additional policies.
  */
 import fc from 'fast-check';
 import type { EvaluationRequest } from '#shared/policy/evaluate.ts';
@@ -125,6 +129,20 @@ const CONDITIONS: Condition[] = [
   },
 ];
 
+/** Entries that match no action of the catalog, as published SCPs still carry them. */
+const UNMATCHED_ACTIONS = [
+  'macie:*',
+  'elastic-inference:*',
+  'awsbillingconsole:*',
+  's3:Delete*PublicAccessBlock',
+];
+const ROOT_ONLY: Condition = { ArnLike: { 'aws:PrincipalArn': 'arn:*:iam::*:root' } };
+/** Principals a perimeter deny exempts: long lists, so that a few such denies outgrow the boundary. */
+const PERIMETER_ROLES = Array.from(
+  { length: 14 },
+  (_, index) => `arn:${P}:iam::<ACCOUNT_ID>:role/platform/automation-pipeline-role-${index + 1}`,
+);
+
 const some = (pool: string[], max = 3) =>
   fc
     .subarray(pool, { minLength: 1, maxLength: max })
@@ -186,10 +204,88 @@ const statement: fc.Arbitrary<PolicyStatement> = fc.oneof(
   },
 );
 
+/** Two allows of the same actions that differ in Condition and/or Resource (NotResource too). */
+const overlappingAllows: fc.Arbitrary<PolicyStatement[]> = fc
+  .tuple(
+    some(ALLOW_ACTIONS, 2),
+    fc.array(
+      fc.record({
+        condition: fc.option(condition, { nil: undefined }),
+        resources: fc.option(some(RESOURCES, 2), { nil: undefined }),
+        notResource: fc.boolean(),
+      }),
+      { minLength: 2, maxLength: 3 },
+    ),
+  )
+  .map(([Action, variants]) =>
+    variants.map(({ condition: block, resources, notResource }) => {
+      const target =
+        resources === undefined
+          ? { Resource: '*' }
+          : notResource
+            ? { NotResource: resources }
+            : { Resource: resources };
+      return withCondition(
+        { Effect: 'Allow', Action, ...target },
+        block ?? (resources ? undefined : CONDITIONS[2]),
+      );
+    }),
+  );
+
+/** Statements the compiler leaves out or rewrites, and long perimeter denies. */
+const reducibleStatement: fc.Arbitrary<PolicyStatement> = fc.oneof(
+  fc
+    .tuple(some(DENY_ACTIONS), fc.constantFrom('Allow' as const, 'Deny' as const))
+    .map(([Action, Effect]): PolicyStatement => ({ Effect, Action, Resource: '*', Condition: ROOT_ONLY })),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), some(DENY_ACTIONS, 2)).map(
+    ([unmatched, Action]): PolicyStatement => ({
+      Effect: 'Deny',
+      Action: [unmatched, Action].flat(),
+      Resource: '*',
+    }),
+  ),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), some(ALLOW_ACTIONS, 3)).map(
+    ([unmatched, Action]): PolicyStatement => ({
+      Effect: 'Allow',
+      Action: [unmatched, Action].flat(),
+      Resource: '*',
+    }),
+  ),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), fc.boolean()).map(
+    ([unmatched, alone]): PolicyStatement => ({
+      Effect: 'Deny',
+      NotAction: alone ? unmatched : [unmatched, GLOBAL_SERVICE_ACTIONS].flat(),
+      Resource: '*',
+      Condition: CONDITIONS[0],
+    }),
+  ),
+  fc
+    .tuple(
+      some(DENY_ACTIONS, 4),
+      fc.integer({ min: 8, max: 14 }),
+      fc.constantFrom('StringNotLike', 'ArnNotLike'),
+    )
+    .map(
+      ([Action, count, operator]): PolicyStatement => ({
+        Effect: 'Deny',
+        Action,
+        Resource: '*',
+        Condition: { [operator]: { 'aws:PrincipalArn': PERIMETER_ROLES.slice(0, count) } },
+      }),
+    ),
+);
+
 const policy = (name: string) =>
   fc
-    .array(statement, { minLength: 1, maxLength: 3 })
-    .map((Statement): ChainPolicy => ({ name, document: { Version: '2012-10-17', Statement } }));
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: statement.map((single) => [single]) },
+        { weight: 1, arbitrary: overlappingAllows },
+        { weight: 2, arbitrary: reducibleStatement.map((single) => [single]) },
+      ),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((groups): ChainPolicy => ({ name, document: { Version: '2012-10-17', Statement: groups.flat() } }));
 
 function levelTarget(index: number, depth: number): string {
   if (index === 0) return 'r-ab12';

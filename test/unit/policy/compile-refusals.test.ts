@@ -5,9 +5,9 @@ import { ACCOUNT_ID, allowAll, compiled, failed, inputOf, PREFIX } from './compi
 const account = `account-${ACCOUNT_ID}`;
 
 describe('compileBoundary: refusals', () => {
-  it('Given two allows of the same actions whose conditions would need two values of one positive operator, when compiled, then compile.allow.inexpressible names file and statement', () => {
-    // Deny s3:* unless region ≠ a or region ≠ b = Deny if region = a and region = b: one Condition
-    // block cannot hold StringEquals on one key twice.
+  it('Given two allows of the same actions whose conditions would need two patterns of one positive operator, when compiled, then compile.allow.inexpressible names file and statement', () => {
+    // Deny s3:* unless region not like a or not like b = Deny if region like a and like b: one
+    // Condition block cannot hold StringLike on one key twice.
     const errors = failed(
       compileBoundary(
         inputOf({
@@ -17,13 +17,13 @@ describe('compileBoundary: refusals', () => {
                 Effect: 'Allow',
                 Action: 's3:*',
                 Resource: '*',
-                Condition: { StringNotEquals: { 'aws:RequestedRegion': 'cn-north-1' } },
+                Condition: { StringNotLike: { 'aws:RequestedRegion': 'cn-*' } },
               },
               {
                 Effect: 'Allow',
                 Action: 's3:*',
                 Resource: '*',
-                Condition: { StringNotEquals: { 'aws:RequestedRegion': 'cn-northwest-1' } },
+                Condition: { StringNotLike: { 'aws:RequestedRegion': '*-north*' } },
               },
             ],
           },
@@ -37,7 +37,7 @@ describe('compileBoundary: refusals', () => {
       path: 'Statement[0]',
     });
     expect(errors[0]?.message).toContain(`${PREFIX}ou-ab12-11111111.json Statement[0]`);
-    expect(errors[0]?.message).toContain('StringEquals on aws:RequestedRegion');
+    expect(errors[0]?.message).toContain('StringLike on aws:RequestedRegion');
   });
 
   it('Given two NotResource allows of the same actions with overlapping, different resources, when compiled, then it is refused', () => {
@@ -46,8 +46,9 @@ describe('compileBoundary: refusals', () => {
         inputOf({
           'r-ab12': {
             'r-ab12.json': [
-              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::secret/*' },
-              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::secret/a*' },
+              // Both match secret-archive; neither contains the other.
+              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::secret-*' },
+              { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws-cn:s3:::*-archive' },
             ],
           },
         }),
@@ -56,7 +57,7 @@ describe('compileBoundary: refusals', () => {
     expect(errors.map((error) => `${error.code} ${error.path}`)).toEqual([
       'compile.allow.inexpressible Statement[0]',
     ]);
-    expect(errors[0]?.message).toContain('NotResource');
+    expect(errors[0]?.message).toContain('overlap without one containing the other');
   });
 
   it('Given many overlapping allows with different conditions, when the exact form would need too many Denies, then it is refused naming the first', () => {
