@@ -7,12 +7,16 @@
  * first policy with room for it. The same statements always give the same split, and an edit only
  * moves statements that come after the edited one, by at most a few places, so the policies before
  * it keep their content (and cost no write). When first fit needs more policies than allowed,
- * first fit by decreasing size is tried, since it packs tighter.
+ * first fit by decreasing size is tried, since it packs tighter. A statement larger than a whole
+ * policy is first split into exact parts (split-statement.ts).
  */
 import type { SourcedStatement } from './complement-statements.ts';
+import { splitToFit } from './split-statement.ts';
 import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyDocument, type PolicyStatement } from './types.ts';
 
 export const EMPTY_POLICY_SIZE = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+/** What the statements of an additional policy may cost in all (see statementCost). */
+const ADDITIONAL_ROOM = IAM_MANAGED_POLICY_SIZE_LIMIT - (EMPTY_POLICY_SIZE - 1);
 
 export function documentOf(statements: readonly SourcedStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements.map(({ statement }) => statement) };
@@ -41,12 +45,11 @@ interface Item {
 function firstFit(items: readonly Item[], boundaryRoom: number, maxAdditional: number): Item[][] | undefined {
   const room = [boundaryRoom];
   const bins: Item[][] = [[]];
-  const additionalRoom = IAM_MANAGED_POLICY_SIZE_LIMIT - (EMPTY_POLICY_SIZE - 1);
   for (const item of items) {
     let bin = room.findIndex((left) => left >= item.cost);
     if (bin === -1) {
-      if (bins.length > maxAdditional || item.cost > additionalRoom) return undefined;
-      room.push(additionalRoom);
+      if (bins.length > maxAdditional || item.cost > ADDITIONAL_ROOM) return undefined;
+      room.push(ADDITIONAL_ROOM);
       bins.push([]);
       bin = bins.length - 1;
     }
@@ -67,7 +70,13 @@ export function packStatements(
 ): Packing | undefined {
   const boundaryRoom = IAM_MANAGED_POLICY_SIZE_LIMIT - documentSize(fixed);
   if (boundaryRoom < 0) return undefined;
-  const items = restrictions.map((entry, order) => ({ entry, cost: statementCost(entry.statement), order }));
+  // A statement no policy could hold is split into parts that deny exactly the same requests.
+  const fitting = restrictions.flatMap((entry) =>
+    maxAdditional > 0 && statementCost(entry.statement) > ADDITIONAL_ROOM
+      ? (splitToFit(entry, ADDITIONAL_ROOM) ?? [entry])
+      : [entry],
+  );
+  const items = fitting.map((entry, order) => ({ entry, cost: statementCost(entry.statement), order }));
   const bySizeDown = [...items].sort((a, b) => b.cost - a.cost || a.order - b.order);
   const bins =
     firstFit(items, boundaryRoom, maxAdditional) ?? firstFit(bySizeDown, boundaryRoom, maxAdditional);
