@@ -9,8 +9,9 @@ export function refuseAdditionalPolicies(outcome: CompileOutcome): CompileOutcom
   if (!outcome.ok || outcome.additionalPolicies.length === 0) return outcome;
   const names = outcome.additionalPolicies.map((extra) => `${extra.name} (${extra.size} characters)`);
   const message =
-    `the compiled statements do not fit one managed policy of 6,144 characters: they need the boundary ` +
-    `(${outcome.size} characters) and ${names.join(', ')}, and this deployment attaches the boundary only`;
+    `the compiled statements are over the IAM managed policy limit of 6,144 characters for one policy: ` +
+    `they need the boundary (${outcome.size} characters) and ${names.join(', ')}, and this deployment ` +
+    `attaches the boundary only`;
   return {
     ok: false,
     errors: [

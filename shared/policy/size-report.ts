@@ -30,7 +30,7 @@ export function oversizeFinding(
   const holds =
     maxAdditional === 0
       ? `over the IAM managed policy limit of ${count(IAM_MANAGED_POLICY_SIZE_LIMIT)}`
-      : `more than the boundary and ${maxAdditional} additional policies of 6,144 characters each (IAM's managed policy limit) can hold, about ${count(IAM_MANAGED_POLICY_SIZE_LIMIT * (maxAdditional + 1) - documentSize(fixed) - maxAdditional * EMPTY_POLICY_SIZE)} characters of statements`;
+      : `more than the boundary and ${maxAdditional} additional policies at the IAM managed policy limit of 6,144 characters each can hold, about ${count(IAM_MANAGED_POLICY_SIZE_LIMIT * (maxAdditional + 1) - documentSize(fixed) - maxAdditional * EMPTY_POLICY_SIZE)} characters of statements`;
   return {
     severity: 'error',
     code: 'compile.size.exceeded',

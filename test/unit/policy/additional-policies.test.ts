@@ -143,7 +143,9 @@ describe('additional policies', () => {
     const errors = failed(compileBoundary(chainInput(undefined, { maxAdditionalPolicies: 1 })));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe('compile.size.exceeded');
-    expect(errors[0]?.message).toContain('the boundary and 1 additional policies of 6,144 characters');
+    expect(errors[0]?.message).toContain(
+      'the boundary and 1 additional policies at the IAM managed policy limit of 6,144',
+    );
     expect(errors[0]?.message).toMatch(
       new RegExp(`largest contributing files: ${PREFIX}\\S+ \\(\\d+ characters\\)`),
     );
