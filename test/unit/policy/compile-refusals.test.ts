@@ -100,7 +100,7 @@ describe('compileBoundary: refusals', () => {
     ]);
   });
 
-  it('Given a NotAction allow next to another allow, when compiled, then it is refused', () => {
+  it('Given a NotAction allow excluding actions another allow grants in part only, when compiled, then it is refused (no statement says "iam:* except iam:Get*")', () => {
     const errors = failed(
       compileBoundary(
         inputOf({
@@ -114,7 +114,54 @@ describe('compileBoundary: refusals', () => {
       ),
     );
     expect(errors.map((error) => error.code)).toEqual(['compile.allow.inexpressible']);
+    expect(errors[0]?.message).toContain('its NotAction entry iam:* overlaps actions another allow');
   });
+
+  it.each([
+    [
+      'a NotAction allow restricted by a Condition beside another restricted allow',
+      [
+        {
+          Effect: 'Allow',
+          NotAction: 'iam:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+        { Effect: 'Allow', Action: 'iam:GetRole', Resource: 'arn:aws-cn:iam::*:role/App' },
+      ],
+      'must be the only restricted allow of its level',
+    ],
+    [
+      'a NotAction entry that a conditional allow covers in part only',
+      [
+        { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: 'iam:Get*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+      'its NotAction entry iam:* overlaps the actions of',
+    ],
+    [
+      'two NotAction allows whose entries overlap without one containing the other',
+      [
+        { Effect: 'Allow', NotAction: 'iam:Get*', Resource: '*' },
+        { Effect: 'Allow', NotAction: 'iam:*Role', Resource: '*' },
+      ],
+      'overlap without one entry containing the other',
+    ],
+  ] as const)(
+    'Given %s, when compiled, then it is refused naming the statement and why',
+    (_name, statements, reason) => {
+      const errors = failed(compileBoundary(inputOf({ 'r-ab12': { 'r-ab12.json': [...statements] } })));
+      expect(errors.map((error) => `${error.code} ${error.file} ${error.path}`)).toEqual([
+        `compile.allow.inexpressible ${PREFIX}r-ab12.json Statement[0]`,
+      ]);
+      expect(errors[0]?.message).toContain(reason);
+    },
+  );
 
   it('Given malformed JSON, when compiled, then policy.json.malformed names the file', () => {
     const input = inputOf({ 'r-ab12': {} });
