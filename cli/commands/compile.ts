@@ -39,7 +39,9 @@ Options:
   --max-additional-policies N
                           at most N Deny-only policies beside the boundary (default ${DEFAULT_MAX_ADDITIONAL_POLICIES};
                           0 = the boundary alone)
-  --allow-unknown-actions accept actions missing from the IAM action catalog (as warnings)
+  --allow-unknown-actions accept a name unknown in a known service (s3:GetObjekt, likely a typo)
+                          as a warning; unknown service prefixes and wildcards matching nothing
+                          are always warnings, and the compiler handles them exactly
   --json                  print one object { policy, size, sources, warnings, additionalPolicies }
                           where policy is the boundary and additionalPolicies lists
                           { name, policy } in attachment order ([] when everything fits)

@@ -205,12 +205,14 @@ function nameOf(pattern: string): string {
  */
 export function coveredBy(patterns: readonly string[], cover: readonly string[]): boolean {
   if (cover.includes('*')) return true;
-  const lowerCover = cover.map((entry) => entry.toLowerCase());
+  const lowerCover = new Set(cover.map((entry) => entry.toLowerCase()));
   const prefixes = cover.flatMap((entry) => prefixOf(entry) ?? []);
-  const wildcards = cover.filter(hasWildcard).map(globToRegExp);
+  let wildcards: RegExp[] | undefined;
   return patterns.every((pattern) => {
     const lower = pattern.toLowerCase();
-    if (lowerCover.includes(lower) || prefixes.some((prefix) => lower.startsWith(prefix))) return true;
-    return !hasWildcard(pattern) && wildcards.some((wildcard) => wildcard.test(pattern));
+    if (lowerCover.has(lower) || prefixes.some((prefix) => lower.startsWith(prefix))) return true;
+    if (hasWildcard(pattern)) return false;
+    wildcards ??= cover.filter(hasWildcard).map(globToRegExp);
+    return wildcards.some((wildcard) => wildcard.test(pattern));
   });
 }
