@@ -20,6 +20,7 @@ import {
   type PolicyFinding,
   type PolicySource,
   protectiveStatements,
+  refuseAdditionalPolicies,
   substituteAccountId,
 } from '#policy/index.ts';
 
@@ -117,7 +118,8 @@ function boundaryOnly(
 
 /** Compiles the boundary and reads the chain's files; errors when the chain does not compile. */
 export function prepareChain(input: ChainInput): PreparedOutcome {
-  const compiled = compileBoundary({ chain: input.chain, params: input.params });
+  // Simulates the boundary as deployed today: alone, so chains that need more are refused.
+  const compiled = refuseAdditionalPolicies(compileBoundary({ chain: input.chain, params: input.params }));
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const protective: PolicyDocument = {
     Version: '2012-10-17',

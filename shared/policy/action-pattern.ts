@@ -3,7 +3,7 @@
  * compared case-insensitively, as IAM does.
  */
 
-function globToRegExp(pattern: string): RegExp {
+export function globToRegExp(pattern: string): RegExp {
   const body = pattern
     .split('')
     .map((ch) => {

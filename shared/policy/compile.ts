@@ -1,60 +1,33 @@
 /**
- * compileBoundary: the SCP chain of one account → one IAM managed policy used as permissions
- * boundary, following DESIGN.md "Semantics we promise": Allow *; the complement of each level's
- * allows as explicit Deny; every Deny as written; the protective denies. Pure and deterministic.
+ * compileBoundary: the SCP chain of one account → the permissions boundary (Allow *, the protective
+ * denies, and as many restriction statements as fit) plus, when needed, Deny-only managed policies
+ * attached beside it, following DESIGN.md "Semantics we promise": the complement of each level's
+ * allows as explicit Deny; every Deny as written. Pure and deterministic.
  */
-import { complementOfLevel, type SourcedStatement } from './complement.ts';
-import { policyHash } from './hash.ts';
-import { mergeStatementsDifferingInActions, withoutSids, withUniqueSids } from './merge.ts';
-import type { NormalisedPolicy, NormalisedStatement } from './parse.ts';
+import { defaultActionCatalog } from './action-catalog.ts';
+import { type ReadLevel, readLevels } from './compile-levels.ts';
+import { complementOfLevel } from './complement.ts';
+import type { SourcedStatement } from './complement-statements.ts';
+import { compiledPoliciesHash, policyHash } from './hash.ts';
+import { shrinkStatements, withoutSids, withUniqueSids } from './merge.ts';
+import { documentOf, documentSize, type Packing, packStatements } from './pack.ts';
+import type { NormalisedStatement } from './parse.ts';
 import { protectiveStatements } from './protective.ts';
-import { substituteAccountId } from './resolve-chain.ts';
-import { policySize } from './size.ts';
+import { oversizeFinding } from './size-report.ts';
 import {
+  type ActionCatalog,
+  type AdditionalPolicy,
   type CompileInput,
   type CompileOutcome,
-  IAM_MANAGED_POLICY_SIZE_LIMIT,
-  type PolicyDocument,
+  DEFAULT_MAX_ADDITIONAL_POLICIES,
   type PolicyFinding,
+  type PolicyStatement,
 } from './types.ts';
-import { readPolicy } from './validate.ts';
-
-interface ReadLevel {
-  target: string;
-  files: string[];
-  policies: NormalisedPolicy[];
-}
 
 const ALLOW_ALL: SourcedStatement = {
   statement: { Sid: 'ScpAltAllowAll', Effect: 'Allow', Action: '*', Resource: '*' },
   origins: [],
 };
-
-function readLevels(input: CompileInput): {
-  levels: ReadLevel[];
-  errors: PolicyFinding[];
-  warnings: PolicyFinding[];
-} {
-  const errors: PolicyFinding[] = [];
-  const warnings: PolicyFinding[] = [];
-  const options = {
-    allowUnknownActions: input.allowUnknownActions ?? false,
-    ...(input.catalog ? { catalog: input.catalog } : {}),
-  };
-  const levels = input.chain.map(({ target, sources }) => {
-    const ordered = [...sources].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const policies: NormalisedPolicy[] = [];
-    for (const source of ordered) {
-      const body = substituteAccountId(source.body, input.params.accountId);
-      const read = readPolicy({ ...source, body }, options);
-      warnings.push(...read.warnings);
-      if (read.ok) policies.push(read.policy);
-      else errors.push(...read.errors);
-    }
-    return { target, files: ordered.map((source) => source.key), policies };
-  });
-  return { levels, errors, warnings };
-}
 
 /** 'ou-ab12-11111111' → 'Ouab1211111111': Sids accept letters and digits only. */
 function sidPart(target: string): string {
@@ -62,11 +35,8 @@ function sidPart(target: string): string {
   return letters.charAt(0).toUpperCase() + letters.slice(1);
 }
 
-function statementsOf(level: ReadLevel, effect: 'Allow' | 'Deny'): NormalisedStatement[] {
-  return level.policies.flatMap((policy) =>
-    policy.statements.filter((statement) => statement.effect === effect),
-  );
-}
+const ofEffect = (level: ReadLevel, effect: 'Allow' | 'Deny') =>
+  level.statements.filter((statement) => statement.effect === effect);
 
 function levelRestrictions(levels: ReadLevel[]): {
   statements: SourcedStatement[];
@@ -77,14 +47,14 @@ function levelRestrictions(levels: ReadLevel[]): {
   const errors: PolicyFinding[] = [];
   const warnings: PolicyFinding[] = [];
   for (const level of levels.filter((candidate) => candidate.files.length > 0)) {
-    const allows = statementsOf(level, 'Allow');
+    const allows = ofEffect(level, 'Allow');
     if (allows.length === 0) {
       warnings.push({
         severity: 'warning',
         code: 'compile.level.allows-nothing',
         file: level.files.join(', '),
         path: '',
-        message: `no policy of ${level.target} has an Allow statement, so every request is denied (as a native SCP would)`,
+        message: `no policy of ${level.target} has an Allow statement that applies, so every request is denied (as a native SCP would)`,
       });
     }
     const complement = complementOfLevel(allows, level.files);
@@ -100,50 +70,62 @@ function levelRestrictions(levels: ReadLevel[]): {
   return { statements, errors, warnings };
 }
 
+const oneOrList = (values: string[]): string | string[] => (values.length === 1 ? (values[0] ?? '') : values);
+
+/** A Deny as written, with the action list the reductions left (and the Condition as written). */
+function writtenStatement(deny: NormalisedStatement): PolicyStatement {
+  const statement: PolicyStatement = {
+    ...(deny.sid === undefined ? {} : { Sid: deny.sid }),
+    Effect: 'Deny',
+    [deny.action.element]: oneOrList(deny.action.patterns),
+    [deny.resource.element]: oneOrList(deny.resource.patterns),
+  };
+  if (deny.original.Condition !== undefined) statement.Condition = structuredClone(deny.original.Condition);
+  return statement;
+}
+
 function writtenDenies(levels: ReadLevel[]): SourcedStatement[] {
   return levels.flatMap((level) =>
-    statementsOf(level, 'Deny').map((deny) => ({
-      statement: structuredClone(deny.original),
-      origins: [deny.file],
-    })),
+    ofEffect(level, 'Deny').map((deny) => ({ statement: writtenStatement(deny), origins: [deny.file] })),
   );
 }
 
-function documentOf(statements: SourcedStatement[]): PolicyDocument {
-  return { Version: '2012-10-17', Statement: statements.map(({ statement }) => statement) };
+type Layout = { packing: Packing; fixed: SourcedStatement[] };
+
+/**
+ * Sids are kept while everything fits in the boundary; then dropped (so more statements merge);
+ * only then do statements spill into additional policies.
+ */
+function layout(
+  restrictions: SourcedStatement[],
+  protective: SourcedStatement[],
+  catalog: ActionCatalog,
+  maxAdditional: number,
+): Layout | undefined {
+  const named = withUniqueSids([ALLOW_ALL, ...restrictions, ...protective]);
+  const namedFixed = [named[0] as SourcedStatement, ...named.slice(restrictions.length + 1)];
+  const namedRestrictions = shrinkStatements(named.slice(1, restrictions.length + 1), catalog);
+  const withSids = packStatements(namedFixed, namedRestrictions, 0);
+  if (withSids) return { packing: withSids, fixed: namedFixed };
+  const fixed = withoutSids(namedFixed);
+  const compact = shrinkStatements(withoutSids(restrictions), catalog);
+  const packing = packStatements(fixed, compact, 0) ?? packStatements(fixed, compact, maxAdditional);
+  return packing ? { packing, fixed } : undefined;
 }
 
-function oversize(statements: SourcedStatement[], size: number): PolicyFinding {
-  const byFile = new Map<string, number>();
-  for (const { statement, origins } of statements) {
-    for (const file of origins)
-      byFile.set(file, (byFile.get(file) ?? 0) + policySize(JSON.stringify(statement)));
-  }
-  const largest = [...byFile.entries()]
-    .sort(([fileA, a], [fileB, b]) => b - a || (fileA < fileB ? -1 : 1))
-    .slice(0, 3);
-  const named = largest.map(([file, chars]) => `${file} (${chars} characters)`).join(', ');
-  return {
-    severity: 'error',
-    code: 'compile.size.exceeded',
-    file: largest[0]?.[0] ?? '',
-    path: '',
-    message: `the compiled boundary is ${size} characters, over the IAM managed policy limit of 6,144; largest contributing files: ${named || 'none'}`,
-  };
-}
-
-/** Merges, then drops Sids only if still too large; errors when even that does not fit. */
-function fitToSizeLimit(
-  statements: SourcedStatement[],
-): { ok: true; document: PolicyDocument; size: number } | { ok: false; error: PolicyFinding } {
-  const merged = mergeStatementsDifferingInActions(withUniqueSids(statements));
-  const document = documentOf(merged);
-  const size = policySize(document);
-  if (size <= IAM_MANAGED_POLICY_SIZE_LIMIT) return { ok: true, document, size };
-  const compact = documentOf(mergeStatementsDifferingInActions(withoutSids(merged)));
-  const compactSize = policySize(compact);
-  if (compactSize <= IAM_MANAGED_POLICY_SIZE_LIMIT) return { ok: true, document: compact, size: compactSize };
-  return { ok: false, error: oversize(statements, compactSize) };
+function additionalPoliciesOf(packing: Packing, policyName: string): AdditionalPolicy[] {
+  return packing.additional.map((statements, index) => {
+    if (statements.some(({ statement }) => statement.Effect !== 'Deny')) {
+      throw new Error('an additional policy may hold Deny statements only');
+    }
+    const policy = documentOf(statements);
+    return {
+      name: `${policyName}-${index + 2}`,
+      policy,
+      size: documentSize(statements),
+      hash: policyHash(policy),
+    };
+  });
 }
 
 export function compileBoundary(input: CompileInput): CompileOutcome {
@@ -160,19 +142,29 @@ export function compileBoundary(input: CompileInput): CompileOutcome {
   const restrictions = levelRestrictions(read.levels);
   if (restrictions.errors.length > 0) return { ok: false, errors: restrictions.errors };
   const protective = protectiveStatements(input.params).map((statement) => ({ statement, origins: [] }));
-  const fitted = fitToSizeLimit([
-    ALLOW_ALL,
-    ...restrictions.statements,
-    ...writtenDenies(read.levels),
-    ...protective,
-  ]);
-  if (!fitted.ok) return { ok: false, errors: [fitted.error] };
+  const allRestrictions = [...restrictions.statements, ...writtenDenies(read.levels)];
+  const catalog = input.catalog ?? defaultActionCatalog();
+  const maxAdditional = input.maxAdditionalPolicies ?? DEFAULT_MAX_ADDITIONAL_POLICIES;
+  const laid = layout(allRestrictions, protective, catalog, maxAdditional);
+  if (!laid) {
+    const compact = shrinkStatements(withoutSids(allRestrictions), catalog);
+    return {
+      ok: false,
+      errors: [oversizeFinding(compact, withoutSids([ALLOW_ALL, ...protective]), maxAdditional)],
+    };
+  }
+  const [allowAll, ...protectiveFixed] = laid.fixed;
+  const boundaryStatements = [...(allowAll ? [allowAll] : []), ...laid.packing.boundary, ...protectiveFixed];
+  const policy = documentOf(boundaryStatements);
+  const additionalPolicies = additionalPoliciesOf(laid.packing, input.params.policyName);
   return {
     ok: true,
-    policy: fitted.document,
-    size: fitted.size,
+    policy,
+    size: documentSize(boundaryStatements),
     sources,
     warnings: [...read.warnings, ...restrictions.warnings],
-    hash: policyHash(fitted.document),
+    additionalPolicies,
+    boundaryHash: policyHash(policy),
+    hash: compiledPoliciesHash(policy, additionalPolicies),
   };
 }

@@ -3,160 +3,142 @@
  * exactly when no Allow of the level matches it. An implicit deny would not do, because a boundary's
  * implicit deny does not stop same-account resource policies that name the principal.
  *
- * Exact cases:
- *  - unconditional allows on Resource "*" (union U): Deny NotAction U;
- *  - plus allows restricted by Resource and/or Condition whose actions are disjoint from U and from
- *    each other: for each such allow (A, R, C1..Cn) Deny A on NotResource R, and Deny A under the
- *    complement of each Ci (a conjunction fails when any clause fails);
- *  - a single NotAction allow N, restricted or not, alone or next to unrestricted allows U whose
- *    actions N excludes (U disjoint from N): allowed = U or (not N and R and C); as U lies outside
- *    N, that is Deny N, plus Deny NotAction (N ∪ U) on NotResource R / under the complement of
- *    each C.
+ * With U the actions of the unrestricted allows (Resource "*", no Condition) and classes K₁…Kₙ of
+ * the restricted ones (allow-classes.ts), each Kᵢ allowed when one of its alternatives Xᵢ holds:
+ *  - actions no allow names: Deny NotAction (U ∪ K₁ ∪ … ∪ Kₙ);
+ *  - a class sharing no action with U or another class: Deny Kᵢ when not Xᵢ (deny-terms.ts);
+ *  - classes that share actions: for each set S of them that some action can belong to (and to no
+ *    other class), Deny NotAction (U ∪ every class outside S) when no Xᵢ of S holds. Such a
+ *    statement only reaches actions whose classes all lie in S, and the statement for exactly
+ *    their classes reaches each of them, at pattern level, so actions added to AWS later are
+ *    decided as natively too.
+ *  - levels with NotAction allows: not-action-complement.ts.
  * Anything else is refused with a finding naming the file and statement.
  */
-import { patternListsOverlap, sortedActions } from './action-pattern.ts';
-import { canonicalJson } from './hash.ts';
-import { complementOfClause, conditionElement } from './negate-condition.ts';
+import { coveredBy, withoutCoveredEntries } from './action-lists.ts';
+import { type AllowClass, allowClasses } from './allow-classes.ts';
+import {
+  type Denies,
+  deniesUnless,
+  inexpressible,
+  isUnrestricted,
+  type LevelComplement,
+  oneOrList,
+  type SourcedStatement,
+} from './complement-statements.ts';
+import { notActionComplement } from './not-action-complement.ts';
 import type { NormalisedStatement } from './parse.ts';
-import type { PolicyFinding, PolicyStatement } from './types.ts';
+import { overlappingLists } from './pattern-index.ts';
+import type { PolicyFinding } from './types.ts';
 
-/** A statement of the boundary with the files it comes from (for size reports). */
-export interface SourcedStatement {
-  statement: PolicyStatement;
-  origins: string[];
-}
+export type { LevelComplement, SourcedStatement } from './complement-statements.ts';
 
-export type LevelComplement =
-  | { ok: true; statements: SourcedStatement[] }
-  | { ok: false; errors: PolicyFinding[] };
+/** Sets of overlapping classes considered per group; more means no practical exact form. */
+const MAX_CLASS_SETS = 32;
 
-/** One allow, or several restricted allows that differ only in their actions, merged. */
-interface AllowGroup {
-  first: NormalisedStatement;
-  actionElement: 'Action' | 'NotAction';
-  actions: string[];
-  origins: string[];
-}
-
-const oneOrList = (values: string[]): string | string[] => (values.length === 1 ? (values[0] ?? '') : values);
-
-function isUnrestricted(allow: NormalisedStatement): boolean {
-  return (
-    allow.action.element === 'Action' &&
-    allow.resource.element === 'Resource' &&
-    allow.resource.patterns.includes('*') &&
-    allow.conditions.length === 0
-  );
-}
-
-function restrictionKey(allow: NormalisedStatement): string {
-  return canonicalJson([allow.resource, allow.conditions]);
-}
-
-function groupRestricted(allows: NormalisedStatement[]): AllowGroup[] {
-  const groups: AllowGroup[] = [];
-  const byKey = new Map<string, AllowGroup>();
-  for (const allow of allows) {
-    const mergeable = allow.action.element === 'Action';
-    const existing = mergeable ? byKey.get(restrictionKey(allow)) : undefined;
-    if (existing) {
-      existing.actions.push(...allow.action.patterns);
-      if (!existing.origins.includes(allow.file)) existing.origins.push(allow.file);
-      continue;
+/** Groups of classes linked by shared actions (connected components), each in class order. */
+function groupsOf(overlaps: Set<number>[], count: number): number[][] {
+  const seen = new Set<number>();
+  const groups: number[][] = [];
+  for (let start = 0; start < count; start++) {
+    if (seen.has(start)) continue;
+    const group: number[] = [];
+    const pending = [start];
+    seen.add(start);
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      group.push(next);
+      for (const other of overlaps[next] ?? []) {
+        if (other < count && !seen.has(other)) {
+          seen.add(other);
+          pending.push(other);
+        }
+      }
     }
-    const group: AllowGroup = {
-      first: allow,
-      actionElement: allow.action.element,
-      actions: [...allow.action.patterns],
-      origins: [allow.file],
-    };
-    groups.push(group);
-    if (mergeable) byKey.set(restrictionKey(allow), group);
+    groups.push(group.sort((a, b) => a - b));
   }
   return groups;
 }
 
-function inexpressible(allow: NormalisedStatement, reason: string): PolicyFinding {
-  return {
-    severity: 'error',
-    code: 'compile.allow.inexpressible',
-    file: allow.file,
-    path: allow.path,
-    message: `${allow.file} ${allow.path}: ${reason}; a permissions boundary cannot express this allow exactly, so it is refused rather than weakened`,
+/** Sets of pairwise-overlapping classes of a group, at most `limit` (undefined when more). */
+function overlappingSets(group: number[], overlaps: Set<number>[], limit: number): number[][] | undefined {
+  const sets: number[][] = [];
+  const extend = (set: number[], candidates: number[]): boolean => {
+    for (const [index, member] of candidates.entries()) {
+      const grown = [...set, member];
+      sets.push(grown);
+      if (sets.length > limit) return false;
+      const next = candidates.slice(index + 1).filter((other) => overlaps[member]?.has(other));
+      if (!extend(grown, next)) return false;
+    }
+    return true;
   };
-}
-
-/** Why the groups cannot be complemented one by one, or undefined when they can. */
-function overlapProblem(groups: AllowGroup[], unrestricted: string[]): PolicyFinding | undefined {
-  for (const [index, group] of groups.entries()) {
-    if (group.actionElement === 'NotAction' && groups.length > 1) {
-      return inexpressible(group.first, 'a NotAction allow must be the only restricted allow of its level');
-    }
-    if (group.actionElement === 'NotAction' && patternListsOverlap(group.actions, unrestricted)) {
-      return inexpressible(
-        group.first,
-        'a NotAction allow next to other allows must exclude none of the actions they allow',
-      );
-    }
-    if (patternListsOverlap(group.actions, unrestricted)) {
-      return inexpressible(group.first, 'its actions overlap actions this level allows without restriction');
-    }
-    const other = groups
-      .slice(index + 1)
-      .find((candidate) => patternListsOverlap(group.actions, candidate.actions));
-    if (other) {
-      return inexpressible(
-        group.first,
-        `its actions overlap those of ${other.first.file} ${other.first.path}, which has a different Resource or Condition`,
-      );
-    }
-  }
-  return undefined;
+  return extend([], group) ? sets : undefined;
 }
 
 /**
- * Deny statements true exactly when the group's allow does not match (given its actions). For a
- * NotAction group, the actions the level's unrestricted allows name are left out too: they are
- * allowed whatever the group's Resource and Condition say.
+ * Whether some action can belong to exactly the classes of `set` among its group: not when a class
+ * of the set is covered by a class outside it (its actions then always belong to that one too).
  */
-function complementOfGroup(
-  group: AllowGroup,
+function realisable(set: number[], group: number[], classes: AllowClass[]): boolean {
+  const outside = group.filter((index) => !set.includes(index));
+  return set.every((member) =>
+    outside.every((other) => !coveredBy(classes[member]?.actions ?? [], classes[other]?.actions ?? [])),
+  );
+}
+
+function groupDenies(
+  group: number[],
+  classes: AllowClass[],
   unrestricted: string[],
-): { ok: true; statements: SourcedStatement[] } | { ok: false; error: PolicyFinding } {
-  const { first } = group;
-  const named = group.actionElement === 'NotAction' ? [...group.actions, ...unrestricted] : group.actions;
-  const actions = { [group.actionElement]: oneOrList(sortedActions(named)) };
-  const statements: SourcedStatement[] = [];
-  const resourceIsAll = first.resource.element === 'Resource' && first.resource.patterns.includes('*');
-  if (!resourceIsAll) {
-    const flipped = first.resource.element === 'Resource' ? 'NotResource' : 'Resource';
-    statements.push({
-      statement: { Effect: 'Deny', ...actions, [flipped]: oneOrList([...first.resource.patterns]) },
-      origins: group.origins,
-    });
+  overlaps: Set<number>[],
+): Denies {
+  const first = classes[group[0] ?? 0] as AllowClass;
+  const unrestrictedIndex = classes.length;
+  if (group.length === 1 && !overlaps[group[0] ?? 0]?.has(unrestrictedIndex)) {
+    return deniesUnless({ Action: oneOrList(first.actions) }, first.alternatives, first.origins, first.first);
   }
-  for (const condition of first.conditions) {
-    const complement = complementOfClause(condition);
-    if (!complement.ok) return { ok: false, error: inexpressible(first, complement.reason) };
-    for (const alternative of complement.alternatives) {
-      statements.push({
-        statement: { Effect: 'Deny', ...actions, Resource: '*', Condition: conditionElement(alternative) },
-        origins: group.origins,
-      });
-    }
+  const sets = overlappingSets(group, overlaps, MAX_CLASS_SETS);
+  if (!sets) {
+    const reason = `its actions overlap those of ${group.length} other allows with different Resource or Condition, too many combinations to express`;
+    return { ok: false, error: inexpressible(first.first, reason) };
+  }
+  const statements: SourcedStatement[] = [];
+  for (const set of sets.filter((candidate) => realisable(candidate, group, classes))) {
+    const members = set.map((index) => classes[index] as AllowClass);
+    const others = classes.filter((_, index) => !set.includes(index)).flatMap((other) => other.actions);
+    const denies = deniesUnless(
+      { NotAction: oneOrList(withoutCoveredEntries([...unrestricted, ...others])) },
+      members.flatMap((member) => member.alternatives),
+      [...new Set(members.flatMap((member) => member.origins))],
+      members[0]?.first ?? first.first,
+    );
+    if (!denies.ok) return denies;
+    statements.push(...denies.statements);
   }
   return { ok: true, statements };
 }
 
-/** Deny of every action no allow of the level names; none when one allow names every action. */
-function outsideAllowedActions(groups: AllowGroup[], unrestricted: string[]): PolicyStatement | undefined {
-  const [first] = groups;
-  // The unrestricted allows lie outside the NotAction list (overlapProblem), so they add nothing here.
-  if (groups.length === 1 && first?.actionElement === 'NotAction') {
-    return { Effect: 'Deny', Action: oneOrList(sortedActions(first.actions)), Resource: '*' };
+function actionClassesComplement(
+  restricted: NormalisedStatement[],
+  unrestricted: string[],
+  origins: string[],
+): LevelComplement {
+  const classes = allowClasses(restricted).filter((candidate) => !coveredBy(candidate.actions, unrestricted));
+  const named = withoutCoveredEntries([
+    ...unrestricted,
+    ...classes.flatMap((candidate) => candidate.actions),
+  ]);
+  const statements: SourcedStatement[] = named.includes('*')
+    ? []
+    : [{ statement: { Effect: 'Deny', NotAction: oneOrList(named), Resource: '*' }, origins }];
+  const overlaps = overlappingLists([...classes.map((candidate) => candidate.actions), unrestricted]);
+  const errors: PolicyFinding[] = [];
+  for (const group of groupsOf(overlaps, classes.length)) {
+    const denies = groupDenies(group, classes, unrestricted, overlaps);
+    if (denies.ok) statements.push(...denies.statements);
+    else errors.push(denies.error);
   }
-  const named = sortedActions([...unrestricted, ...groups.flatMap((group) => group.actions)]);
-  return named.includes('*') ? undefined : { Effect: 'Deny', NotAction: oneOrList(named), Resource: '*' };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, statements };
 }
 
 /** Deny statements equivalent to "no allow of this level matches"; none when the level allows all. */
@@ -167,21 +149,11 @@ export function complementOfLevel(allows: NormalisedStatement[], levelFiles: str
       statements: [{ statement: { Effect: 'Deny', Action: '*', Resource: '*' }, origins: levelFiles }],
     };
   }
-  const simple = allows.filter(isUnrestricted);
-  const unrestricted = simple.flatMap((allow) => allow.action.patterns);
+  const unrestricted = allows.filter(isUnrestricted).flatMap((allow) => allow.action.patterns);
   if (unrestricted.includes('*')) return { ok: true, statements: [] };
-  const groups = groupRestricted(allows.filter((allow) => !isUnrestricted(allow)));
-  const problem = overlapProblem(groups, unrestricted);
-  if (problem) return { ok: false, errors: [problem] };
-
+  if (allows.some((allow) => allow.action.element === 'NotAction'))
+    return notActionComplement(allows, unrestricted);
+  const restricted = allows.filter((allow) => !isUnrestricted(allow));
   const origins = [...new Set(allows.map((allow) => allow.file))];
-  const outside = outsideAllowedActions(groups, unrestricted);
-  const statements: SourcedStatement[] = outside ? [{ statement: outside, origins }] : [];
-  const errors: PolicyFinding[] = [];
-  for (const group of groups) {
-    const complement = complementOfGroup(group, unrestricted);
-    if (complement.ok) statements.push(...complement.statements);
-    else errors.push(complement.error);
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, statements };
+  return actionClassesComplement(restricted, unrestricted, origins);
 }

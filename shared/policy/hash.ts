@@ -18,3 +18,17 @@ export function canonicalJson(value: unknown): string {
 export function policyHash(document: PolicyDocument): string {
   return createHash('sha256').update(canonicalJson(document)).digest('hex');
 }
+
+/**
+ * One hash over the boundary and its additional policies (names included): a change in any of
+ * them changes it. With no additional policy it is the boundary's own hash, so a chain that fits
+ * keeps the hash it had before additional policies existed (and costs no write on upgrade).
+ */
+export function compiledPoliciesHash(
+  boundary: PolicyDocument,
+  additional: readonly { name: string; policy: PolicyDocument }[],
+): string {
+  if (additional.length === 0) return policyHash(boundary);
+  const parts = { boundary, additional: additional.map(({ name, policy }) => ({ name, policy })) };
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+}

@@ -1,30 +1,43 @@
 /**
- * Shrinking the boundary without changing its meaning: statements that differ only in their
- * Action list are merged (a union of Deny statements with equal resources and conditions), and
- * Sids can be dropped when the policy would not fit otherwise.
+ * Shrinking the compiled statements without changing their meaning:
+ *  - Deny statements equal in everything but their Action list are one Deny of the union (a
+ *    request matching either is denied by the union and by nothing else);
+ *  - Deny statements equal in everything but their Resource list likewise;
+ *  - identical statements are one;
+ *  - Deny Action lists are compressed against the catalog (action-lists.ts), NotAction lists only
+ *    lose entries another entry already covers;
+ *  - Sids can be dropped when the policy would not fit otherwise (which lets more statements merge).
  */
-import { sortedActions } from './action-pattern.ts';
-import type { SourcedStatement } from './complement.ts';
+import { compressedDenyActions, withoutCoveredEntries } from './action-lists.ts';
+import type { SourcedStatement } from './complement-statements.ts';
 import { canonicalJson } from './hash.ts';
-import type { PolicyStatement } from './types.ts';
+import type { ActionCatalog, PolicyStatement, StringOrList } from './types.ts';
 
-function mergeKey(statement: PolicyStatement): string | undefined {
-  if (statement.Action === undefined) return undefined;
-  const { Action: _ignored, ...rest } = statement;
+type MergedElement = 'Action' | 'Resource';
+
+const asList = (value: StringOrList | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+
+const oneOrList = (values: string[]): string | string[] => (values.length === 1 ? (values[0] ?? '') : values);
+
+function mergeKey(statement: PolicyStatement, element: MergedElement): string | undefined {
+  if (statement.Effect !== 'Deny' || statement[element] === undefined) return undefined;
+  const { [element]: _ignored, ...rest } = statement;
   return canonicalJson(rest);
 }
 
-function actionsOf(statement: PolicyStatement): string[] {
-  const action = statement.Action ?? [];
-  return typeof action === 'string' ? [action] : [...action];
+function united(element: MergedElement, first: StringOrList | undefined, second: StringOrList | undefined) {
+  const values = [...asList(first), ...asList(second)];
+  if (element === 'Action') return withoutCoveredEntries(values);
+  return values.includes('*') ? ['*'] : [...new Set(values)].sort();
 }
 
-/** Merges statements equal in everything but Action (Sid included); keeps first-occurrence order. */
-export function mergeStatementsDifferingInActions(statements: SourcedStatement[]): SourcedStatement[] {
+/** Merges Deny statements equal in everything but `element` (Sid included); first-occurrence order. */
+function mergeOn(statements: SourcedStatement[], element: MergedElement): SourcedStatement[] {
   const merged: SourcedStatement[] = [];
   const byKey = new Map<string, SourcedStatement>();
   for (const entry of statements) {
-    const key = mergeKey(entry.statement);
+    const key = mergeKey(entry.statement, element);
     const existing = key === undefined ? undefined : byKey.get(key);
     if (!existing) {
       const copy = { statement: { ...entry.statement }, origins: [...entry.origins] };
@@ -32,11 +45,60 @@ export function mergeStatementsDifferingInActions(statements: SourcedStatement[]
       if (key !== undefined) byKey.set(key, copy);
       continue;
     }
-    const actions = sortedActions([...actionsOf(existing.statement), ...actionsOf(entry.statement)]);
-    existing.statement.Action = actions.length === 1 ? (actions[0] ?? '') : actions;
+    existing.statement[element] = oneOrList(
+      united(element, existing.statement[element], entry.statement[element]),
+    );
     existing.origins = [...new Set([...existing.origins, ...entry.origins])];
   }
   return merged;
+}
+
+function withoutDuplicates(statements: SourcedStatement[]): SourcedStatement[] {
+  const byKey = new Map<string, SourcedStatement>();
+  for (const entry of statements) {
+    const key = canonicalJson(entry.statement);
+    const existing = byKey.get(key);
+    if (existing) existing.origins = [...new Set([...existing.origins, ...entry.origins])];
+    else byKey.set(key, { statement: entry.statement, origins: [...entry.origins] });
+  }
+  return [...byKey.values()];
+}
+
+/** The statement with its action list in its shortest exact form. */
+function withShortActions(entry: SourcedStatement, catalog: ActionCatalog): SourcedStatement {
+  const { statement } = entry;
+  if (statement.Effect === 'Deny' && statement.Action !== undefined) {
+    const Action = oneOrList(compressedDenyActions(asList(statement.Action), catalog));
+    return { ...entry, statement: { ...statement, Action } };
+  }
+  if (statement.NotAction !== undefined) {
+    return {
+      ...entry,
+      statement: { ...statement, NotAction: oneOrList(withoutCoveredEntries(asList(statement.NotAction))) },
+    };
+  }
+  return entry;
+}
+
+/**
+ * The statements merged and compressed until nothing changes (a merge can enable another).
+ * Deterministic: the result depends only on the statements and their order.
+ */
+export function shrinkStatements(statements: SourcedStatement[], catalog: ActionCatalog): SourcedStatement[] {
+  let current = withoutDuplicates(statements.map((entry) => withShortActions(entry, catalog)));
+  for (let pass = 0; pass < 4; pass++) {
+    const next = withoutDuplicates(
+      mergeOn(mergeOn(current, 'Action'), 'Resource').map((entry) => withShortActions(entry, catalog)),
+    );
+    if (next.length === current.length) return next;
+    current = next;
+  }
+  return current;
+}
+
+/** Merges statements equal in everything but Action (Sid included); keeps first-occurrence order. */
+export function mergeStatementsDifferingInActions(statements: SourcedStatement[]): SourcedStatement[] {
+  return mergeOn(statements, 'Action');
 }
 
 /** The same statements without Sids (which lets more of them merge). */

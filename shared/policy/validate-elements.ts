@@ -2,7 +2,7 @@
  * Checks of the elements inside one statement: actions against the catalog, resource ARNs,
  * condition operators and values. Each returns findings as data.
  */
-import { matchesGlob } from './action-pattern.ts';
+import { catalogMatch } from './catalog-index.ts';
 import { parseConditionOperator } from './condition-operators.ts';
 import { conditionValues, isRecord } from './parse.ts';
 import type { ActionCatalog, PolicyFinding } from './types.ts';
@@ -17,7 +17,13 @@ type FindingDraft = Omit<PolicyFinding, 'file'>;
 
 const ACTION_SHAPE = /^([A-Za-z0-9-]+):([A-Za-z0-9*?]+)$/;
 
-/** One Action/NotAction entry: well formed, known service, and at least one catalog action matches. */
+/**
+ * One Action/NotAction entry: well formed, and known to the catalog. An entry that can match no
+ * action of the catalog decides nothing today, so it is only a warning (the compiler handles it
+ * exactly): an unknown service prefix (retired services such as `macie` still appear in
+ * published SCPs) or a wildcard that matches nothing. A literal name unknown in a known service is
+ * an error: that is almost surely a typo (`s3:GetObjekt`) that would silently protect nothing.
+ */
 export function checkActionPattern(pattern: string, path: string, context: ElementContext): FindingDraft[] {
   if (pattern === '*') return [];
   const shape = ACTION_SHAPE.exec(pattern);
@@ -31,24 +37,34 @@ export function checkActionPattern(pattern: string, path: string, context: Eleme
       },
     ];
   }
-  const [, service = '', name = ''] = shape;
-  if (!context.catalog.hasService(service)) {
+  const match = catalogMatch(context.catalog, pattern);
+  if (match.kind === 'matches') return [];
+  if (match.kind === 'unknown-service') {
     return [
       {
-        severity: 'error',
+        severity: 'warning',
         code: 'policy.statement.action.service-unknown',
         path,
-        message: `'${pattern}': no AWS service has the prefix '${service}'`,
+        message: `'${pattern}': no service of the IAM action catalog has the prefix '${match.service}' (retired, or newer than the catalog); it matches no action today`,
       },
     ];
   }
-  if (context.catalog.actionsOf(service).some((action) => matchesGlob(name, action))) return [];
+  if (!match.literal) {
+    return [
+      {
+        severity: 'warning',
+        code: 'policy.statement.action.matches-nothing',
+        path,
+        message: `'${pattern}' matches no action of service '${match.service}' in the IAM action catalog`,
+      },
+    ];
+  }
   return [
     {
       severity: context.allowUnknownActions ? 'warning' : 'error',
       code: 'policy.statement.action.unknown',
       path,
-      message: `'${pattern}' matches no action of service '${service}' in the IAM action catalog`,
+      message: `'${pattern}' is not an action of service '${match.service}' in the IAM action catalog (a typo?)`,
     },
   ];
 }

@@ -3,6 +3,7 @@
  * path such as Statement[2].Action[0]. Only programmer errors throw.
  */
 import { defaultActionCatalog } from './action-catalog.ts';
+import { checkValueLimits, MAX_STATEMENTS_PER_FILE, tooManyStatements } from './limits.ts';
 import {
   isRecord,
   type NormalisedPolicy,
@@ -10,6 +11,7 @@ import {
   parsePolicyJson,
   statementEntries,
 } from './parse.ts';
+import { substituteAccountIdInValue } from './placeholder.ts';
 import { policySize } from './size.ts';
 import type { PolicyFinding, PolicySource, ValidationOptions } from './types.ts';
 import { checkStatement } from './validate-statement.ts';
@@ -71,6 +73,17 @@ function checkDocumentShape(document: Record<string, unknown>): FindingDraft[] {
   return findings;
 }
 
+/** Nesting and statement count, checked before any statement is looked at. */
+function checkCaps(document: Record<string, unknown>): FindingDraft[] {
+  const tooDeep = checkValueLimits(document);
+  if (tooDeep.length > 0) return tooDeep;
+  const statements = document.Statement;
+  if (Array.isArray(statements) && statements.length > MAX_STATEMENTS_PER_FILE) {
+    return [tooManyStatements(statements.length)];
+  }
+  return [];
+}
+
 /** Findings about an already parsed JSON value. */
 export function validatePolicyDocument(
   value: unknown,
@@ -88,6 +101,8 @@ export function validatePolicyDocument(
       },
     ];
   }
+  const beyondCaps = checkCaps(value);
+  if (beyondCaps.length > 0) return beyondCaps.map((draft) => ({ ...draft, file }));
   const context = {
     file,
     catalog: options.catalog ?? defaultActionCatalog(),
@@ -123,13 +138,21 @@ export type PolicyReadResult =
   | { ok: true; policy: NormalisedPolicy; warnings: PolicyFinding[] }
   | { ok: false; errors: PolicyFinding[]; warnings: PolicyFinding[] };
 
+export interface ReadOptions extends ValidationOptions {
+  /** Replace `<ACCOUNT_ID>` by this account in the parsed document, before validation. */
+  accountId?: string;
+}
+
 /** Parses and validates a file; hands back the normalised policy only when it has no error. */
-export function readPolicy(source: PolicySource, options: ValidationOptions = {}): PolicyReadResult {
+export function readPolicy(source: PolicySource, options: ReadOptions = {}): PolicyReadResult {
   const parsed = parsePolicyJson(source);
   if (!parsed.ok) return { ok: false, errors: [parsed.finding], warnings: [] };
-  const findings = validatePolicyDocument(parsed.value, source.key, options);
+  const { accountId, ...validation } = options;
+  // Within the caps (parsePolicyJson checked them), so the substitution's walk cannot overflow.
+  const value = accountId === undefined ? parsed.value : substituteAccountIdInValue(parsed.value, accountId);
+  const findings = validatePolicyDocument(value, source.key, validation);
   const errors = findings.filter((finding) => finding.severity === 'error');
   const warnings = findings.filter((finding) => finding.severity === 'warning');
-  if (errors.length > 0 || !isRecord(parsed.value)) return { ok: false, errors, warnings };
-  return { ok: true, policy: normalisePolicy(source.key, parsed.value), warnings };
+  if (errors.length > 0 || !isRecord(value)) return { ok: false, errors, warnings };
+  return { ok: true, policy: normalisePolicy(source.key, value), warnings };
 }

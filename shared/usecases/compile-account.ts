@@ -4,6 +4,7 @@ import {
   type PolicyDocument,
   type PolicyFinding,
   type PolicySource,
+  refuseAdditionalPolicies,
   resolveChain,
 } from '#policy/index.ts';
 import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
@@ -101,10 +102,13 @@ export async function compileForAccount(
       error: new NoPolicyAppliesError(location.accountId, 'policy files were deleted meanwhile'),
     };
   }
-  const outcome = compileBoundary({
-    chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
-    params: boundaryParametersFor(ctx.settings, location.accountId),
-  });
+  // The use cases deploy the boundary only, so a chain that needs additional policies is refused.
+  const outcome = refuseAdditionalPolicies(
+    compileBoundary({
+      chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
+      params: boundaryParametersFor(ctx.settings, location.accountId),
+    }),
+  );
   if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };
   return {
     ok: true,

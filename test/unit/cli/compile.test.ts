@@ -55,12 +55,19 @@ describe('scp-alt compile', () => {
     expect(io.out()).toContain('\n  "Statement"');
   });
 
-  it('Given --json, when compiled, then stdout is exactly one object with policy, size, sources and warnings', async () => {
+  it('Given --json, when compiled, then stdout is exactly one object with policy, size, sources, warnings and additionalPolicies', async () => {
     const dir = policyFolder({ 'permission-boundary-policy/ou-ab12-11111111.json': allowS3 });
     const io = fakeIo();
     expect(await runCli([...baseArgs(dir), '--json', '--partition', 'aws'], io)).toBe(0);
     const result = JSON.parse(io.out());
-    expect(Object.keys(result).sort()).toEqual(['policy', 'size', 'sources', 'warnings']);
+    expect(Object.keys(result).sort()).toEqual([
+      'additionalPolicies',
+      'policy',
+      'size',
+      'sources',
+      'warnings',
+    ]);
+    expect(result.additionalPolicies).toEqual([]);
     expect(result.sources).toEqual(['permission-boundary-policy/ou-ab12-11111111.json']);
     expect(result.size).toBe(JSON.stringify(result.policy).length);
     expect(JSON.stringify(result.policy)).toContain(
@@ -90,6 +97,65 @@ describe('scp-alt compile', () => {
     expect(createDenies.length).toBeGreaterThan(0);
     for (const statement of createDenies)
       expect(statement.Condition?.Null).toEqual({ 'iam:PermissionsBoundary': 'false' });
+  });
+
+  it("Given no --whitelist, when compiled, then the deployment default stacksets-exec-* is protected; --whitelist '' clears it", async () => {
+    const dir = policyFolder({ 'r-ab12.json': denyDelete });
+    const withDefault = fakeIo();
+    expect(await runCli([...baseArgs(dir), '--json'], withDefault)).toBe(0);
+    expect(JSON.stringify(JSON.parse(withDefault.out()).policy)).toContain(`role/stacksets-exec-*`);
+    const cleared = fakeIo();
+    expect(await runCli([...baseArgs(dir), '--json', '--whitelist', ''], cleared)).toBe(0);
+    expect(JSON.stringify(JSON.parse(cleared.out()).policy)).not.toContain('stacksets-exec');
+    expect(JSON.parse(cleared.out()).size).toBeLessThan(JSON.parse(withDefault.out()).size);
+  });
+
+  describe('a chain larger than one policy', () => {
+    const denies = Array.from({ length: 90 }, (_, index) => ({
+      Effect: 'Deny',
+      Action: 'ec2:RunInstances',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/cost-centre': `cost-centre-number-${index}` } },
+    }));
+    const big = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, ...denies],
+    };
+
+    it('Given --json, when compiled, then policy stays the boundary and additionalPolicies lists { name, policy } in attachment order', async () => {
+      const io = fakeIo();
+      expect(await runCli([...baseArgs(policyFolder({ 'r-ab12.json': big })), '--json'], io)).toBe(0);
+      const result = JSON.parse(io.out());
+      expect(result.additionalPolicies.map((extra: { name: string }) => extra.name)).toEqual([
+        'scp-enforce-policy-2',
+        'scp-enforce-policy-3',
+      ]);
+      for (const extra of result.additionalPolicies) {
+        expect(Object.keys(extra).sort()).toEqual(['name', 'policy']);
+        expect(
+          extra.policy.Statement.every((statement: { Effect: string }) => statement.Effect === 'Deny'),
+        ).toBe(true);
+      }
+      expect(JSON.stringify(result.policy)).toContain('iam:*PermissionsBoundary');
+    });
+
+    it('Given text output, when compiled, then each policy follows a line naming it and its size, and stderr sums the sizes', async () => {
+      const io = fakeIo();
+      expect(await runCli(baseArgs(policyFolder({ 'r-ab12.json': big })), io)).toBe(0);
+      expect(io.out()).toMatch(/^\/\/ scp-enforce-policy \(boundary, [\d,]+ \/ 6,144 characters\)\n\{/);
+      expect(io.out()).toMatch(/\n\/\/ scp-enforce-policy-2 \([\d,]+ \/ 6,144 characters\)\n\{/);
+      expect(io.err()).toMatch(/^size: scp-enforce-policy [\d,]+ \/ 6,144 characters; scp-enforce-policy-2 /);
+    });
+
+    it('Given --max-additional-policies 0, when compiled, then exit 1 with the size error; a value that is not a number is exit 2', async () => {
+      const dir = policyFolder({ 'r-ab12.json': big });
+      const refused = fakeIo();
+      expect(await runCli([...baseArgs(dir), '--max-additional-policies', '0'], refused)).toBe(1);
+      expect(refused.err()).toContain('compile.size.exceeded');
+      const wrong = fakeIo();
+      expect(await runCli([...baseArgs(dir), '--max-additional-policies', 'many'], wrong)).toBe(2);
+      expect(wrong.err()).toContain('--max-additional-policies');
+    });
   });
 
   it('Given an inexpressible allow, when compiled, then exit 1 and stderr names file, statement and rule', async () => {

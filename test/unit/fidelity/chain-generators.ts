@@ -1,12 +1,30 @@
 /**
  * fast-check generators of SCP chains (1–5 levels, 1–5 policies per level) written the way security
  * admins write them: allow-lists, deny-lists, region locks, conditional allows and denies, NotAction,
- * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder.
+ * NotResource, Resource ARNs and the `<ACCOUNT_ID>` placeholder; and the shapes the compiler reduces
+ * or splits: allows of the same or overlapping actions under different Conditions and Resources
+ * (NotResource too), statements only the root user can match, entries no catalog action matches
+ * (retired prefixes, patterns matching nothing), and perimeter denies long enough that a chain of
+ * them spills out of the boundary into additional policies.
  */
 import fc from 'fast-check';
 import type { EvaluationRequest } from '#policy/evaluate.ts';
 import type { PolicyStatement } from '#policy/types.ts';
-import { ACCOUNT_ID, ACTION_RESOURCES, PARTITION, PRINCIPALS, REGIONS } from './request-pool.ts';
+import { ACCOUNT_ID, ACTION_RESOURCES, PRINCIPALS, REGIONS } from './request-pool.ts';
+import {
+  ALLOW_ACTIONS,
+  CONDITIONS,
+  condition,
+  DENY_ACTIONS,
+  GLOBAL_SERVICE_ACTIONS,
+  maybeCondition,
+  PERIMETER_ROLES,
+  RESOURCES,
+  ROOT_ONLY,
+  some,
+  UNMATCHED_ACTIONS,
+  withCondition,
+} from './statement-pools.ts';
 
 export interface ChainPolicy {
   name: string;
@@ -16,124 +34,6 @@ export interface ChainPolicy {
 /** Root first; a level without policies has no file (allow-all, like FullAWSAccess). */
 export interface ChainSpec {
   levels: { target: string; policies: ChainPolicy[] }[];
-}
-
-const P = PARTITION;
-const ALLOW_ACTIONS = [
-  's3:*',
-  's3:Get*',
-  's3:List*',
-  's3:PutObject',
-  'ec2:*',
-  'ec2:Describe*',
-  'ec2:*Instances',
-  'iam:Get*',
-  'iam:List*',
-  'iam:PassRole',
-  'sts:*',
-  'kms:*',
-  'kms:Decrypt',
-  'dynamodb:*',
-  'dynamodb:GetItem',
-  'lambda:*',
-  'sqs:*',
-  'sns:Publish',
-  'logs:*',
-  'cloudtrail:LookupEvents',
-  'cloudwatch:*',
-  'ssm:Get*',
-  'secretsmanager:GetSecretValue',
-  'rds:*',
-  'events:*',
-  'organizations:Describe*',
-  'config:*',
-  'guardduty:*',
-  'iam:*',
-];
-const DENY_ACTIONS = [
-  's3:DeleteBucket',
-  's3:PutBucketPolicy',
-  's3:Delete*',
-  'ec2:TerminateInstances',
-  'ec2:DeleteVpc',
-  'ec2:*Vpc',
-  'iam:DeleteRole',
-  'iam:CreateAccessKey',
-  'iam:*User',
-  'organizations:LeaveOrganization',
-  'cloudtrail:StopLogging',
-  'cloudtrail:DeleteTrail',
-  'kms:ScheduleKeyDeletion',
-  'guardduty:DeleteDetector',
-  'config:StopConfigurationRecorder',
-  'rds:Delete*',
-  'dynamodb:DeleteTable',
-  'lambda:DeleteFunction',
-  'sqs:DeleteQueue',
-  'logs:DeleteLogGroup',
-  'events:DeleteRule',
-  'ec2:RunInstances',
-  's3:PutBucketPublicAccessBlock',
-];
-const GLOBAL_SERVICE_ACTIONS = [
-  'iam:*',
-  'organizations:*',
-  'sts:*',
-  'cloudfront:*',
-  'support:*',
-  's3:ListAllMyBuckets',
-  'kms:*',
-];
-const RESOURCES = [
-  `arn:${P}:s3:::data-lake/*`,
-  `arn:${P}:s3:::data-lake`,
-  `arn:${P}:s3:::logs-<ACCOUNT_ID>/*`,
-  `arn:${P}:ec2:cn-north-1:<ACCOUNT_ID>:instance/*`,
-  `arn:${P}:ec2:*:<ACCOUNT_ID>:*`,
-  `arn:${P}:iam::<ACCOUNT_ID>:role/App`,
-  `arn:${P}:iam::<ACCOUNT_ID>:role/service/*`,
-  `arn:${P}:iam::*:user/*`,
-  `arn:${P}:dynamodb:*:<ACCOUNT_ID>:table/Orders`,
-  `arn:${P}:kms:*:<ACCOUNT_ID>:key/*`,
-  `arn:${P}:cloudtrail:*:<ACCOUNT_ID>:trail/audit-*`,
-  `arn:${P}:lambda:cn-north-1:<ACCOUNT_ID>:function:*`,
-  `arn:${P}:sqs:*:<ACCOUNT_ID>:orders-*`,
-  `arn:${P}:rds:cn-north-1:<ACCOUNT_ID>:db:*`,
-];
-
-type Condition = NonNullable<PolicyStatement['Condition']>;
-const CONDITIONS: Condition[] = [
-  { StringNotEquals: { 'aws:RequestedRegion': ['cn-north-1', 'cn-northwest-1'] } },
-  { StringNotEqualsIfExists: { 'aws:RequestedRegion': 'cn-north-1' } },
-  { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
-  { StringNotLike: { 'aws:PrincipalArn': [`arn:${P}:iam::<ACCOUNT_ID>:role/stacksets-exec-*`] } },
-  { ArnNotLike: { 'aws:PrincipalArn': `arn:${P}:iam::*:role/Developer` } },
-  { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
-  { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
-  { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['secret', 'owner'] } },
-  { 'ForAllValues:StringLike': { 'aws:TagKeys': ['env', 'team*'] } },
-  { Null: { 'aws:RequestTag/env': 'true' } },
-  { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '192.168.0.0/16'] } },
-  { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
-  { StringEquals: { 'aws:PrincipalAccount': '<ACCOUNT_ID>' } },
-  { StringLike: { 'aws:ResourceTag/env': 'prod*' } },
-  { NumericGreaterThan: { 'aws:MultiFactorAuthAge': '3600' } },
-  { DateGreaterThan: { 'aws:CurrentTime': '2025-01-01T00:00:00Z' } },
-  {
-    StringNotEquals: { 'aws:RequestedRegion': 'cn-north-1' },
-    StringLike: { 'aws:PrincipalArn': `arn:${P}:iam::*:user/*` },
-  },
-];
-
-const some = (pool: string[], max = 3) =>
-  fc
-    .subarray(pool, { minLength: 1, maxLength: max })
-    .map((items) => (items.length === 1 ? (items[0] as string) : items));
-const condition = fc.constantFrom(...CONDITIONS);
-const maybeCondition = fc.option(condition, { freq: 2, nil: undefined });
-
-function withCondition(statement: PolicyStatement, block: Condition | undefined): PolicyStatement {
-  return block ? { ...statement, Condition: block } : statement;
 }
 
 const statement: fc.Arbitrary<PolicyStatement> = fc.oneof(
@@ -186,10 +86,88 @@ const statement: fc.Arbitrary<PolicyStatement> = fc.oneof(
   },
 );
 
+/** Two allows of the same actions that differ in Condition and/or Resource (NotResource too). */
+const overlappingAllows: fc.Arbitrary<PolicyStatement[]> = fc
+  .tuple(
+    some(ALLOW_ACTIONS, 2),
+    fc.array(
+      fc.record({
+        condition: fc.option(condition, { nil: undefined }),
+        resources: fc.option(some(RESOURCES, 2), { nil: undefined }),
+        notResource: fc.boolean(),
+      }),
+      { minLength: 2, maxLength: 3 },
+    ),
+  )
+  .map(([Action, variants]) =>
+    variants.map(({ condition: block, resources, notResource }) => {
+      const target =
+        resources === undefined
+          ? { Resource: '*' }
+          : notResource
+            ? { NotResource: resources }
+            : { Resource: resources };
+      return withCondition(
+        { Effect: 'Allow', Action, ...target },
+        block ?? (resources ? undefined : CONDITIONS[2]),
+      );
+    }),
+  );
+
+/** Statements the compiler leaves out or rewrites, and long perimeter denies. */
+const reducibleStatement: fc.Arbitrary<PolicyStatement> = fc.oneof(
+  fc
+    .tuple(some(DENY_ACTIONS), fc.constantFrom('Allow' as const, 'Deny' as const))
+    .map(([Action, Effect]): PolicyStatement => ({ Effect, Action, Resource: '*', Condition: ROOT_ONLY })),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), some(DENY_ACTIONS, 2)).map(
+    ([unmatched, Action]): PolicyStatement => ({
+      Effect: 'Deny',
+      Action: [unmatched, Action].flat(),
+      Resource: '*',
+    }),
+  ),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), some(ALLOW_ACTIONS, 3)).map(
+    ([unmatched, Action]): PolicyStatement => ({
+      Effect: 'Allow',
+      Action: [unmatched, Action].flat(),
+      Resource: '*',
+    }),
+  ),
+  fc.tuple(some(UNMATCHED_ACTIONS, 2), fc.boolean()).map(
+    ([unmatched, alone]): PolicyStatement => ({
+      Effect: 'Deny',
+      NotAction: alone ? unmatched : [unmatched, GLOBAL_SERVICE_ACTIONS].flat(),
+      Resource: '*',
+      Condition: CONDITIONS[0],
+    }),
+  ),
+  fc
+    .tuple(
+      some(DENY_ACTIONS, 4),
+      fc.integer({ min: 12, max: 24 }),
+      fc.constantFrom('StringNotLike', 'ArnNotLike'),
+    )
+    .map(
+      ([Action, count, operator]): PolicyStatement => ({
+        Effect: 'Deny',
+        Action,
+        Resource: '*',
+        Condition: { [operator]: { 'aws:PrincipalArn': PERIMETER_ROLES.slice(0, count) } },
+      }),
+    ),
+);
+
 const policy = (name: string) =>
   fc
-    .array(statement, { minLength: 1, maxLength: 3 })
-    .map((Statement): ChainPolicy => ({ name, document: { Version: '2012-10-17', Statement } }));
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: statement.map((single) => [single]) },
+        { weight: 1, arbitrary: overlappingAllows },
+        { weight: 2, arbitrary: reducibleStatement.map((single) => [single]) },
+      ),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((groups): ChainPolicy => ({ name, document: { Version: '2012-10-17', Statement: groups.flat() } }));
 
 function levelTarget(index: number, depth: number): string {
   if (index === 0) return 'r-ab12';

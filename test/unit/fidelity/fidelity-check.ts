@@ -67,8 +67,16 @@ const ALLOW_ALL_IDENTITY: NamedPolicy = {
   document: FULL_AWS_ACCESS as NamedPolicy['document'],
 };
 
-function scenarioPolicies(scenario: Scenario, request: EvaluationRequest): Omit<PolicySet, 'scpChain'> {
-  if (scenario === 'identity') return { identityPolicies: [ALLOW_ALL_IDENTITY] };
+/**
+ * The identity policies and resource policy of a scenario; `attached` are the Deny-only policies a
+ * deployment attaches beside the boundary (none on the native side).
+ */
+function scenarioPolicies(
+  scenario: Scenario,
+  request: EvaluationRequest,
+  attached: NamedPolicy[] = [],
+): Omit<PolicySet, 'scpChain'> {
+  if (scenario === 'identity') return { identityPolicies: [ALLOW_ALL_IDENTITY, ...attached] };
   const grant = {
     Effect: 'Allow' as const,
     Principal: { AWS: request.principalArn },
@@ -76,7 +84,7 @@ function scenarioPolicies(scenario: Scenario, request: EvaluationRequest): Omit<
     Resource: request.resource,
   };
   return {
-    identityPolicies: [],
+    identityPolicies: attached,
     resourcePolicy: { source: 'resource-policy', document: { Version: '2012-10-17', Statement: [grant] } },
   };
 }
@@ -87,23 +95,33 @@ export interface Comparison {
   allowedNatively: boolean;
 }
 
-/** Decisions under the native chain and under the compiled boundary, for every scenario. */
+/** What a compile produced: the boundary and the additional policies attached beside it. */
+export interface CompiledPolicies {
+  policy: PolicyDocument;
+  additionalPolicies: { name: string; policy: PolicyDocument }[];
+}
+
+/** Decisions under the native chain and under the compiled policies, for every scenario. */
 export async function compareDecisions(
   scpChain: PolicySet['scpChain'],
-  boundary: PolicyDocument,
+  compiled: CompiledPolicies,
   request: EvaluationRequest,
 ): Promise<Comparison> {
   const mismatches: Mismatch[] = [];
   let allowedNatively = false;
+  const attached = compiled.additionalPolicies.map(({ name, policy }) => ({
+    source: name,
+    document: policy as NamedPolicy['document'],
+  }));
   for (const scenario of SCENARIOS) {
-    const base = scenarioPolicies(scenario, request);
-    const native = await oracleDecision(request, { ...base, scpChain });
+    const native = await oracleDecision(request, { ...scenarioPolicies(scenario, request), scpChain });
     if (scenario === 'identity') allowedNatively = native === 'Allowed';
     const permissionsBoundary = {
       source: 'scp-enforce-policy',
-      document: boundary as NamedPolicy['document'],
+      document: compiled.policy as NamedPolicy['document'],
     };
-    const bounded = await oracleDecision(request, { ...base, scpChain: [], permissionsBoundary });
+    const withAttached = scenarioPolicies(scenario, request, attached);
+    const bounded = await oracleDecision(request, { ...withAttached, scpChain: [], permissionsBoundary });
     if ((native === 'Allowed') !== (bounded === 'Allowed'))
       mismatches.push({ scenario, request, native, boundary: bounded });
   }

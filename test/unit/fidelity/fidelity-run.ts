@@ -20,6 +20,9 @@ export interface FidelityStats {
   rejected: Map<string, { count: number; example: string }>;
   mismatches: { chain: unknown; mismatch: Mismatch }[];
   allowedNatively: number;
+  /** Compiled chains whose statements spilled into additional policies, and their cases. */
+  spilledChains: number;
+  spilledCases: number;
 }
 
 function recordRejection(stats: FidelityStats, errors: { code: string; message: string }[]): void {
@@ -39,6 +42,8 @@ export async function runFidelityShard(shard: number, shardCount: number): Promi
     rejected: new Map(),
     mismatches: [],
     allowedNatively: 0,
+    spilledChains: 0,
+    spilledCases: 0,
   };
   for (const [chainIndex, chain] of chains.entries()) {
     if (stats.cases >= target) break;
@@ -50,10 +55,13 @@ export async function runFidelityShard(shard: number, shardCount: number): Promi
       continue;
     }
     const scpChain = nativeScpChain(chain);
+    const spilled = compiled.additionalPolicies.length > 0;
+    if (spilled) stats.spilledChains++;
     const batch = requests.slice(chainIndex * REQUESTS_PER_CHAIN, (chainIndex + 1) * REQUESTS_PER_CHAIN);
     for (const request of batch) {
       stats.cases++;
-      const comparison = await compareDecisions(scpChain, compiled.policy, request);
+      if (spilled) stats.spilledCases++;
+      const comparison = await compareDecisions(scpChain, compiled, request);
       for (const mismatch of comparison.mismatches) stats.mismatches.push({ chain, mismatch });
       if (comparison.allowedNatively) stats.allowedNatively++;
     }
@@ -68,6 +76,7 @@ export function fidelitySummary(stats: FidelityStats, label: string): string {
   );
   return (
     `fidelity${label}: ${stats.cases} cases, ${stats.chains} chains (${rejectedCount} rejected: ` +
-    `${reasons.join('; ') || 'none'}), ${stats.mismatches.length} mismatches; ${stats.allowedNatively} allowed natively`
+    `${reasons.join('; ') || 'none'}), ${stats.mismatches.length} mismatches; ${stats.allowedNatively} allowed natively; ` +
+    `${stats.spilledChains} chains (${stats.spilledCases} cases) spilled into additional policies`
   );
 }

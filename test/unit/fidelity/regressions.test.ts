@@ -23,7 +23,7 @@ describe('fidelity regressions', () => {
     const compiled = compileChain(chain);
     if (!compiled.ok) throw new Error(`rejected: ${JSON.stringify(compiled.errors)}`);
     // When the request is decided under the native chain and under the boundary
-    const comparison = await compareDecisions(nativeScpChain(chain), compiled.policy, request);
+    const comparison = await compareDecisions(nativeScpChain(chain), compiled, request);
     // Then the decisions agree in every scenario
     expect(comparison.mismatches).toEqual([]);
   });

@@ -228,6 +228,53 @@ describe('compileBoundary: determinism and merging', () => {
     ]);
   });
 
+  it('Given Sid-less denies that differ only in resources, when compiled, then they become one statement listing the resources', () => {
+    const condition = { StringNotEquals: { 'aws:PrincipalTag/team': 'storage' } };
+    const outcome = compileBoundary(
+      inputOf({
+        [account]: {
+          'a.json': [
+            allowAll,
+            {
+              Effect: 'Deny',
+              Action: 's3:DeleteBucket',
+              Resource: 'arn:aws-cn:s3:::b',
+              Condition: condition,
+            },
+          ],
+          'b.json': [
+            allowAll,
+            {
+              Effect: 'Deny',
+              Action: 's3:DeleteBucket',
+              Resource: 'arn:aws-cn:s3:::a',
+              Condition: condition,
+            },
+          ],
+        },
+      }),
+    );
+    expect(policyStatements(outcome)).toEqual([
+      {
+        Effect: 'Deny',
+        Action: 's3:DeleteBucket',
+        Resource: ['arn:aws-cn:s3:::a', 'arn:aws-cn:s3:::b'],
+        Condition: condition,
+      },
+    ]);
+  });
+
+  it('Given the same deny in two files and at two levels, when compiled, then it appears once', () => {
+    const deny = { Effect: 'Deny' as const, NotAction: ['iam:*', 'sts:*'], Resource: '*' };
+    const outcome = compileBoundary(
+      inputOf({
+        'r-ab12': { 'r-ab12.json': [allowAll, deny] },
+        [account]: { 'a.json': [allowAll, deny], 'b.json': [allowAll, deny] },
+      }),
+    );
+    expect(policyStatements(outcome)).toEqual([deny]);
+  });
+
   it('Given the same Sid in two files, when compiled, then the boundary still has unique Sids', () => {
     const outcome = compileBoundary(
       inputOf({

@@ -22,7 +22,11 @@ const ALLOW_ALL: PolicyDocument = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
-async function decide(request: OracleRequest, extra: Partial<Simulation>): Promise<Decision> {
+async function decide(
+  request: OracleRequest,
+  extra: Partial<Simulation>,
+  additionalPolicies: readonly PolicyDocument[] = [],
+): Promise<Decision> {
   const simulation: Simulation = {
     request: {
       principal: request.principal ?? PRINCIPAL,
@@ -30,7 +34,10 @@ async function decide(request: OracleRequest, extra: Partial<Simulation>): Promi
       resource: { resource: request.resource, accountId: ACCOUNT },
       contextVariables: request.context,
     },
-    identityPolicies: [{ name: 'allow-all', policy: ALLOW_ALL }],
+    identityPolicies: [
+      { name: 'allow-all', policy: ALLOW_ALL },
+      ...additionalPolicies.map((policy, index) => ({ name: `scp-enforce-policy-${index + 2}`, policy })),
+    ],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...extra,
@@ -49,9 +56,32 @@ export function nativeDecision(levels: PolicyDocument[][], request: OracleReques
   return decide(request, { serviceControlPolicies });
 }
 
-/** Allow-all identity policy limited by the boundary. */
-export function boundaryDecision(boundary: PolicyDocument, request: OracleRequest): Promise<Decision> {
-  return decide(request, { permissionBoundaryPolicies: [{ name: 'scp-enforce-policy', policy: boundary }] });
+/**
+ * Allow-all identity policy limited by the boundary; the additional Deny-only policies are attached
+ * as identity policies beside it, as a deployment attaches them.
+ */
+export function boundaryDecision(
+  boundary: PolicyDocument,
+  request: OracleRequest,
+  additionalPolicies: readonly PolicyDocument[] = [],
+): Promise<Decision> {
+  return decide(
+    request,
+    { permissionBoundaryPolicies: [{ name: 'scp-enforce-policy', policy: boundary }] },
+    additionalPolicies,
+  );
+}
+
+/** The decision under everything a compile produced: the boundary and its additional policies. */
+export function compiledDecision(
+  outcome: { policy: PolicyDocument; additionalPolicies: readonly { policy: PolicyDocument }[] },
+  request: OracleRequest,
+): Promise<Decision> {
+  return boundaryDecision(
+    outcome.policy,
+    request,
+    outcome.additionalPolicies.map((extra) => extra.policy),
+  );
 }
 
 export const isAllowed = (decision: Decision): boolean => decision === 'Allowed';

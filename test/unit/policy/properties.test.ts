@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compileBoundary } from '#policy/compile.ts';
 import type { CompileInput, PolicyDocument, PolicyStatement } from '#policy/types.ts';
 import { PREFIX, params } from './compile-helpers.ts';
-import { ACCOUNT, boundaryDecision, isAllowed, nativeDecision, type OracleRequest } from './oracle.ts';
+import { ACCOUNT, compiledDecision, isAllowed, nativeDecision, type OracleRequest } from './oracle.ts';
 
 const team = 'aws:PrincipalTag/team';
 const CONDITIONS: PolicyStatement['Condition'][] = [
@@ -137,7 +137,7 @@ describe('compileBoundary properties', () => {
         const native = asDocuments(levels);
         for (const request of REQUESTS) {
           const nativeAllowed = isAllowed(await nativeDecision(native, request));
-          const boundaryAllowed = isAllowed(await boundaryDecision(outcome.policy, request));
+          const boundaryAllowed = isAllowed(await compiledDecision(outcome, request));
           // Safety first: never allow what the SCPs deny; then fidelity: never deny what they allow.
           if (boundaryAllowed) expect(nativeAllowed, JSON.stringify(request)).toBe(true);
           expect(boundaryAllowed, JSON.stringify(request)).toBe(nativeAllowed);

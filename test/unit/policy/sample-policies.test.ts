@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileBoundary } from '#policy/compile.ts';
 import { validatePolicyText } from '#policy/validate.ts';
 import { ACCOUNT_ID, PREFIX, params } from './compile-helpers.ts';
-import { boundaryDecision, nativeDecision } from './oracle.ts';
+import { compiledDecision, nativeDecision } from './oracle.ts';
 
 const folder = fileURLToPath(new URL('../../../policies/', import.meta.url));
 const samples = readdirSync(folder)
@@ -54,7 +54,7 @@ describe('sample policies in policies/', () => {
         resource: '*',
         context: { 'aws:RequestedRegion': region },
       };
-      expect(await boundaryDecision(outcome.policy, request)).toBe(await nativeDecision([[scp]], request));
+      expect(await compiledDecision(outcome, request)).toBe(await nativeDecision([[scp]], request));
     }
   });
 
@@ -68,6 +68,6 @@ describe('sample policies in policies/', () => {
       resource: '*',
       context: { 'aws:PrincipalArn': admin },
     };
-    expect(await boundaryDecision(outcome.policy, request)).toBe('ExplicitlyDenied');
+    expect(await compiledDecision(outcome, request)).toBe('ExplicitlyDenied');
   });
 });

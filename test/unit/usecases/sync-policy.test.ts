@@ -88,7 +88,7 @@ describe('syncAfterPolicyChange', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: '*', Resource: '*' },
-        { Effect: 'Deny', Action: 'ec2:Terminate*Typo', Resource: '*' },
+        { Effect: 'Deny', Action: 'ec2:TerminateInstancez', Resource: '*' },
       ],
     });
     const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
