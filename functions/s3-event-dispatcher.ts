@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { type PolicyChangeResult, syncAfterPolicyChange } from '#usecases/sync-policy.ts';
+import { applyPolicyChange, type PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
@@ -18,7 +18,7 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
     const ctx = withInvocationDeadline(deps.ctx, context, deps.fanoutMarginMs);
     const results: PolicyChangeResult[] = [];
     for (const change of policyChangesOf(notification)) {
-      const result = await syncAfterPolicyChange(ctx, change);
+      const result = await applyPolicyChange(ctx, change);
       deps.logger.info('policy change processed', {
         ...change,
         accounts: result.accounts,

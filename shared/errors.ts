@@ -183,23 +183,17 @@ export class WriteLeaseBusyError extends ScpAltError {
   }
 }
 
-export class DeadlineExceededError extends ScpAltError {
-  override name = 'DeadlineExceededError';
-  constructor(remainingMs: number) {
-    super('DEADLINE_EXCEEDED', `stopped ${Math.round(remainingMs / 1000)} s before the function timeout`);
-  }
-}
-
 /**
- * A fan-out stopped starting accounts because the function is about to time out. The accounts
- * not started are recorded FAILED with this message, so replay and the reconciler pick them up.
+ * The invocation is about to time out: a handler answers before Lambda stops it ('stopped'), or a
+ * fan-out stops starting accounts ('not started'), which are then recorded FAILED with this message
+ * so replay and the reconciler pick them up.
  */
-export class DeadlineReachedError extends ScpAltError {
-  override name = 'DeadlineReachedError';
-  constructor(remainingMs: number) {
+export class DeadlineError extends ScpAltError {
+  override name = 'DeadlineError';
+  constructor(remainingMs: number, what: 'stopped' | 'not started') {
     super(
       'DEADLINE_EXCEEDED',
-      `deadline reached: not started ${Math.round(remainingMs / 1000)} s before the function timeout`,
+      `deadline reached: ${what} ${Math.round(remainingMs / 1000)} s before the function timeout`,
     );
   }
 }

@@ -40,7 +40,7 @@ export function fleetAccountIds(group: number, count: number): string[] {
 }
 
 export async function seedFleet(stack: LocalStackClient, ctx: FlowContext, fleet: FleetSpec, table: string) {
-  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   const records: AccountRecord[] = [];
   await forEachLimited(fleet.accountIds, SEED_CONCURRENCY, async (accountId) => {
     const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: fleet.ouPath });
@@ -106,19 +106,19 @@ function enrolledRecord(
   ctx: FlowContext,
   accountId: string,
   ouPath: string[],
-  policyKeys: string[],
-  policyHash: string,
+  policyFileKeys: string[],
+  compiledHash: string,
 ): AccountRecord {
   return {
     accountId,
     managementAccountId: ctx.settings.managementAccountId,
     ouId: ouPath[ouPath.length - 1] ?? '',
     ouPath,
-    customPolicyArns: [],
-    policyKeys,
+    customerBoundaryArns: [],
+    policyFileKeys,
     updatedAt: new Date().toISOString(),
-    policyHash,
-    policyVersionId: `v${POLICY_VERSIONS}`,
+    compiledHash,
+    boundaryVersionId: `v${POLICY_VERSIONS}`,
     status: 'ACTIVE',
     lastError: undefined,
     createCloudTrail: false,

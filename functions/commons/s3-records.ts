@@ -1,5 +1,5 @@
 import { POLICY_PREFIX } from '#policy/types.ts';
-import type { PolicyChange } from '#usecases/sync-policy.ts';
+import type { PolicyChange } from '#usecases/policy-change.ts';
 
 interface S3NotificationRecord {
   eventName?: unknown;

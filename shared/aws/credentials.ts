@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type Clock, systemClock } from '#runtime/clock.ts';
 import {
   CREDENTIAL_PROPAGATION_ERRORS,
   isExpiredSession,
@@ -28,7 +29,7 @@ export interface CredentialChainOptions {
   clientConfig?: SharedClientConfig;
   /** STS client acting as the function itself (first hop); built from clientConfig when absent. */
   stsClient?: STSClient;
-  now?: () => number;
+  now?: Clock;
   sleep?: Sleep;
 }
 
@@ -45,11 +46,11 @@ export class CredentialChain {
   private readonly sessions = new Map<string, Promise<TemporaryCredentials>>();
   private readonly baseSts: STSClient;
   private managementSts: STSClient | undefined;
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(private readonly options: CredentialChainOptions) {
     this.baseSts = options.stsClient ?? new STSClient(clientConfigFor(options.region, options.clientConfig));
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock;
   }
 
   get sessionName(): string {
@@ -129,7 +130,7 @@ export class CredentialChain {
   }
 
   private fresh(credentials: TemporaryCredentials): boolean {
-    return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now();
+    return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now().getTime();
   }
 
   private async assume(sts: STSClient, roleArn: string, externalId?: string): Promise<TemporaryCredentials> {
@@ -148,7 +149,7 @@ export class CredentialChain {
       const c = output.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
         throw new Error('AssumeRole returned no credentials');
-      const expiration = c.Expiration ?? new Date(this.now() + SESSION_SECONDS * 1000);
+      const expiration = c.Expiration ?? new Date(this.now().getTime() + SESSION_SECONDS * 1000);
       return {
         accessKeyId: c.AccessKeyId,
         secretAccessKey: c.SecretAccessKey,

@@ -8,7 +8,8 @@ export {
   type BoundaryParameterOverrides,
   boundaryPolicyArn,
   defaultBoundaryParameters,
-  exemptPrincipalArns,
+  // The protective statements' exemptions are the trusted principals (glossary).
+  exemptPrincipalArns as trustedPrincipalArns,
   organizationAccessRoleArn,
 } from './parameters.ts';
 export { protectiveStatements } from './protective.ts';

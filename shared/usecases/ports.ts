@@ -104,13 +104,13 @@ export interface AccountRecord {
    * carry the derived policy scp-enforce-policy-<hash of the ARN>: the customer's statements plus
    * our denies.
    */
-  customPolicyArns: string[];
+  customerBoundaryArns: string[];
   /** Keys of the policy files compiled into the current boundary, root → account. */
-  policyKeys: string[];
+  policyFileKeys: string[];
   /** ISO-8601 UTC time of the last change to this record. */
   updatedAt: string;
-  policyHash: string | undefined;
-  policyVersionId: string | undefined;
+  compiledHash: string | undefined;
+  boundaryVersionId: string | undefined;
   status: AccountStatus;
   lastError: string | undefined;
   createCloudTrail: boolean;

@@ -6,7 +6,7 @@ import { compileForAccount, type PolicySnapshot, policySnapshot } from './compil
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
-import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
+import { attachBoundaryToAllPrincipals, customerBoundaryArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
 import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
@@ -37,9 +37,9 @@ export const STALE_ENROLLING_MS = 20 * 60 * 1000;
  * compiled leaves the deployed boundary as it is and is reported.
  */
 export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileReport> {
-  const now = (ctx.now?.() ?? new Date()).getTime();
+  const now = ctx.now().getTime();
   const records = (await ctx.ports.accounts.listAll()).filter((record) => isReconcilable(record, now));
-  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   const drifts = await fanOutAccounts(
     ctx,
     records.map((record) => record.accountId),
@@ -118,7 +118,7 @@ async function repairAccount(
     attachBoundaryToAllPrincipals(ctx, accountId, policyArn, {
       // Derived policies are rebuilt from our document only when it is the one deployed.
       ...(desired && !superseded ? { ourDocument: desired } : {}),
-      knownCustomerArns: record.customPolicyArns,
+      knownCustomerArns: record.customerBoundaryArns,
     }),
   );
   drift.attached = sweep.attached;
@@ -131,11 +131,13 @@ async function repairAccount(
     latest
       ? {
           ...(leased ? releasedRecord(latest, leased.owner, leased.listedAtMs) : latest),
-          ...(compiled.ok && !superseded ? { policyKeys: compiled.sources, policyHash: compiled.hash } : {}),
-          policyVersionId: superseded
-            ? latest.policyVersionId
-            : (deployed?.versionId ?? latest.policyVersionId),
-          customPolicyArns: customPolicyArns(sweep),
+          ...(compiled.ok && !superseded
+            ? { policyFileKeys: compiled.sources, compiledHash: compiled.hash }
+            : {}),
+          boundaryVersionId: superseded
+            ? latest.boundaryVersionId
+            : (deployed?.versionId ?? latest.boundaryVersionId),
+          customerBoundaryArns: customerBoundaryArns(sweep),
           status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
           lastError: drift.problems[0],
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iamCallOf } from '#functions/commons/iam-records.ts';
+import { iamEventOf } from '#functions/commons/iam-events.ts';
 import { makeHandler } from '#functions/iam-event-dispatcher.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { sqsBatch } from '../fakes/sqs-batch.ts';
@@ -52,7 +52,7 @@ async function enrolledWorld() {
 
 describe('IAM event parsing', () => {
   it('reads account, principal, policy and caller from both detail-type spellings', () => {
-    const call = iamCallOf(
+    const call = iamEventOf(
       cloudTrailEvent(
         'e1',
         {
@@ -70,7 +70,7 @@ describe('IAM event parsing', () => {
       policyArn: 'arn:p',
       actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
     });
-    expect(iamCallOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
+    expect(iamEventOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
   });
 });
 

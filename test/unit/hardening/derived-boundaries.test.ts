@@ -3,9 +3,9 @@ import { derivedBoundaryDocument, derivedPolicyName } from '#policy/derived-boun
 import type { PolicyDocument } from '#policy/types.ts';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
-import { createIamCallResponder } from '#usecases/iam-event.ts';
+import { createIamEventResponder } from '#usecases/iam-event.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts } from '#usecases/reconcile.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, documentOf } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 
@@ -76,7 +76,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     expect(
       world.iam.writes(A1).filter((call) => call.api.includes('Policy') && !call.api.includes('Boundary')),
     ).toHaveLength(2); // CreatePolicy for ours and for the derived one, nothing on theirs
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([CUSTOMER]);
   });
 
   it('Given our side changes, Then the derived policy is rebuilt with the new denies', async () => {
@@ -85,7 +85,7 @@ describe('principals that had a customer boundary before enrollment', () => {
       `${OU_A}.json`,
       ALLOW_ALL_DENY('s3:DeleteBucket', 'ec2:TerminateInstances'),
     );
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     expect(documentOf(world, A1, DERIVED_NAME)).toContain('ec2:TerminateInstances');
     expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(DERIVED);
   });
@@ -104,7 +104,7 @@ describe('principals that had a customer boundary before enrollment', () => {
   it('Given the customer edits the policy, When the event arrives, Then the derived policy is rebuilt at once', async () => {
     const world = await enrolledWithCustomerBoundary();
     world.iam.putManagedPolicy(CUSTOMER, customerPolicy('ec2:*'));
-    const respond = createIamCallResponder(world.ctx);
+    const respond = createIamEventResponder(world.ctx);
     const outcome = await respond({
       eventId: 'customer-edit',
       eventName: 'CreatePolicyVersion',
@@ -121,7 +121,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     const other = `arn:aws-cn:iam::${A1}:policy/OtherBoundary`;
     world.iam.putManagedPolicy(other, customerPolicy('lambda:*'));
     world.iam.addPrincipal(A1, 'role', 'late-role', { boundaryArn: other });
-    const respond = createIamCallResponder(world.ctx);
+    const respond = createIamEventResponder(world.ctx);
     const outcome = await respond({
       eventId: 'late-create',
       eventName: 'CreateRole',
@@ -131,7 +131,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     });
     expect(outcome).toEqual({ action: 'principal', outcome: 'derived' });
     expect(world.iam.boundaryOf(A1, 'role', 'late-role')).toMatch(/scp-enforce-policy-[0-9a-f]{16}$/);
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([other, CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([other, CUSTOMER]);
   });
 
   it('Given the customer policy cannot be combined, Then the principal keeps its boundary and the operators are told', async () => {
@@ -144,7 +144,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     ).rejects.toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED' });
     expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(CUSTOMER);
     expect(world.notifier.notices.at(-1)).toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED', accountId: A1 });
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([CUSTOMER]);
   });
 
   it('Given deregistration, Then the customer boundary is put back and the derived policy deleted', async () => {

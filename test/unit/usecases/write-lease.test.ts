@@ -83,7 +83,7 @@ describe('syncAccount under the write lease', () => {
   it('Given a newer listing was applied while this invocation compiled, Then it writes nothing and says why', async () => {
     const world = await enrolledOrganization();
     world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    const olderSnapshot = policySnapshot(world.policyStore, () => NOW);
+    const olderSnapshot = policySnapshot(world.policyStore, () => new Date(NOW));
     await olderSnapshot.objects();
     // Meanwhile a newer invocation listed later and deployed its boundary.
     const record = world.accounts.records.get(B1)!;
@@ -105,7 +105,7 @@ describe('syncAccount under the write lease', () => {
     world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
     const result = await syncAccount(
       world.ctx,
-      policySnapshot(world.policyStore, () => NOW + 7),
+      policySnapshot(world.policyStore, () => new Date(NOW + 7)),
       B1,
     );
     expect(result.outcome).toBe('updated');
