@@ -1,15 +1,14 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import {
   createIamEventResponder,
   type IamEventOutcome,
   type IamEventResponderOptions,
 } from '#usecases/iam-event.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
+import { handleDirectOrSqs } from './commons/event-source.ts';
 import { iamEventOf } from './commons/iam-events.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
-import { isSqsBatch } from './commons/s3-records.ts';
 
 /**
  * CreateUser / CreateRole (and boundary tampering) forwarded from member accounts → make sure the
@@ -40,12 +39,7 @@ export function makeHandler(deps: HandlerDeps & { responder?: IamEventResponderO
   };
   return async (event: unknown, context: Context): Promise<SQSBatchResponse | IamEventOutcome> => {
     startInvocation(deps.logger, context);
-    if (!isSqsBatch(event)) return handleEvent(event);
-    const recordHandler = async (record: SQSRecord) => handleEvent(JSON.parse(record.body));
-    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    return handleDirectOrSqs(event, context, handleEvent);
   };
 }
 

@@ -6,6 +6,7 @@
  * The accounts exist only in IAM and the table, not in Organizations: neither the fan-out of
  * scp-alt nor the baseline's asks Organizations anything.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreatePolicyCommand,
@@ -16,6 +17,7 @@ import {
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemFromRecord } from '#aws/account-store.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { compileForAccount, policySnapshot } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
@@ -70,7 +72,7 @@ async function seedAccountIam(
     new CreateRoleCommand({
       RoleName: ctx.settings.organizationAccessRoleName,
       AssumeRolePolicyDocument: trusting({
-        AWS: `arn:${partition}:iam::${ctx.settings.managementAccountId}:root`,
+        AWS: accountRootArn(partition, ctx.settings.managementAccountId),
       }),
     }),
   );

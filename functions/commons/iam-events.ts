@@ -1,23 +1,29 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPES } from '#policy/iam-event-names.ts';
 import type { IamEvent } from '#usecases/iam-event.ts';
 import type { PrincipalRef } from '#usecases/ports.ts';
 
-const CloudTrailEventSchema = z
+/** The CloudTrail record EventBridge carries in `detail`: the fields an IAM event needs. */
+const CloudTrailDetailSchema = z
   .object({
-    'detail-type': z.string(),
-    detail: z
-      .object({
-        eventID: z.string(),
-        eventName: z.string(),
-        recipientAccountId: z.string(),
-        errorCode: z.string().optional(),
-        requestParameters: z.record(z.string(), z.unknown()).nullish(),
-        userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
-      })
-      .loose(),
+    eventID: z.string(),
+    eventName: z.string(),
+    recipientAccountId: z.string(),
+    errorCode: z.string().optional(),
+    requestParameters: z.record(z.string(), z.unknown()).nullish(),
+    userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
   })
   .loose();
+
+/**
+ * The EventBridge envelope fields an IAM event reads, from powertools' schema. Not the whole
+ * envelope: an event refused for a field we do not read is a principal left without our boundary,
+ * and the full schema refuses the local stack's deliveries (`time` in epoch seconds).
+ */
+const CloudTrailEventSchema = EventBridgeSchema.pick({ 'detail-type': true }).extend({
+  detail: CloudTrailDetailSchema,
+});
 
 /**
  * The IAM call recorded in one EventBridge event (parsed JSON), or undefined for anything that is

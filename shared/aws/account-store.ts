@@ -7,6 +7,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { RecordConflictError } from '#shared/errors.ts';
 import type { AccountRecord, AccountStorePort } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
@@ -119,10 +120,7 @@ export class DynamoAccountStore implements AccountStorePort {
       );
       return saved;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
-      ) {
+      if (error instanceof ConditionalCheckFailedException || isAwsError(error, 'ConditionalCheckFailed')) {
         throw new RecordConflictError(record.accountId, error);
       }
       throw error;

@@ -1,11 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { iamRoleArn } from '#policy/arn.ts';
+import { CREDENTIAL_PROPAGATION_ERRORS, isExpiredSession } from '#runtime/aws-errors.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
-import {
-  CREDENTIAL_PROPAGATION_ERRORS,
-  isExpiredSession,
-  retryEventualConsistency,
-  type Sleep,
-} from '#runtime/retry.ts';
+import { retryEventualConsistency, type Sleep } from '#runtime/retry.ts';
 import { AwsStepError, ScpAltError } from '#shared/errors.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 
@@ -58,7 +55,7 @@ export class CredentialChain {
   }
 
   roleArn(accountId: string, roleName: string): string {
-    return `arn:${this.options.partition}:iam::${accountId}:role/${roleName}`;
+    return iamRoleArn(this.options.partition, accountId, roleName);
   }
 
   managementCredentials(): Promise<TemporaryCredentials> {

@@ -1,3 +1,4 @@
+import { parseRoleSessionArn } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
 import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
 import { isExemptPrincipal } from '#policy/index.ts';
@@ -97,7 +98,11 @@ function precheck(ctx: FlowContext, iamEvent: IamEvent, seen: BoundedIdSet): str
 
 /** Our own calls go through the organization access role with a `scp-alt-` session name. */
 function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
-  return actorArn?.includes(`:assumed-role/${ctx.settings.organizationAccessRoleName}/scp-alt-`) ?? false;
+  const session = actorArn === undefined ? undefined : parseRoleSessionArn(actorArn);
+  return (
+    session?.roleName === ctx.settings.organizationAccessRoleName &&
+    session.sessionName.startsWith('scp-alt-')
+  );
 }
 
 async function bindNewPrincipal(

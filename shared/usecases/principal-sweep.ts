@@ -1,4 +1,4 @@
-import { isExemptPrincipal, type PolicyDocument } from '#policy/index.ts';
+import { isExemptPrincipal, type ManagedPolicyDocument } from '#policy/index.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import { AwsStepError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
 import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
@@ -31,7 +31,7 @@ export interface SweepResult {
 
 export interface SweepOptions {
   /** The scp-enforce-policy document being applied; read from IAM when absent. */
-  ourDocument?: PolicyDocument;
+  ourDocument?: ManagedPolicyDocument;
   /** Customer policies from the account record (ScpCustomPolicyList). */
   knownCustomerArns?: readonly string[];
 }

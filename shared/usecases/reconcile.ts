@@ -1,4 +1,4 @@
-import { type PolicyDocument, policyHash } from '#policy/index.ts';
+import { type ManagedPolicyDocument, policyHash } from '#policy/index.ts';
 import { codeOf, errorText, inStep } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
@@ -101,7 +101,7 @@ async function repairAccount(
   // A policy that cannot be compiled now leaves the deployed one in force (the stricter, known
   // state): principals that lost it still get it back, and the compile error is the problem.
   if (!compiled.ok && !current) throw compiled.error;
-  const desired: PolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
+  const desired: ManagedPolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
   // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
   const rewrite =
     compiled.ok && (!current || policyHash(current.document) !== compiled.hash)
@@ -151,7 +151,7 @@ async function rewriteUnderLease(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   record: AccountRecord,
-  policy: PolicyDocument,
+  policy: ManagedPolicyDocument,
   lastVersionId: string | undefined,
 ): Promise<{
   written?: { policyArn: string; versionId: string };

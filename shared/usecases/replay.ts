@@ -6,7 +6,7 @@
  * the operator CLI.
  */
 
-import { codeOf, errorText } from '#shared/errors.ts';
+import { codeOf, type ErrorCode, errorText } from '#shared/errors.ts';
 import { type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { enrollAccount } from './enroll.ts';
 import { fanOutAccounts } from './fan-out.ts';
@@ -20,7 +20,7 @@ export interface ReplayResult {
   accountId: string;
   action: 'enroll' | 'sync' | 'none';
   outcome: ReplayOutcome;
-  code?: string;
+  code?: ErrorCode;
   reason?: string;
 }
 

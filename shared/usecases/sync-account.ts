@@ -1,4 +1,4 @@
-import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
@@ -17,7 +17,7 @@ export interface AccountSyncResult {
   fingerprint?: string;
   ouPath?: string[];
   versionId?: string;
-  code?: string;
+  code?: ErrorCode;
   reason?: string;
 }
 

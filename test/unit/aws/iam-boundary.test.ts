@@ -4,6 +4,9 @@ import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
 import type { PolicyDocument } from '#policy/types.ts';
 import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
 
+/** An IAM policy variable as a policy spells it, e.g. ${aws:username}. */
+const policyVariable = (name: string) => `\${${name}}`;
+
 const ACCOUNT = '111111111111';
 const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
 const DOCUMENT: PolicyDocument = {
@@ -195,6 +198,42 @@ describe('BoundaryIamAdapter', () => {
       policyArn: POLICY_ARN,
       versionId: 'v3',
       document: DOCUMENT,
+    });
+  });
+
+  it('keeps a customer policy in its 2008-10-17 language and turns a single Statement object into a list', async () => {
+    const written2008 = {
+      Version: '2008-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: `arn:aws-cn:s3:::home/${policyVariable('aws:username')}/*`,
+      },
+    };
+    const { adapter } = adapterWith({
+      GetPolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+      GetPolicyVersion: () => ({
+        PolicyVersion: { Document: encodeURIComponent(JSON.stringify(written2008)) },
+      }),
+    });
+    expect(await adapter.readManagedPolicy(ACCOUNT, `arn:aws-cn:iam::${ACCOUNT}:policy/Team`)).toEqual({
+      Version: '2008-10-17',
+      Statement: [written2008.Statement],
+    });
+  });
+
+  it('refuses, naming the policy, a document that is not a policy instead of passing it on', async () => {
+    const { adapter } = adapterWith({
+      GetPolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+      GetPolicyVersion: () => ({
+        PolicyVersion: {
+          Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}'),
+        },
+      }),
+    });
+    await expect(adapter.readBoundaryPolicy(ACCOUNT)).rejects.toMatchObject({
+      code: 'AWS_CALL_FAILED',
+      message: expect.stringContaining(POLICY_ARN),
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { derivedBoundaryDocument, derivedPolicyName } from '#policy/derived-boundary.ts';
-import type { PolicyDocument } from '#policy/types.ts';
+import type { ManagedPolicyDocument, PolicyDocument } from '#policy/types.ts';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { createIamEventResponder } from '#usecases/iam-event.ts';
@@ -8,6 +8,9 @@ import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts } from '#usecases/reconcile.ts';
 import { A1, documentOf } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
+
+/** An IAM policy variable as a policy spells it, e.g. ${aws:username}. */
+const policyVariable = (name: string) => `\${${name}}`;
 
 const CUSTOMER = `arn:aws-cn:iam::${A1}:policy/TeamBoundary`;
 const OURS = `arn:aws-cn:iam::${A1}:policy/scp-enforce-policy`;
@@ -57,6 +60,56 @@ describe('derived policy document', () => {
     const big = customerPolicy(...Array.from({ length: 400 }, (_, i) => `ec2:Describe${i}Thing`));
     const derived = derivedBoundaryDocument(big, ALLOW_ALL_DENY('s3:DeleteBucket') as PolicyDocument);
     expect(derived).toEqual({ ok: false, reason: expect.stringMatching(/\d+ characters; IAM allows 6144/) });
+  });
+
+  it('keeps the language version the customer policy was written in', () => {
+    const customer2008: ManagedPolicyDocument = {
+      Version: '2008-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:*',
+          Resource: `arn:aws-cn:s3:::home/${policyVariable('aws:username')}/*`,
+        },
+      ],
+    };
+    const ours = ALLOW_ALL_DENY('s3:DeleteBucket') as PolicyDocument;
+    const derived = derivedBoundaryDocument(customer2008, ours);
+    expect(derived.ok && derived.document.Version).toBe('2008-10-17');
+    // Here ${aws:username} stays the literal text it was for the customer.
+    expect(derived.ok && derived.document.Statement[0]).toEqual(customer2008.Statement[0]);
+    const unversioned = derivedBoundaryDocument({ Statement: customer2008.Statement }, ours);
+    expect(unversioned.ok && 'Version' in unversioned.document).toBe(false);
+  });
+
+  it('uses 2012-10-17 for our policy variables only when the customer statements read the same in it', () => {
+    const oursWithVariable: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 's3:*',
+          NotResource: `arn:aws-cn:s3:::${policyVariable('aws:PrincipalTag/team')}-*`,
+        },
+      ],
+    };
+    const plain2008 = customerPolicy('ec2:*');
+    const withoutVariables = derivedBoundaryDocument(
+      { ...plain2008, Version: '2008-10-17' },
+      oursWithVariable,
+    );
+    expect(withoutVariables.ok && withoutVariables.document.Version).toBe('2012-10-17');
+    const literal2008: ManagedPolicyDocument = {
+      Version: '2008-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws-cn:s3:::${policyVariable('literal')}` },
+      ],
+    };
+    expect(derivedBoundaryDocument(literal2008, oursWithVariable)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('one document cannot read both ways'),
+    });
   });
 
   it('has a stable name per customer policy ARN, under our protected prefix', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isExpiredSession, isTransientFailure } from '#runtime/retry.ts';
+import { isExpiredSession, isTransientFailure } from '#runtime/aws-errors.ts';
 import { RecordConflictError } from '#shared/errors.ts';
 import { withAccountRetries } from '#usecases/account-retry.ts';
 import { policySnapshot } from '#usecases/compile-account.ts';
