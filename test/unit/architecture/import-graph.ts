@@ -17,6 +17,8 @@ export interface ImportLine {
   specifier: string;
   /** Repository path for relative and `#alias/` specifiers; undefined for packages and node: builtins. */
   target: string | undefined;
+  /** `import type …` / `export type …`: erased from the JavaScript, so nothing is loaded at run time. */
+  typeOnly: boolean;
 }
 
 export interface Violation {
@@ -26,13 +28,18 @@ export interface Violation {
 }
 
 const IMPORT_PATTERN =
-  /(?:\bimport|\bexport)\s+(?:type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+  /(?:\bimport|\bexport)\s+(type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importLines(file: SourceFile, aliases: Record<string, string>): ImportLine[] {
   const lines: ImportLine[] = [];
   for (const match of stripComments(file.text).matchAll(IMPORT_PATTERN)) {
-    const specifier = match[1] ?? match[2] ?? '';
-    lines.push({ from: file.path, specifier, target: resolveTarget(file.path, specifier, aliases) });
+    const specifier = match[2] ?? match[3] ?? '';
+    lines.push({
+      from: file.path,
+      specifier,
+      target: resolveTarget(file.path, specifier, aliases),
+      typeOnly: match[1] !== undefined,
+    });
   }
   return lines;
 }
@@ -104,6 +111,14 @@ export function layeringViolations(lines: ImportLine[]): Violation[] {
       .filter((line) => rule.applies(line.from) && rule.breaks(line))
       .map((line) => ({ rule: rule.name, from: line.from, specifier: line.specifier })),
   );
+}
+
+/** The npm package a bare specifier loads: '@aws-sdk/client-iam' of '@aws-sdk/client-iam/dist', 'tsx' of 'tsx/esm/api'. */
+export function packageOf(line: ImportLine): string | undefined {
+  if (line.target !== undefined || line.specifier.startsWith('node:') || line.specifier.startsWith('#'))
+    return undefined;
+  const parts = line.specifier.split('/');
+  return line.specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /** Every .ts/.js/.mjs file under the given folders (node_modules excluded). */

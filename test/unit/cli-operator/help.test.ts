@@ -1,13 +1,13 @@
 /** Every operator command is listed, explains itself, and refuses a wrong command line with exit 2. */
 import { describe, expect, it } from 'vitest';
-import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
-import { makeEnrollCommand } from '../../../cli/commands/enroll.ts';
-import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
-import { makePlanCommand } from '../../../cli/commands/plan.ts';
-import { makeReplayCommand } from '../../../cli/commands/replay.ts';
-import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
-import { makeStatusCommand } from '../../../cli/commands/status.ts';
-import { runCli } from '../../../cli/main.ts';
+import { makeDeregisterCommand } from '#cli/commands/deregister.ts';
+import { makeEnrollCommand } from '#cli/commands/enroll.ts';
+import { makeExportNativeCommand } from '#cli/commands/export-native.ts';
+import { makePlanCommand } from '#cli/commands/plan.ts';
+import { makeReplayCommand } from '#cli/commands/replay.ts';
+import { makeSimulateCommand } from '#cli/commands/simulate.ts';
+import { makeStatusCommand } from '#cli/commands/status.ts';
+import { runCli } from '#cli/main.ts';
 import { fakeIo, offlineEnvironment } from './helpers.ts';
 
 const OPERATOR_COMMANDS = ['plan', 'simulate', 'status', 'enroll', 'deregister', 'replay', 'export-native'];
