@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ServiceOutputTypes as DocumentOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#aws/account-store.ts';
 import { RecordConflictError } from '#shared/errors.ts';
@@ -22,7 +22,7 @@ const RECORD: AccountRecord = {
   revision: 3,
 };
 
-function storeWith(responders: Record<string, Responder>) {
+function storeWith(responders: Record<string, Responder<DocumentOutput>>) {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-northwest-1' }), {
     marshallOptions: { removeUndefinedValues: true },
   });

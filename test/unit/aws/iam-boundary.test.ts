@@ -1,4 +1,4 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type ServiceOutputTypes as IamOutput } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
 import type { PolicyDocument } from '#policy/types.ts';
@@ -14,7 +14,7 @@ const DOCUMENT: PolicyDocument = {
   Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }],
 };
 
-function adapterWith(responders: Record<string, Responder>) {
+function adapterWith(responders: Record<string, Responder<IamOutput>>) {
   const client = new IAMClient({ region: 'cn-north-1' });
   const calls = stubSdk(client, responders);
   const adapter = new BoundaryIamAdapter({
@@ -25,6 +25,8 @@ function adapterWith(responders: Record<string, Responder>) {
   });
   return { adapter, calls };
 }
+
+const CREATED = new Date('2026-01-01T00:00:00Z');
 
 const version = (id: string, isDefault: boolean, day: number) => ({
   VersionId: id,
@@ -241,13 +243,29 @@ describe('BoundaryIamAdapter', () => {
     const { adapter, calls } = adapterWith({
       ListUsers: (input) =>
         input.Marker
-          ? { Users: [{ UserName: 'bob', Arn: 'arn:u:bob', Path: '/' }] }
+          ? {
+              Users: [
+                { UserName: 'bob', UserId: 'AIDABOB', Arn: 'arn:u:bob', Path: '/', CreateDate: CREATED },
+              ],
+            }
           : {
-              Users: [{ UserName: 'alice', Arn: 'arn:u:alice', Path: '/' }],
+              Users: [
+                {
+                  UserName: 'alice',
+                  UserId: 'AIDAALICE',
+                  Arn: 'arn:u:alice',
+                  Path: '/',
+                  CreateDate: CREATED,
+                },
+              ],
               IsTruncated: true,
               Marker: 'm1',
             },
-      ListRoles: () => ({ Roles: [{ RoleName: 'app', Arn: 'arn:r:app', Path: '/team/' }] }),
+      ListRoles: () => ({
+        Roles: [
+          { RoleName: 'app', RoleId: 'AROAAPP', Arn: 'arn:r:app', Path: '/team/', CreateDate: CREATED },
+        ],
+      }),
     });
     const principals = await adapter.listPrincipals(ACCOUNT);
     expect(principals.map((p) => `${p.kind}/${p.name}${p.path}`)).toEqual([
@@ -267,8 +285,10 @@ describe('BoundaryIamAdapter', () => {
         return {
           Role: {
             RoleName: 'new',
+            RoleId: 'AROANEW',
             Arn: 'arn:r:new',
             Path: '/',
+            CreateDate: CREATED,
             PermissionsBoundary: { PermissionsBoundaryArn: POLICY_ARN },
           },
         };

@@ -21,6 +21,8 @@ describe('warm CreateRole through the real IAM adapter', () => {
         return {
           Role: {
             RoleName: name,
+            RoleId: `AROA${name.toUpperCase()}`,
+            CreateDate: new Date('2026-01-01T00:00:00Z'),
             Path: '/',
             Arn: `arn:aws-cn:iam::${ACCOUNT}:role/${name}`,
             ...(arn ? { PermissionsBoundary: { PermissionsBoundaryArn: arn } } : {}),
