@@ -276,7 +276,7 @@ describe('BoundaryIamAdapter', () => {
     expect(calls.map((call) => call.command)).toEqual(['ListUsers', 'ListUsers', 'ListRoles']);
   });
 
-  it('Given a role IAM does not show yet, When it is read, Then the read is retried until it appears', async () => {
+  it('retries reading a role IAM does not show yet until it appears', async () => {
     let attempts = 0;
     const { adapter } = adapterWith({
       GetRole: () => {
