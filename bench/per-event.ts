@@ -2,6 +2,7 @@
  * Section 1: what one warm CreateRole event costs, ours (the real iam-event-dispatcher built by its
  * factory and shared/wiring.ts) against the original's per-event sequence (bench/baseline/).
  */
+
 import { randomUUID } from 'node:crypto';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
@@ -10,6 +11,7 @@ import { cloudTrailDetail } from '#dev/local-deployment/events.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { samplePolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { iamPolicyArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { makeBaselineIamEventHandler } from './baseline/iam-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from './deployment.ts';
@@ -122,7 +124,7 @@ async function createRoles(
   count: number,
 ): Promise<Record<PrincipalCase, string[]>> {
   const iam = new IAMClient(await memberAccountConfig(stack, accountId, 'iam'));
-  const boundary = `arn:${partitionOfRegion(stack.region)}:iam::${accountId}:policy/scp-enforce-policy`;
+  const boundary = iamPolicyArn(partitionOfRegion(stack.region), accountId, 'scp-enforce-policy');
   const trust = JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],

@@ -8,6 +8,8 @@ export interface CliIo {
 
 export interface CliCommand {
   name: string;
+  /** Other names accepted on the command line, never shown in help (names a command had before). */
+  aliases?: readonly string[];
   /** One line for `scp-alt --help`. */
   summary: string;
   /** Full text for `scp-alt <name> --help`. */

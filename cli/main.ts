@@ -27,7 +27,9 @@ export async function runCli(
     io.stdout(overview(commands));
     return name === undefined ? ExitCode.usageError : ExitCode.ok;
   }
-  const command = commands.find((candidate) => candidate.name === name);
+  const command = commands.find(
+    (candidate) => candidate.name === name || (candidate.aliases?.includes(name) ?? false),
+  );
   if (!command) {
     io.stderr(`scp-alt: unknown command '${name}'\n\n${overview(commands)}`);
     return ExitCode.usageError;

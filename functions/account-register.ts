@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { DeadlineExceededError, errorText } from '#shared/errors.ts';
+import { DeadlineError, errorText } from '#shared/errors.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import {
   answerUnhandled,
@@ -33,7 +33,7 @@ export function makeHandler(deps: AccountRegisterDeps) {
       reason: reasonFor(error),
     });
     const onDeadline = async (): Promise<CfnOutcome> => {
-      const error = new DeadlineExceededError(deps.deadlineMarginMs ?? 10_000);
+      const error = new DeadlineError(deps.deadlineMarginMs ?? 10_000, 'stopped');
       await reportFailure(deps.ctx, error, { step: request.RequestType });
       return failed(error);
     };

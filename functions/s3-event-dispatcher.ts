@@ -1,10 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { type PolicyChangeResult, syncAfterPolicyChange } from '#usecases/sync-policy.ts';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { applyPolicyChange, type PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
+import { handleDirectOrSqs } from './commons/event-source.ts';
 import { startInvocation } from './commons/logger.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
-import { isSqsBatch, policyChangesOf } from './commons/s3-records.ts';
+import { policyChangesOf } from './commons/s3-records.ts';
 
 /**
  * Policy file created or deleted → recompile every enrolled account it reaches. Accepts the S3
@@ -18,7 +18,7 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
     const ctx = withInvocationDeadline(deps.ctx, context, deps.fanoutMarginMs);
     const results: PolicyChangeResult[] = [];
     for (const change of policyChangesOf(notification)) {
-      const result = await syncAfterPolicyChange(ctx, change);
+      const result = await applyPolicyChange(ctx, change);
       deps.logger.info('policy change processed', {
         ...change,
         accounts: result.accounts,
@@ -30,13 +30,7 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
   };
   return async (event: unknown, context: Context): Promise<SQSBatchResponse | PolicyChangeResult[]> => {
     startInvocation(deps.logger, context);
-    if (!isSqsBatch(event)) return applyNotification(event, context);
-    const processor = new BatchProcessor(EventType.SQS);
-    const recordHandler = async (record: SQSRecord) => applyNotification(JSON.parse(record.body), context);
-    return processPartialResponse(event, recordHandler, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    return handleDirectOrSqs(event, context, (notification) => applyNotification(notification, context));
   };
 }
 

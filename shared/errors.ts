@@ -1,4 +1,5 @@
-import type { PolicyFinding } from './policy/types.ts';
+import type { PolicyFinding } from '#policy/types.ts';
+import { awsErrorName, isAccessDenied } from '#runtime/aws-errors.ts';
 
 /**
  * One table of every error code scp-alt raises: the one-line summary shown as the SNS subject and
@@ -92,17 +93,17 @@ export const ERROR_TABLE = {
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
 
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERROR_TABLE, code);
+/** Every code, for code that must list them (the union type is ErrorCode). */
+export const ERROR_CODES = Object.keys(ERROR_TABLE) as ErrorCode[];
+
+export function describeErrorCode(code: ErrorCode): { summary: string; nextAction: string } {
+  return ERROR_TABLE[code];
 }
 
-export function describeErrorCode(code: string): { summary: string; nextAction: string } {
-  return isErrorCode(code) ? ERROR_TABLE[code] : ERROR_TABLE.UNEXPECTED;
-}
-
+/** Every error of ours has a stable code from the table above. */
 export class ScpAltError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -183,23 +184,17 @@ export class WriteLeaseBusyError extends ScpAltError {
   }
 }
 
-export class DeadlineExceededError extends ScpAltError {
-  override name = 'DeadlineExceededError';
-  constructor(remainingMs: number) {
-    super('DEADLINE_EXCEEDED', `stopped ${Math.round(remainingMs / 1000)} s before the function timeout`);
-  }
-}
-
 /**
- * A fan-out stopped starting accounts because the function is about to time out. The accounts
- * not started are recorded FAILED with this message, so replay and the reconciler pick them up.
+ * The invocation is about to time out: a handler answers before Lambda stops it ('stopped'), or a
+ * fan-out stops starting accounts ('not started'), which are then recorded FAILED with this message
+ * so replay and the reconciler pick them up.
  */
-export class DeadlineReachedError extends ScpAltError {
-  override name = 'DeadlineReachedError';
-  constructor(remainingMs: number) {
+export class DeadlineError extends ScpAltError {
+  override name = 'DeadlineError';
+  constructor(remainingMs: number, what: 'stopped' | 'not started') {
     super(
       'DEADLINE_EXCEEDED',
-      `deadline reached: not started ${Math.round(remainingMs / 1000)} s before the function timeout`,
+      `deadline reached: ${what} ${Math.round(remainingMs / 1000)} s before the function timeout`,
     );
   }
 }
@@ -237,17 +232,15 @@ export function describeFinding(finding: PolicyFinding): string {
 }
 
 /** Stable code for anything thrown: our own code, or a mapping of the SDK error name. */
-export function codeOf(error: unknown): string {
-  if (error instanceof ScpAltError) return error.code;
+export function codeOf(error: unknown): ErrorCode {
   return codeOfAwsError(error);
 }
 
 function codeOfAwsError(error: unknown): ErrorCode {
-  const name = error instanceof Error ? error.name : '';
-  if (error instanceof ScpAltError && isErrorCode(error.code)) return error.code;
-  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) return 'ACCESS_DENIED';
-  if (name.length > 0 && name !== 'Error') return 'AWS_CALL_FAILED';
-  return 'UNEXPECTED';
+  if (error instanceof ScpAltError) return error.code;
+  if (isAccessDenied(error)) return 'ACCESS_DENIED';
+  const name = awsErrorName(error);
+  return name.length > 0 && name !== 'Error' ? 'AWS_CALL_FAILED' : 'UNEXPECTED';
 }
 
 export function errorText(error: unknown): string {

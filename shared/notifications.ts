@@ -1,4 +1,4 @@
-import { describeErrorCode } from './errors.ts';
+import { describeErrorCode, type ErrorCode } from './errors.ts';
 import type { FailureNotice } from './usecases/ports.ts';
 
 /** SNS refuses subjects over 100 characters, with line breaks or non-ASCII characters. */
@@ -43,7 +43,7 @@ function firstLine(text: string): string {
 }
 
 /** Text of the CloudFormation Reason: code, summary, the reason and the next action, bounded. */
-export function cloudFormationReason(code: string, reason: string, limit = 1000): string {
+export function cloudFormationReason(code: ErrorCode, reason: string, limit = 1000): string {
   const { summary, nextAction } = describeErrorCode(code);
   const text = `${code}: ${summary}: ${firstLine(reason)}. ${nextAction}`;
   return text.length <= limit ? text : `${text.slice(0, limit - 3)}...`;

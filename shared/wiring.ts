@@ -10,6 +10,7 @@ import { S3PolicyStore } from './aws/policy-store.ts';
 import type { AppConfig } from './config.ts';
 import { defaultBoundaryParameters } from './policy/index.ts';
 import { partitionInfo } from './policy/partition.ts';
+import { systemClock } from './runtime/clock.ts';
 import type { Sleep } from './runtime/retry.ts';
 import type { FlowContext } from './usecases/flow-context.ts';
 import type { Log, ScpAltPorts } from './usecases/ports.ts';
@@ -83,5 +84,5 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
 }
 
 export function flowContextFor(config: AppConfig, ports: ScpAltPorts, log: Log): FlowContext {
-  return { ports, settings: config, log };
+  return { ports, settings: config, log, now: systemClock };
 }

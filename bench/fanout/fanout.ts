@@ -14,7 +14,7 @@ import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
+import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';

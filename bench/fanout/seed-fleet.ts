@@ -6,6 +6,7 @@
  * The accounts exist only in IAM and the table, not in Organizations: neither the fan-out of
  * scp-alt nor the baseline's asks Organizations anything.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreatePolicyCommand,
@@ -16,6 +17,7 @@ import {
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemFromRecord } from '#aws/account-store.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
+import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { compileForAccount, policySnapshot } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
@@ -40,7 +42,7 @@ export function fleetAccountIds(group: number, count: number): string[] {
 }
 
 export async function seedFleet(stack: LocalStackClient, ctx: FlowContext, fleet: FleetSpec, table: string) {
-  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   const records: AccountRecord[] = [];
   await forEachLimited(fleet.accountIds, SEED_CONCURRENCY, async (accountId) => {
     const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: fleet.ouPath });
@@ -70,7 +72,7 @@ async function seedAccountIam(
     new CreateRoleCommand({
       RoleName: ctx.settings.organizationAccessRoleName,
       AssumeRolePolicyDocument: trusting({
-        AWS: `arn:${partition}:iam::${ctx.settings.managementAccountId}:root`,
+        AWS: accountRootArn(partition, ctx.settings.managementAccountId),
       }),
     }),
   );
@@ -106,19 +108,19 @@ function enrolledRecord(
   ctx: FlowContext,
   accountId: string,
   ouPath: string[],
-  policyKeys: string[],
-  policyHash: string,
+  policyFileKeys: string[],
+  compiledHash: string,
 ): AccountRecord {
   return {
     accountId,
     managementAccountId: ctx.settings.managementAccountId,
     ouId: ouPath[ouPath.length - 1] ?? '',
     ouPath,
-    customPolicyArns: [],
-    policyKeys,
+    customerBoundaryArns: [],
+    policyFileKeys,
     updatedAt: new Date().toISOString(),
-    policyHash,
-    policyVersionId: `v${POLICY_VERSIONS}`,
+    compiledHash,
+    boundaryVersionId: `v${POLICY_VERSIONS}`,
     status: 'ACTIVE',
     lastError: undefined,
     createCloudTrail: false,

@@ -3,9 +3,9 @@ import type { CliCommand } from '../command.ts';
 import { processEnvironment } from '../operator/environment.ts';
 import { compileCommand } from './compile.ts';
 import { makeDeregisterCommand } from './deregister.ts';
+import { makeEnrollCommand } from './enroll.ts';
 import { makeExportNativeCommand } from './export-native.ts';
 import { makePlanCommand } from './plan.ts';
-import { makeRegisterCommand } from './register.ts';
 import { makeReplayCommand } from './replay.ts';
 import { makeSimulateCommand } from './simulate.ts';
 import { makeStatusCommand } from './status.ts';
@@ -19,7 +19,7 @@ export const commands: readonly CliCommand[] = [
   makePlanCommand(operator),
   makeSimulateCommand(operator),
   makeStatusCommand(operator),
-  makeRegisterCommand(operator),
+  makeEnrollCommand(operator),
   makeDeregisterCommand(operator),
   makeReplayCommand(operator),
   makeExportNativeCommand(operator),

@@ -91,7 +91,7 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
       const targets = await planTargets(ctx, accountIds);
       const plans = await planAccounts(
         ctx,
-        local ?? policySnapshot(ctx.ports.policyStore),
+        local ?? policySnapshot(ctx.ports.policyStore, ctx.now),
         targets,
         (plan, done) => terminal.progress(`planned ${done}/${targets.length} (${plan.accountId})`),
       );

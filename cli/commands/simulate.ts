@@ -146,7 +146,7 @@ async function chainSetting(
     managementAccount: true,
   });
   const ouPath = givenOuPath ?? (await ouPathFor(ctx, await ctx.ports.accounts.get(accountId), accountId));
-  return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore), ouPath };
+  return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore, ctx.now), ouPath };
 }
 
 async function simulate(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {

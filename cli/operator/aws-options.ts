@@ -5,6 +5,7 @@
  * derives them.
  */
 
+import { regionalArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { type AppConfig, ConfigError, loadConfig } from '#shared/config.ts';
 import { UsageError } from './usage-error.ts';
@@ -107,7 +108,7 @@ export function operatorConfig(
   const partition = values.partition ?? env.SCP_PARTITION ?? partitionOfRegion(region);
   const stage = values.stage ?? env.SCP_ALT_STAGE ?? DEPLOYMENT_DEFAULTS.stage;
   const inSecurityAccount = (service: string, resource: string) =>
-    `arn:${partition}:${service}:${region}:${securityAccountId}:${resource}`;
+    regionalArn(partition, service, region, securityAccountId, resource);
   const managementAccount = values['management-account'] ?? env.MANAGEMENT_ACCOUNT_ID;
   const variables: Record<string, string | undefined> = {
     AWS_REGION: region,

@@ -137,7 +137,7 @@ export async function retireEmulation(ctx: FlowContext, applied: AppliedTarget[]
   for (const record of records.sort((a, b) => a.accountId.localeCompare(b.accountId))) {
     const chain = [...record.ouPath, `account-${record.accountId}`];
     const covered = chain.filter((target) => done.has(target));
-    const missing = record.policyKeys.filter((key) => !done.has(targetOfKey(key) ?? ''));
+    const missing = record.policyFileKeys.filter((key) => !done.has(targetOfKey(key) ?? ''));
     if (covered.length === 0 || missing.length > 0) {
       const reason =
         covered.length === 0 ? 'no native SCP applies to its chain' : `not exported: ${missing.join(', ')}`;

@@ -1,5 +1,6 @@
 /** Building simulate's input from the command line: the request, its context, the account's chain. */
 
+import { accountOfArn, iamRoleArn, parseArn, parseRoleSessionArn } from '#policy/arn.ts';
 import type { ContextValue, EvaluationRequest } from '#policy/evaluate.ts';
 import { type AccountLocation, type PolicySource, resolveChain } from '#policy/index.ts';
 import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
@@ -20,17 +21,16 @@ export function parseContext(pairs: string[]): Record<string, ContextValue> {
   return context;
 }
 
-const SESSION_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 const IAM_PRINCIPAL_ARN = /^arn:[^:]+:iam::(\d{12}):(user|role)\/.+$/;
 
 /** The IAM ARN a principal is known by in conditions: a role session stands for its role. */
 export function principalArnOf(principal: string): string {
-  const session = SESSION_ARN.exec(principal);
-  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+  const session = parseRoleSessionArn(principal);
+  return session ? iamRoleArn(session.partition, session.accountId, session.roleName) : principal;
 }
 
 export function defaultPrincipal(partition: string, accountId: string): string {
-  return `arn:${partition}:iam::${accountId}:role/scp-alt-simulated-role`;
+  return iamRoleArn(partition, accountId, 'scp-alt-simulated-role');
 }
 
 export interface RequestOptions {
@@ -47,16 +47,17 @@ export interface RequestOptions {
 export function simulationRequest(options: RequestOptions): EvaluationRequest {
   if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(options.action))
     throw new UsageError(`--action '${options.action}' is not service:Action`);
-  if (!SESSION_ARN.test(options.principal) && !IAM_PRINCIPAL_ARN.test(options.principal))
+  const session = parseRoleSessionArn(options.principal);
+  if (!(session && /^\d{12}$/.test(session.accountId)) && !IAM_PRINCIPAL_ARN.test(options.principal))
     throw new UsageError(`--principal '${options.principal}' is not a user, role or role session ARN`);
   const principalArn = principalArnOf(options.principal);
   const known = new Set(Object.keys(options.context).map((key) => key.toLowerCase()));
   const implied: Record<string, ContextValue> = {};
   if (!known.has('aws:principalarn')) implied['aws:PrincipalArn'] = principalArn;
-  if (!known.has('aws:principalaccount')) implied['aws:PrincipalAccount'] = principalArn.split(':')[4] ?? '';
+  if (!known.has('aws:principalaccount')) implied['aws:PrincipalAccount'] = accountOfArn(principalArn) ?? '';
   // IAM always sets it: the region of the endpoint called, the resource's own region if it has one.
   if (!known.has('aws:requestedregion'))
-    implied['aws:RequestedRegion'] = options.resource.split(':')[3] || options.region;
+    implied['aws:RequestedRegion'] = parseArn(options.resource)?.region || options.region;
   return {
     action: options.action,
     resource: options.resource,

@@ -3,27 +3,33 @@
  * write. Statements are compared by their canonical JSON; an added and a removed statement with
  * the same Sid are reported as one change.
  */
-import { canonicalJson, type PolicyDocument, type PolicyStatement } from '#policy/index.ts';
+import { canonicalJson, type ManagedPolicyDocument, type ManagedPolicyStatement } from '#policy/index.ts';
 
 export interface StatementChange {
   sid: string;
-  before: PolicyStatement;
-  after: PolicyStatement;
+  before: ManagedPolicyStatement;
+  after: ManagedPolicyStatement;
 }
 
 export interface StatementDiff {
-  added: PolicyStatement[];
-  removed: PolicyStatement[];
+  added: ManagedPolicyStatement[];
+  removed: ManagedPolicyStatement[];
   changed: StatementChange[];
   unchanged: number;
 }
 
-function missingFrom(statements: PolicyStatement[], other: PolicyStatement[]): PolicyStatement[] {
+function missingFrom(
+  statements: ManagedPolicyStatement[],
+  other: ManagedPolicyStatement[],
+): ManagedPolicyStatement[] {
   const present = new Set(other.map(canonicalJson));
   return statements.filter((statement) => !present.has(canonicalJson(statement)));
 }
 
-export function diffStatements(before: PolicyDocument | undefined, after: PolicyDocument): StatementDiff {
+export function diffStatements(
+  before: ManagedPolicyDocument | undefined,
+  after: ManagedPolicyDocument,
+): StatementDiff {
   const old = before?.Statement ?? [];
   const added = missingFrom(after.Statement, old);
   const removed = missingFrom(old, after.Statement);
@@ -47,7 +53,7 @@ export function isEmptyDiff(diff: StatementDiff): boolean {
 }
 
 /** One line per statement: effect, the action list and the Sid, short enough for a terminal. */
-export function describeStatement(statement: PolicyStatement): string {
+export function describeStatement(statement: ManagedPolicyStatement): string {
   const actions = statement.Action ?? statement.NotAction ?? [];
   const list = Array.isArray(actions) ? actions : [actions];
   const shown = list.length > 4 ? `${list.slice(0, 4).join(', ')}, … (${list.length})` : list.join(', ');

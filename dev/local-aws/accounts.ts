@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { iamRoleArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import type { LocalClientConfig, LocalStackClient } from './stack.ts';
 import type { AwsCredentials, LocalService } from './types.ts';
@@ -7,7 +8,7 @@ export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
 
 /** ARN of a role in the stack's partition, e.g. `arn:aws-cn:iam::<account>:role/<name>`. */
 export function roleArn(stack: LocalStackClient, account: string, roleName: string, path = '/'): string {
-  return `arn:${partitionOfRegion(stack.region)}:iam::${account}:role${path}${roleName}`;
+  return iamRoleArn(partitionOfRegion(stack.region), account, roleName, path);
 }
 
 /** AssumeRole through the proxy (so the role's trust policy is checked) and return the session. */

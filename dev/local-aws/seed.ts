@@ -13,6 +13,7 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { memberAccountConfig } from './accounts.ts';
 import {
@@ -137,7 +138,7 @@ async function populateAccount(
       Statement: [
         {
           Effect: 'Allow',
-          Principal: { AWS: `arn:${partition}:iam::${trustedAccount}:root` },
+          Principal: { AWS: accountRootArn(partition, trustedAccount) },
           Action: 'sts:AssumeRole',
         },
       ],

@@ -3,9 +3,12 @@
  * Catalog launch produces, the S3 notifications the policy bucket actually emitted, and CloudTrail
  * "AWS API Call" events carried by the security bus to its queue, as production delivers them.
  */
+
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSEvent } from 'aws-lambda';
+import { formatArn, regionalArn, s3BucketArn } from '#policy/arn.ts';
+import { partitionOfArn } from '#policy/partition.ts';
 import { drainQueue } from '../local-aws/observe.ts';
 import type { Deployment } from './deployment.ts';
 
@@ -24,12 +27,12 @@ export interface RegistrationRequest {
 
 /** The request CloudFormation sends to account-register for the Service Catalog product's resource. */
 export function serviceCatalogRequest(deployment: Deployment, request: RegistrationRequest) {
-  const [, partition] = deployment.topicArn.split(':');
+  const partition = partitionOfArn(deployment.topicArn);
   const region = deployment.environment.AWS_REGION ?? '';
   const account = deployment.securityAccountId;
   const product = `SC-${account}-pp-${request.memberAccountId}`;
   const properties = {
-    ServiceToken: `arn:${partition}:lambda:${region}:${account}:function:scp-alt-prod-account-register`,
+    ServiceToken: regionalArn(partition, 'lambda', region, account, 'function:scp-alt-prod-account-register'),
     MemberAccountID: request.memberAccountId,
     OrganizationUnitID: request.ouId,
     CreateCloudTrail: request.createCloudTrail ?? 'no',
@@ -38,7 +41,7 @@ export function serviceCatalogRequest(deployment: Deployment, request: Registrat
     RequestType: request.requestType,
     ServiceToken: properties.ServiceToken,
     ResponseURL: request.responseUrl,
-    StackId: `arn:${partition}:cloudformation:${region}:${account}:stack/${product}/${randomUUID()}`,
+    StackId: regionalArn(partition, 'cloudformation', region, account, `stack/${product}/${randomUUID()}`),
     RequestId: request.requestId,
     LogicalResourceId: 'ScpAccountRegister',
     ResourceType: 'Custom::ScpAccountRegister',
@@ -82,7 +85,7 @@ export function deleteMarkerNotification(
   key: string,
   deleteMarkerVersionId: string,
 ): S3Notification {
-  const [, partition] = deployment.topicArn.split(':');
+  const partition = partitionOfArn(deployment.topicArn);
   const encodedKey = encodeURIComponent(key).replace(/%20/g, '+');
   return {
     Records: [
@@ -101,7 +104,7 @@ export function deleteMarkerNotification(
           bucket: {
             name: deployment.bucket,
             ownerIdentity: { principalId: deployment.securityAccountId },
-            arn: `arn:${partition}:s3:::${deployment.bucket}`,
+            arn: s3BucketArn(partition, deployment.bucket),
           },
           object: { key: encodedKey, versionId: deleteMarkerVersionId, sequencer: Date.now().toString(16) },
         },
@@ -123,8 +126,16 @@ export interface IamCallDetail {
 
 /** The CloudTrail record of an IAM call, as EventBridge wraps it in `detail`. */
 export function cloudTrailDetail(deployment: Deployment, call: IamCallDetail) {
-  const [, partition] = deployment.topicArn.split(':');
-  const actorArn = call.actorArn ?? `arn:${partition}:sts::${call.accountId}:assumed-role/Admin/operator`;
+  const partition = partitionOfArn(deployment.topicArn);
+  const actorArn =
+    call.actorArn ??
+    formatArn({
+      partition,
+      service: 'sts',
+      region: '',
+      accountId: call.accountId,
+      resource: 'assumed-role/Admin/operator',
+    });
   const nameKey = call.principal?.kind === 'user' ? 'userName' : 'roleName';
   return {
     eventVersion: '1.08',

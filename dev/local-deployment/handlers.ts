@@ -3,6 +3,7 @@
  * from the environment, adapters from shared/wiring.ts, pointed at the local stack and running
  * with the function's own role session. One call = one fresh container per function (cold caches).
  */
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
@@ -13,6 +14,8 @@ import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-disp
 import type { FunctionName } from '#functions/permissions.ts';
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
+import { regionalArn } from '#policy/arn.ts';
+import { partitionOfArn } from '#policy/partition.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
@@ -69,13 +72,19 @@ export function lambdaContext(
   invocation += 1;
   const startedAt = Date.now();
   const name = `scp-alt-${STAGE}-${functionName}`;
-  const [, partition] = deployment.topicArn.split(':');
+  const partition = partitionOfArn(deployment.topicArn);
   const region = deployment.environment.AWS_REGION ?? '';
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: name,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:${partition}:lambda:${region}:${deployment.securityAccountId}:function:${name}`,
+    invokedFunctionArn: regionalArn(
+      partition,
+      'lambda',
+      region,
+      deployment.securityAccountId,
+      `function:${name}`,
+    ),
     memoryLimitInMB: '512',
     awsRequestId: `local-${invocation.toString().padStart(6, '0')}`,
     logGroupName: `/aws/lambda/${name}`,

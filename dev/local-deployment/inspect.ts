@@ -3,6 +3,7 @@
  * account, the default version of scp-enforce-policy, the account record as stored, and the SNS
  * messages the operators received. All through the real APIs, never through scp-alt's own code.
  */
+
 import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -13,6 +14,8 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { iamPolicyArn } from '#policy/arn.ts';
+import { partitionOfArn } from '#policy/partition.ts';
 import type { PolicyDocument } from '#policy/types.ts';
 import { memberAccountConfig } from '../local-aws/accounts.ts';
 import { drainQueue } from '../local-aws/observe.ts';
@@ -27,8 +30,7 @@ export async function memberIam(stack: LocalStackClient, accountId: string): Pro
 }
 
 export function boundaryPolicyArn(deployment: Deployment, accountId: string): string {
-  const [, partition] = deployment.topicArn.split(':');
-  return `arn:${partition}:iam::${accountId}:policy/${BOUNDARY_POLICY_NAME}`;
+  return iamPolicyArn(partitionOfArn(deployment.topicArn), accountId, BOUNDARY_POLICY_NAME);
 }
 
 export interface PrincipalBoundary {

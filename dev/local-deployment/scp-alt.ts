@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CfnOutcome } from '#functions/commons/cfn-response.ts';
-import type { IamCallOutcome } from '#usecases/iam-event.ts';
-import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
+import type { IamEventOutcome } from '#usecases/iam-event.ts';
+import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import type { SeededOrganization } from '../local-aws/seed.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
 import { type CfnResponse, type CfnResponseServer, startCfnResponseServer } from './cfn-responses.ts';
@@ -139,7 +139,7 @@ export class LocalScpAlt {
   }
 
   /** Outcome per call of one EventBridge event each (direct invocation, one event per call). */
-  async reportIamCall(call: IamCallDetail): Promise<IamCallOutcome> {
+  async reportIamCall(call: IamCallDetail): Promise<IamEventOutcome> {
     const batch = await this.forwardIamCalls([call]);
     const record = batch.Records[0];
     if (!record) throw new Error(`the security bus did not route ${call.eventName} to its queue`);
@@ -147,7 +147,7 @@ export class LocalScpAlt {
       JSON.parse(record.body) as unknown,
       lambdaContext(this.deployment, 'iam-event-dispatcher', 60_000),
     );
-    return answer as IamCallOutcome;
+    return answer as IamEventOutcome;
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type BackoffOptions, retryWithBackoff } from '#runtime/retry.ts';
 
 /** The CloudFormation custom-resource request fields scp-alt reads. */
 export const CfnRequestSchema = z
@@ -54,24 +55,26 @@ export function responseBody(request: CfnRequest, outcome: CfnOutcome): string {
 
 /**
  * PUT to the pre-signed S3 URL. The URL was signed without a content type, so the header must be
- * empty; a few retries cover a transient network error, since an unanswered stack hangs for an hour.
+ * empty; a few retries with backoff cover a transient network error or S3 hiccup, since an
+ * unanswered stack hangs for an hour.
  */
-export async function putResponse(url: string, body: string, fetchImpl: typeof fetch = fetch): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
+export function putResponse(
+  url: string,
+  body: string,
+  fetchImpl: typeof fetch = fetch,
+  backoff: BackoffOptions = {},
+): Promise<void> {
+  return retryWithBackoff(
+    async () => {
       const response = await fetchImpl(url, {
         method: 'PUT',
         headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
         body,
       });
-      if (response.ok) return;
-      lastError = new Error(`CloudFormation response PUT returned HTTP ${response.status}`);
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
+      if (!response.ok) throw new Error(`CloudFormation response PUT returned HTTP ${response.status}`);
+    },
+    { attempts: 3, baseDelayMs: 500, ...backoff, retryable: () => true },
+  );
 }
 
 /**

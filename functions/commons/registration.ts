@@ -66,7 +66,11 @@ export async function registrationOutcome(ctx: FlowContext, request: CfnRequest)
       status: 'SUCCESS',
       physicalResourceId: props.MemberAccountID,
       reason: `enrolled ${props.MemberAccountID}`,
-      data: { PolicyArn: result.policyArn, PolicyVersionId: result.versionId, PolicyHash: result.policyHash },
+      data: {
+        PolicyArn: result.policyArn,
+        PolicyVersionId: result.versionId,
+        PolicyHash: result.compiledHash,
+      },
     };
   } catch (error) {
     return {

@@ -3,6 +3,7 @@
  * states its expectations on the checklist; none throws on a missed expectation, so the report
  * shows every step.
  */
+
 import { CreateRoleCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import type { SeededOrganization } from '#dev/local-aws/seed.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
@@ -19,6 +20,7 @@ import {
 } from '#dev/local-deployment/inspect.ts';
 import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import type { Checklist } from './checklist.ts';
 
@@ -167,7 +169,7 @@ export async function createPrincipals(demo: Demo): Promise<void> {
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${appDev}:root` },
+        Principal: { AWS: accountRootArn(partition, appDev) },
         Action: 'sts:AssumeRole',
       },
     ],

@@ -7,6 +7,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { RecordConflictError } from '#shared/errors.ts';
 import type { AccountRecord, AccountStorePort } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
@@ -44,11 +45,11 @@ export function recordFromItem(raw: unknown): AccountRecord {
     managementAccountId: item.MgtId,
     ouId: item.OuId,
     ouPath: item.OuPath,
-    customPolicyArns: item.ScpCustomPolicyList,
-    policyKeys: item.ScpPolicyPathList,
+    customerBoundaryArns: item.ScpCustomPolicyList,
+    policyFileKeys: item.ScpPolicyPathList,
     updatedAt: item.ScpUpdateTime,
-    policyHash: item.PolicyHash,
-    policyVersionId: item.PolicyVersionId,
+    compiledHash: item.PolicyHash,
+    boundaryVersionId: item.PolicyVersionId,
     status: item.Status,
     lastError: item.LastError,
     createCloudTrail: item.CreateCloudTrail,
@@ -67,11 +68,11 @@ export function itemFromRecord(record: AccountRecord): Item {
     MgtId: record.managementAccountId,
     OuId: record.ouId,
     OuPath: record.ouPath,
-    ScpCustomPolicyList: record.customPolicyArns,
-    ScpPolicyPathList: record.policyKeys,
+    ScpCustomPolicyList: record.customerBoundaryArns,
+    ScpPolicyPathList: record.policyFileKeys,
     ScpUpdateTime: record.updatedAt,
-    PolicyHash: record.policyHash,
-    PolicyVersionId: record.policyVersionId,
+    PolicyHash: record.compiledHash,
+    PolicyVersionId: record.boundaryVersionId,
     Status: record.status,
     LastError: record.lastError,
     CreateCloudTrail: record.createCloudTrail,
@@ -119,10 +120,7 @@ export class DynamoAccountStore implements AccountStorePort {
       );
       return saved;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
-      ) {
+      if (error instanceof ConditionalCheckFailedException || isAwsError(error, 'ConditionalCheckFailed')) {
         throw new RecordConflictError(record.accountId, error);
       }
       throw error;

@@ -1,10 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import {
-  CREDENTIAL_PROPAGATION_ERRORS,
-  isExpiredSession,
-  retryEventualConsistency,
-  type Sleep,
-} from '#runtime/retry.ts';
+import { iamRoleArn } from '#policy/arn.ts';
+import { CREDENTIAL_PROPAGATION_ERRORS, isExpiredSession } from '#runtime/aws-errors.ts';
+import { type Clock, systemClock } from '#runtime/clock.ts';
+import { retryEventualConsistency, type Sleep } from '#runtime/retry.ts';
 import { AwsStepError, ScpAltError } from '#shared/errors.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 
@@ -28,7 +26,7 @@ export interface CredentialChainOptions {
   clientConfig?: SharedClientConfig;
   /** STS client acting as the function itself (first hop); built from clientConfig when absent. */
   stsClient?: STSClient;
-  now?: () => number;
+  now?: Clock;
   sleep?: Sleep;
 }
 
@@ -45,11 +43,11 @@ export class CredentialChain {
   private readonly sessions = new Map<string, Promise<TemporaryCredentials>>();
   private readonly baseSts: STSClient;
   private managementSts: STSClient | undefined;
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   constructor(private readonly options: CredentialChainOptions) {
     this.baseSts = options.stsClient ?? new STSClient(clientConfigFor(options.region, options.clientConfig));
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock;
   }
 
   get sessionName(): string {
@@ -57,7 +55,7 @@ export class CredentialChain {
   }
 
   roleArn(accountId: string, roleName: string): string {
-    return `arn:${this.options.partition}:iam::${accountId}:role/${roleName}`;
+    return iamRoleArn(this.options.partition, accountId, roleName);
   }
 
   managementCredentials(): Promise<TemporaryCredentials> {
@@ -129,7 +127,7 @@ export class CredentialChain {
   }
 
   private fresh(credentials: TemporaryCredentials): boolean {
-    return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now();
+    return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now().getTime();
   }
 
   private async assume(sts: STSClient, roleArn: string, externalId?: string): Promise<TemporaryCredentials> {
@@ -148,7 +146,7 @@ export class CredentialChain {
       const c = output.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
         throw new Error('AssumeRole returned no credentials');
-      const expiration = c.Expiration ?? new Date(this.now() + SESSION_SECONDS * 1000);
+      const expiration = c.Expiration ?? new Date(this.now().getTime() + SESSION_SECONDS * 1000);
       return {
         accessKeyId: c.AccessKeyId,
         secretAccessKey: c.SecretAccessKey,

@@ -11,8 +11,9 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { iamRoleArn } from '#policy/arn.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
-import { isAwsError } from '#runtime/retry.ts';
+import { isAwsError, NO_SUCH_ENTITY } from '#runtime/aws-errors.ts';
 import type { ForwardingOptions, ForwardingPort } from '#usecases/ports.ts';
 import type { MemberClientsFor } from './member-clients.ts';
 import { ensureTrail, removeTrail, type TrailNames } from './trail.ts';
@@ -71,12 +72,12 @@ export class ForwardingAdapter implements ForwardingPort {
     await ignoring(['ResourceNotFoundException'], () =>
       clients.events.send(new DeleteRuleCommand({ Name: this.ruleName })),
     );
-    await ignoring(['NoSuchEntity', 'NoSuchEntityException'], () =>
+    await ignoring([NO_SUCH_ENTITY], () =>
       clients.iam.send(
         new DeleteRolePolicyCommand({ RoleName: this.roleName, PolicyName: ROLE_POLICY_NAME }),
       ),
     );
-    await ignoring(['NoSuchEntity', 'NoSuchEntityException'], () =>
+    await ignoring([NO_SUCH_ENTITY], () =>
       clients.iam.send(new DeleteRoleCommand({ RoleName: this.roleName })),
     );
     if (createCloudTrail) await removeTrail(clients, this.trailNames(accountId));
@@ -99,7 +100,7 @@ export class ForwardingAdapter implements ForwardingPort {
         }),
       );
     } catch (error) {
-      if (!isAwsError(error, 'EntityAlreadyExists', 'EntityAlreadyExistsException')) throw error;
+      if (!isAwsError(error, 'EntityAlreadyExists')) throw error;
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: this.roleName, PolicyDocument: trust }));
     }
     await iam.send(
@@ -112,7 +113,7 @@ export class ForwardingAdapter implements ForwardingPort {
         }),
       }),
     );
-    return `arn:${this.options.partition}:iam::${accountId}:role/${this.roleName}`;
+    return iamRoleArn(this.options.partition, accountId, this.roleName);
   }
 
   private trailNames(accountId: string): TrailNames {

@@ -17,14 +17,16 @@ import {
   paginateListRoles,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
-import type { PolicyDocument } from '#policy/types.ts';
+import { iamPolicyArn } from '#policy/arn.ts';
+import type { ManagedPolicyDocument } from '#policy/types.ts';
 import {
-  type ConsistencyRetryOptions,
   CREDENTIAL_PROPAGATION_ERRORS,
   ENTITY_PROPAGATION_ERRORS,
+  IAM_QUOTA_FULL,
   isAwsError,
-  retryEventualConsistency,
-} from '#runtime/retry.ts';
+  NO_SUCH_ENTITY,
+} from '#runtime/aws-errors.ts';
+import { type ConsistencyRetryOptions, retryEventualConsistency } from '#runtime/retry.ts';
 import type {
   BoundaryIamPort,
   BoundaryPolicyVersion,
@@ -33,6 +35,7 @@ import type {
   PrincipalState,
   WriteBoundaryOptions,
 } from '#usecases/ports.ts';
+import { parseManagedPolicyDocument } from './iam-policy-document.ts';
 
 export interface BoundaryIamOptions {
   /** IAM client acting in the member account (see member-clients.ts). */
@@ -50,20 +53,13 @@ export const MAX_POLICY_VERSIONS = 5;
  * What IAM answers when the versions are not the ones writeAfterKnownVersion assumed: five other
  * versions exist, vN-4 is the default, or the policy does not exist.
  */
-const KNOWN_VERSION_REFUSALS = [
-  'LimitExceeded',
-  'LimitExceededException',
-  'DeleteConflict',
-  'DeleteConflictException',
-  'NoSuchEntity',
-  'NoSuchEntityException',
-];
+const KNOWN_VERSION_REFUSALS = [IAM_QUOTA_FULL, 'DeleteConflict', NO_SUCH_ENTITY];
 
 export class BoundaryIamAdapter implements BoundaryIamPort {
   constructor(private readonly options: BoundaryIamOptions) {}
 
   policyArnFor(accountId: string, policyName: string = this.options.policyName): string {
-    return `arn:${this.options.partition}:iam::${accountId}:policy/${policyName}`;
+    return iamPolicyArn(this.options.partition, accountId, policyName);
   }
 
   async readBoundaryPolicy(
@@ -75,13 +71,13 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     return found && { policyArn, ...found };
   }
 
-  async readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined> {
+  async readManagedPolicy(accountId: string, policyArn: string): Promise<ManagedPolicyDocument | undefined> {
     return (await this.readDefaultVersion(this.options.iamClientFor(accountId), policyArn))?.document;
   }
 
   async writeBoundaryPolicy(
     accountId: string,
-    document: PolicyDocument,
+    document: ManagedPolicyDocument,
     { policyName = this.options.policyName, lastVersionId }: WriteBoundaryOptions = {},
   ): Promise<{ policyArn: string; versionId: string }> {
     const iam = this.options.iamClientFor(accountId);
@@ -190,7 +186,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
         boundaryArn: entity.PermissionsBoundary?.PermissionsBoundaryArn,
       };
     } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+      if (isAwsError(error, NO_SUCH_ENTITY)) return undefined;
       throw error;
     }
   }
@@ -224,7 +220,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
       const output = await this.call(() => iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn })));
       return output.Versions ?? [];
     } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+      if (isAwsError(error, NO_SUCH_ENTITY)) return undefined;
       throw error;
     }
   }
@@ -232,16 +228,19 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
   private async readDefaultVersion(
     iam: IAMClient,
     policyArn: string,
-  ): Promise<{ versionId: string; document: PolicyDocument } | undefined> {
+  ): Promise<{ versionId: string; document: ManagedPolicyDocument } | undefined> {
     try {
       const policy = await this.call(() => iam.send(new GetPolicyCommand({ PolicyArn: policyArn })));
       const versionId = policy.Policy?.DefaultVersionId ?? 'v1';
       const version = await this.call(() =>
         iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId })),
       );
-      return { versionId, document: decodePolicyDocument(version.PolicyVersion?.Document ?? '') };
+      return {
+        versionId,
+        document: parseManagedPolicyDocument(version.PolicyVersion?.Document ?? '', policyArn),
+      };
     } catch (error) {
-      if (isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+      if (isAwsError(error, NO_SUCH_ENTITY)) return undefined;
       throw error;
     }
   }
@@ -263,7 +262,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
       );
       return output.Policy?.DefaultVersionId ?? 'v1';
     } catch (error) {
-      if (isAwsError(error, 'EntityAlreadyExists', 'EntityAlreadyExistsException')) return undefined;
+      if (isAwsError(error, 'EntityAlreadyExists')) return undefined;
       throw error;
     }
   }
@@ -295,7 +294,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     try {
       await run();
     } catch (error) {
-      if (!isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException')) throw error;
+      if (!isAwsError(error, NO_SUCH_ENTITY)) throw error;
     }
   }
 }
@@ -309,10 +308,4 @@ function oldestNonDefault(versions: PolicyVersion[]): PolicyVersion | undefined 
         : oldest,
     undefined,
   );
-}
-
-/** IAM returns policy documents URL-encoded. */
-export function decodePolicyDocument(encoded: string): PolicyDocument {
-  const text = encoded.trimStart().startsWith('{') ? encoded : decodeURIComponent(encoded);
-  return JSON.parse(text) as PolicyDocument;
 }

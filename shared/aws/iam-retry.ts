@@ -1,9 +1,6 @@
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryStrategyV2, StandardRetryToken } from '@smithy/types';
-import { awsErrorName } from '#runtime/retry.ts';
-
-/** What IAM answers when a quota is full (five policy versions, policies per account). */
-const IAM_QUOTA_REFUSALS = new Set(['LimitExceeded', 'LimitExceededException']);
+import { IAM_QUOTA_FULL, isAwsError } from '#runtime/aws-errors.ts';
 
 /**
  * The SDK's standard retry strategy for IAM clients, except that quota refusals are handed back at
@@ -19,7 +16,7 @@ export function iamRetryStrategy(maxAttempts: number): RetryStrategyV2 {
   return {
     acquireInitialRetryToken: (scope) => standard.acquireInitialRetryToken(scope),
     refreshRetryTokenForRetry: async (token, errorInfo) => {
-      if (IAM_QUOTA_REFUSALS.has(awsErrorName(errorInfo.error))) throw errorInfo.error;
+      if (isAwsError(errorInfo.error, IAM_QUOTA_FULL)) throw errorInfo.error;
       return standard.refreshRetryTokenForRetry(own(token), errorInfo);
     },
     recordSuccess: (token) => standard.recordSuccess(own(token)),

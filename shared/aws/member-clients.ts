@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
-import { isExpiredSession } from '#runtime/retry.ts';
+import { isExpiredSession } from '#runtime/aws-errors.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 import type { CredentialChain } from './credentials.ts';
 import { iamRetryStrategy } from './iam-retry.ts';

@@ -12,7 +12,7 @@ import {
   paginateListPoliciesForTarget,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
-import { isAwsError } from '#runtime/retry.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { type AdapterClientOptions, type CredentialsConfig, clientConfigFor } from './client-config.ts';
 
 export interface NativeScpSummary {

@@ -1,6 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { POLICY_PREFIX } from '#policy/types.ts';
-import { isAwsError } from '#runtime/retry.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
 

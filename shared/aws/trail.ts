@@ -5,7 +5,8 @@ import {
   UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
-import { isAwsError } from '#runtime/retry.ts';
+import { regionalArn, s3BucketArn } from '#policy/arn.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import type { MemberClients } from './member-clients.ts';
 
 /**
@@ -80,8 +81,14 @@ async function ensureTrailBucket(clients: MemberClients, names: TrailNames): Pro
 
 /** What CloudTrail needs to write to the bucket, restricted to our trail by aws:SourceArn. */
 export function trailBucketPolicy(names: TrailNames): Record<string, unknown> {
-  const bucketArn = `arn:${names.partition}:s3:::${names.bucketName}`;
-  const trailArn = `arn:${names.partition}:cloudtrail:${names.region}:${names.accountId}:trail/${names.trailName}`;
+  const bucketArn = s3BucketArn(names.partition, names.bucketName);
+  const trailArn = regionalArn(
+    names.partition,
+    'cloudtrail',
+    names.region,
+    names.accountId,
+    `trail/${names.trailName}`,
+  );
   const cloudTrail = { Service: 'cloudtrail.amazonaws.com' };
   return {
     Version: '2012-10-17',

@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import {
   IAM_MANAGED_POLICY_SIZE_LIMIT,
-  type PolicyDocument,
-  type PolicyStatement,
+  type ManagedPolicyDocument,
+  type ManagedPolicyStatement,
+  type PolicyLanguageVersion,
   policySize,
 } from './index.ts';
 
@@ -26,32 +27,33 @@ export function isDerivedPolicyArn(ourPolicyArn: string, policyArn: string | und
   return policyArn?.startsWith(`${ourPolicyArn}-`) ?? false;
 }
 
-/** IAM returns documents with `Statement` as one object or a list; we always write a list. */
-export function statementsOf(document: PolicyDocument): PolicyStatement[] {
-  const statements = (document as { Statement?: unknown }).Statement;
-  if (Array.isArray(statements)) return statements as PolicyStatement[];
-  return statements && typeof statements === 'object' ? [statements as PolicyStatement] : [];
-}
-
 export type DerivedDocument =
-  | { ok: true; document: PolicyDocument; size: number }
+  | { ok: true; document: ManagedPolicyDocument; size: number }
   | { ok: false; reason: string };
+
+const POLICY_VARIABLE = '${';
 
 /**
  * The customer's statements unchanged, then every Deny of ours. A Sid of ours that the customer
  * already uses is dropped (Sids must be unique), never one of theirs.
  */
-export function derivedBoundaryDocument(customer: PolicyDocument, ours: PolicyDocument): DerivedDocument {
-  const theirs = statementsOf(customer);
+export function derivedBoundaryDocument(
+  customer: ManagedPolicyDocument,
+  ours: ManagedPolicyDocument,
+): DerivedDocument {
+  const theirs = customer.Statement;
   const taken = new Set(theirs.map((statement) => statement.Sid).filter((sid) => sid !== undefined));
-  const denies = statementsOf(ours)
-    .filter((statement) => statement.Effect === 'Deny')
-    .map((statement) => {
-      if (statement.Sid === undefined || !taken.has(statement.Sid)) return statement;
-      const { Sid: _dropped, ...rest } = statement;
-      return rest;
-    });
-  const document: PolicyDocument = { Version: '2012-10-17', Statement: [...theirs, ...denies] };
+  const denies = ours.Statement.filter((statement) => statement.Effect === 'Deny').map((statement) => {
+    if (statement.Sid === undefined || !taken.has(statement.Sid)) return statement;
+    const { Sid: _dropped, ...rest } = statement;
+    return rest;
+  });
+  const version = derivedVersion(customer, denies);
+  if (!version.ok) return version;
+  const document: ManagedPolicyDocument = {
+    ...(version.version ? { Version: version.version } : {}),
+    Statement: [...theirs, ...denies],
+  };
   const size = policySize(document);
   if (size > IAM_MANAGED_POLICY_SIZE_LIMIT) {
     return {
@@ -60,4 +62,24 @@ export function derivedBoundaryDocument(customer: PolicyDocument, ours: PolicyDo
     };
   }
   return { ok: true, document, size };
+}
+
+/**
+ * The customer's language version, as written: in 2008-10-17 (or without Version) `${aws:username}`
+ * is literal text, in 2012-10-17 a policy variable, so forcing 2012-10-17 on their statements could
+ * change what they allow. Only when our denies use policy variables must the document be
+ * 2012-10-17, and that is safe only if the customer's statements have no `${` to read differently.
+ */
+function derivedVersion(
+  customer: ManagedPolicyDocument,
+  denies: ManagedPolicyStatement[],
+): { ok: true; version: PolicyLanguageVersion | undefined } | { ok: false; reason: string } {
+  if (customer.Version === '2012-10-17') return { ok: true, version: customer.Version };
+  if (!JSON.stringify(denies).includes(POLICY_VARIABLE)) return { ok: true, version: customer.Version };
+  if (!JSON.stringify(customer.Statement).includes(POLICY_VARIABLE))
+    return { ok: true, version: '2012-10-17' };
+  return {
+    ok: false,
+    reason: `the customer policy is written in policy language ${customer.Version ?? '2008-10-17 (no Version)'}, where \${…} is literal text, and our denies use policy variables: one document cannot read both ways`,
+  };
 }

@@ -3,6 +3,7 @@
  * Actions: `service:Action` with `*`/`?`, case-insensitive. Resources: ARN globs, case-sensitive,
  * policy variables allowed. Principals: the Principal / NotPrincipal element of resource policies.
  */
+import { accountOfArn } from './arn.ts';
 import { asList, globMatches, iamPattern, type RequestContext } from './evaluate-strings.ts';
 import type { EvaluatedStatement, PrincipalElement } from './evaluate-types.ts';
 
@@ -98,10 +99,6 @@ export type PrincipalMatch = 'direct' | 'roleOfSession' | 'account' | 'none';
 const ACCOUNT_PRINCIPAL = /^(\d{12})$|^arn:[^:]+:iam::(\d{12}):root$/;
 const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(.+)$/;
 const SESSION_ARN = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
-
-export function accountOfArn(arn: string): string | undefined {
-  return arn.split(':')[4] || undefined;
-}
 
 function roleOfSessionMatches(principal: string, caller: string): boolean {
   const role = ROLE_ARN.exec(principal);

@@ -7,14 +7,9 @@
  * too, except that in the same account a resource policy naming the IAM user or role session ARN
  * directly is not limited by the boundary's implicit deny (only by an explicit Deny).
  */
+import { accountOfArn } from './arn.ts';
 import { conditionsMatch } from './evaluate-conditions.ts';
-import {
-  accountOfArn,
-  actionMatches,
-  type PrincipalMatch,
-  principalMatch,
-  resourceMatches,
-} from './evaluate-match.ts';
+import { actionMatches, type PrincipalMatch, principalMatch, resourceMatches } from './evaluate-match.ts';
 import { asList, type RequestContext, requestContext } from './evaluate-strings.ts';
 import type {
   DecidingStatement,

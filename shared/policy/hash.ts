@@ -1,6 +1,6 @@
 /** Content hash of a compiled policy: lets the dispatcher skip accounts whose boundary is unchanged. */
 import { createHash } from 'node:crypto';
-import type { PolicyDocument } from './types.ts';
+import type { ManagedPolicyDocument, PolicyDocument } from './types.ts';
 
 /** JSON with object keys sorted at every depth, so key order never changes the hash. */
 export function canonicalJson(value: unknown): string {
@@ -15,7 +15,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha256 hex of the canonical JSON of the document. */
-export function policyHash(document: PolicyDocument): string {
+export function policyHash(document: ManagedPolicyDocument): string {
   return createHash('sha256').update(canonicalJson(document)).digest('hex');
 }
 

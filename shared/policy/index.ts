@@ -8,8 +8,9 @@ export {
   type BoundaryParameterOverrides,
   boundaryPolicyArn,
   defaultBoundaryParameters,
-  exemptPrincipalArns,
   organizationAccessRoleArn,
+  // The protective statements' exemptions are the trusted principals (glossary).
+  trustedPrincipalArns,
 } from './parameters.ts';
 export { protectiveStatements } from './protective.ts';
 export { MAX_POLICIES_PER_TARGET, resolveChain, substituteAccountId, targetOfKey } from './resolve-chain.ts';

@@ -46,7 +46,7 @@ export function forwardingRoleArn(params: BoundaryParameters): string {
 }
 
 /** Principal ARNs the protective denies do not apply to, sorted and unique. */
-export function exemptPrincipalArns(params: BoundaryParameters): string[] {
+export function trustedPrincipalArns(params: BoundaryParameters): string[] {
   return [...new Set([organizationAccessRoleArn(params), ...params.automationRoleArns])].sort();
 }
 

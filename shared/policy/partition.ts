@@ -1,3 +1,5 @@
+import { parseArn } from './arn.ts';
+
 /** Partition facts. Nothing else in the code base names a partition or its regions. */
 export interface PartitionInfo {
   partition: string;
@@ -33,7 +35,7 @@ export function partitionOfRegion(region: string): string {
 
 /** Partition from an ARN such as a Lambda function's own ARN. */
 export function partitionOfArn(arn: string): string {
-  const part = arn.split(':')[1];
-  if (!arn.startsWith('arn:') || !part) throw new Error(`not an ARN: '${arn}'`);
-  return part;
+  const parts = parseArn(arn);
+  if (!parts) throw new Error(`not an ARN: '${arn}'`);
+  return parts.partition;
 }

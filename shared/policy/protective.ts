@@ -12,7 +12,7 @@
  * few and use action wildcards; test/unit/bypass expands each one against the action catalog.
  */
 import { sortedActions } from './action-pattern.ts';
-import { boundaryPolicyArn, exemptPrincipalArns } from './parameters.ts';
+import { boundaryPolicyArn, trustedPrincipalArns } from './parameters.ts';
 import { protectedResourceArns, READ_ONLY_ACTIONS } from './protected-resources.ts';
 import type { BoundaryParameters, PolicyStatement } from './types.ts';
 
@@ -30,7 +30,7 @@ function one(values: string[]): string | string[] {
 
 /** Condition true for every principal except the exempt ones (negated operator: AND over values). */
 function unlessExempt(params: BoundaryParameters): Condition {
-  return { ArnNotEquals: { 'aws:PrincipalArn': one(exemptPrincipalArns(params)) } };
+  return { ArnNotEquals: { 'aws:PrincipalArn': one(trustedPrincipalArns(params)) } };
 }
 
 /** Also true unless the request sets our policy as the boundary (true when it sets none). */

@@ -2,7 +2,7 @@
  * Policy size as IAM counts it for the 6,144-character managed-policy limit: the JSON text with
  * whitespace removed, except whitespace inside strings, which counts.
  */
-import type { PolicyDocument } from './types.ts';
+import type { ManagedPolicyDocument } from './types.ts';
 
 function withoutInsignificantWhitespace(text: string): string {
   let result = '';
@@ -25,7 +25,7 @@ function withoutInsignificantWhitespace(text: string): string {
 }
 
 /** Characters IAM counts for a document, or for policy text as written (any indentation). */
-export function policySize(policy: PolicyDocument | string): number {
+export function policySize(policy: ManagedPolicyDocument | string): number {
   const text = typeof policy === 'string' ? policy : JSON.stringify(policy);
   return withoutInsignificantWhitespace(text).length;
 }

@@ -30,6 +30,32 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** IAM's policy language versions. A document without `Version` is read as 2008-10-17. */
+export type PolicyLanguageVersion = '2012-10-17' | '2008-10-17';
+
+type ConditionScalar = string | number | boolean;
+
+/** A statement of a managed policy as IAM holds it; a customer's may use forms we never write. */
+export interface ManagedPolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: StringOrList;
+  NotAction?: StringOrList;
+  Resource?: StringOrList;
+  NotResource?: StringOrList;
+  Condition?: Record<string, Record<string, ConditionScalar | ConditionScalar[]>>;
+}
+
+/**
+ * A managed policy document as IAM holds it: ours (always 2012-10-17), or a customer's boundary in
+ * the language version it was written in, which decides how its `${…}` read.
+ */
+export interface ManagedPolicyDocument {
+  Version?: PolicyLanguageVersion;
+  Id?: string;
+  Statement: ManagedPolicyStatement[];
+}
+
 /** A policy file as read from the store: `key` is the full object key, `body` its text. */
 export interface PolicySource {
   key: string;

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from './clock.ts';
+
 /**
  * Small in-memory caches that live as long as a warm Lambda container. They keep the hot path of
  * the IAM event dispatcher free of DynamoDB calls.
@@ -7,14 +9,14 @@ export class TtlCache<V> {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: Clock = systemClock,
   ) {}
 
   async getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > this.now()) return entry.value;
+    if (entry && entry.expiresAt > this.now().getTime()) return entry.value;
     const value = await load();
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now().getTime() + this.ttlMs });
     return value;
   }
 

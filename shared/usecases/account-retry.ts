@@ -1,4 +1,5 @@
-import { isTransientFailure, jitteredDelay, realSleep } from '#runtime/retry.ts';
+import { isTransientFailure } from '#runtime/aws-errors.ts';
+import { retryWithBackoff } from '#runtime/retry.ts';
 import { errorText } from '#shared/errors.ts';
 import type { FlowContext } from './flow-context.ts';
 
@@ -11,28 +12,22 @@ export const DEFAULT_ACCOUNT_BASE_DELAY_MS = 1_000;
  * unit, which also re-lists policy versions and re-reads records a concurrent writer changed.
  * No retry is started once the invocation's deadline is reached.
  */
-export async function withAccountRetries<T>(
+export function withAccountRetries<T>(
   ctx: FlowContext,
   accountId: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const attempts = ctx.retry?.attempts ?? DEFAULT_ACCOUNT_ATTEMPTS;
-  const baseDelayMs = ctx.retry?.baseDelayMs ?? DEFAULT_ACCOUNT_BASE_DELAY_MS;
-  const sleep = ctx.retry?.sleep ?? realSleep;
-  const random = ctx.retry?.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= attempts || !isTransientFailure(error) || ctx.deadline?.reached()) throw error;
-      const delayMs = jitteredDelay(attempt, baseDelayMs, random);
+  return retryWithBackoff(work, {
+    attempts: DEFAULT_ACCOUNT_ATTEMPTS,
+    baseDelayMs: DEFAULT_ACCOUNT_BASE_DELAY_MS,
+    ...ctx.retry,
+    retryable: (error) => isTransientFailure(error) && !ctx.deadline?.reached(),
+    onRetry: (error, attempt, delayMs) =>
       ctx.log.warn('transient failure, retrying the account', {
         accountId,
         attempt,
         delayMs,
         error: errorText(error),
-      });
-      await sleep(delayMs);
-    }
-  }
+      }),
+  });
 }

@@ -7,6 +7,7 @@ import {
   refuseAdditionalPolicies,
   resolveChain,
 } from '#policy/index.ts';
+import { type Clock, systemClock } from '#runtime/clock.ts';
 import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
 import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './ports.ts';
@@ -25,13 +26,13 @@ export interface PolicySnapshot {
   listedAtMs(): Promise<number>;
 }
 
-export function policySnapshot(store: PolicyStorePort, now: () => number = Date.now): PolicySnapshot {
+export function policySnapshot(store: PolicyStorePort, now: Clock = systemClock): PolicySnapshot {
   let listing: Promise<PolicyObjectSummary[]> | undefined;
   let listedAt = 0;
   const reads = new Map<string, Promise<StoredPolicy | undefined>>();
   const objects = () => {
     if (!listing) {
-      listedAt = now();
+      listedAt = now().getTime();
       const pending = store.listPolicyObjects();
       listing = pending;
       // A failed call is forgotten, so a retry of the account asks S3 again.

@@ -36,7 +36,7 @@ export async function deregisterAccount(ctx: FlowContext, accountId: string): Pr
       current ? { ...current, status: 'DEREGISTERING' } : undefined,
     );
     const policyArn = ctx.ports.iam.policyArnFor(accountId);
-    const customers = record?.customPolicyArns ?? [];
+    const customers = record?.customerBoundaryArns ?? [];
     const detached = await inStep('detach-boundaries', () =>
       detachBoundaryFromAllPrincipals(ctx, accountId, policyArn, customers),
     );

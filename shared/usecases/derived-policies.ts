@@ -1,12 +1,12 @@
+import { resourceNameOf } from '#policy/arn.ts';
 import { derivedBoundaryDocument, derivedPolicyName, isDerivedPolicyArn } from '#policy/derived-boundary.ts';
-import { type PolicyDocument, policyHash } from '#policy/index.ts';
+import { type ManagedPolicyDocument, policyHash } from '#policy/index.ts';
 import { DerivedBoundaryError } from '#shared/errors.ts';
 import type { FlowContext } from './flow-context.ts';
 
 /** Name of the derived policy for a customer boundary; the base name comes from the port's ARN. */
 export function derivedPolicyNameIn(ctx: FlowContext, accountId: string, customerPolicyArn: string): string {
-  const ourArn = ctx.ports.iam.policyArnFor(accountId);
-  return derivedPolicyName(ourArn.slice(ourArn.lastIndexOf('/') + 1), customerPolicyArn);
+  return derivedPolicyName(resourceNameOf(ctx.ports.iam.policyArnFor(accountId)), customerPolicyArn);
 }
 
 export interface DerivedPolicies {
@@ -29,7 +29,7 @@ export interface DerivedPolicies {
 export function derivedPoliciesFor(
   ctx: FlowContext,
   accountId: string,
-  ours: () => Promise<PolicyDocument | undefined>,
+  ours: () => Promise<ManagedPolicyDocument | undefined>,
   knownCustomers: readonly string[],
 ): DerivedPolicies {
   const { iam } = ctx.ports;

@@ -14,8 +14,8 @@ import type { FlowContext, FlowSettings } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import {
   attachBoundaryToAllPrincipals,
-  type CustomBoundaryEntry,
-  customPolicyArns,
+  type CustomerBoundaryEntry,
+  customerBoundaryArns,
   sweepFailureError,
 } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
@@ -34,9 +34,9 @@ export interface EnrollResult {
   ouPath: string[];
   policyArn: string;
   versionId: string;
-  policyHash: string;
+  compiledHash: string;
   attached: number;
-  customPolicyArns: string[];
+  customerBoundaryArns: string[];
   warnings: string[];
 }
 
@@ -99,7 +99,10 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
   const { forwarding } = ctx.ports;
   const warnings: string[] = [];
   const ouPath = await resolveOuPath(ctx, accountId, request.ouId, warnings);
-  const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore), { accountId, ouPath });
+  const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore, ctx.now), {
+    accountId,
+    ouPath,
+  });
   // Nothing in the member account is touched before the policy is known to be valid.
   if (!compiled.ok) throw compiled.error;
   const written = await inStep('write-policy', () => writeIfChanged(ctx, accountId, compiled));
@@ -107,22 +110,23 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
   await inStep('event-forwarding', () =>
     forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
   );
-  const known = (await ctx.ports.accounts.get(accountId))?.customPolicyArns ?? [];
+  const known = (await ctx.ports.accounts.get(accountId))?.customerBoundaryArns ?? [];
   const sweep = await inStep('attach-boundaries', () =>
     attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
       ourDocument: compiled.policy,
       knownCustomerArns: known,
     }),
   );
-  const custom = customPolicyArns(sweep);
-  if (sweep.derivedAttached.length > 0) await reportCustomBoundaries(ctx, accountId, sweep.customBoundaries);
+  const custom = customerBoundaryArns(sweep);
+  if (sweep.derivedAttached.length > 0)
+    await reportCustomerBoundaries(ctx, accountId, sweep.customerBoundaries);
   const sweepError = sweepFailureError(sweep);
   if (sweepError) {
     // Keep what we learnt about customer boundaries, so a replay and deregistration know them.
     await updateAccountRecord(
       ctx,
       accountId,
-      (current) => current && { ...current, customPolicyArns: custom },
+      (current) => current && { ...current, customerBoundaryArns: custom },
     );
     throw sweepError;
   }
@@ -130,10 +134,10 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     ...(current ?? newRecord(ctx, accountId)),
     ouId: request.ouId,
     ouPath,
-    policyKeys: compiled.sources,
-    customPolicyArns: custom,
-    policyHash: compiled.hash,
-    policyVersionId: written.versionId,
+    policyFileKeys: compiled.sources,
+    customerBoundaryArns: custom,
+    compiledHash: compiled.hash,
+    boundaryVersionId: written.versionId,
     createCloudTrail: request.createCloudTrail,
     status: 'ACTIVE',
     lastError: undefined,
@@ -149,9 +153,9 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     ouPath,
     policyArn: written.policyArn,
     versionId: written.versionId,
-    policyHash: compiled.hash,
+    compiledHash: compiled.hash,
     attached: sweep.attached.length,
-    customPolicyArns: custom,
+    customerBoundaryArns: custom,
     warnings,
   };
 }
@@ -207,10 +211,10 @@ async function otherOuTargets(ctx: FlowContext, ouId: string): Promise<string[]>
   );
 }
 
-async function reportCustomBoundaries(
+async function reportCustomerBoundaries(
   ctx: FlowContext,
   accountId: string,
-  entries: CustomBoundaryEntry[],
+  entries: CustomerBoundaryEntry[],
 ): Promise<void> {
   await sendNotice(ctx, {
     code: 'CUSTOM_BOUNDARY_PRESENT',
@@ -229,11 +233,11 @@ export function newRecord(ctx: FlowContext, accountId: string): AccountRecord {
     managementAccountId: ctx.settings.managementAccountId,
     ouId: '',
     ouPath: [],
-    customPolicyArns: [],
-    policyKeys: [],
+    customerBoundaryArns: [],
+    policyFileKeys: [],
     updatedAt: '',
-    policyHash: undefined,
-    policyVersionId: undefined,
+    compiledHash: undefined,
+    boundaryVersionId: undefined,
     status: 'ENROLLING',
     lastError: undefined,
     createCloudTrail: false,

@@ -1,5 +1,5 @@
 import { mapSettled } from '#runtime/concurrency.ts';
-import { DeadlineReachedError } from '#shared/errors.ts';
+import { DeadlineError } from '#shared/errors.ts';
 import { markFailed } from './account-records.ts';
 import type { FlowContext } from './flow-context.ts';
 import { sendNotice } from './report-failure.ts';
@@ -26,7 +26,7 @@ export async function fanOutAccounts<T>(
 ): Promise<T[]> {
   const settled = await mapSettled(accountIds, ctx.settings.fanoutConcurrency, work, {
     stopStarting: () => ctx.deadline?.reached() ?? false,
-    notStartedError: () => new DeadlineReachedError(ctx.deadline?.remainingMs() ?? 0),
+    notStartedError: () => new DeadlineError(ctx.deadline?.remainingMs() ?? 0, 'not started'),
   });
   const deferred = accountIds.filter((_, index) => {
     const outcome = settled[index];
@@ -39,7 +39,7 @@ export async function fanOutAccounts<T>(
 }
 
 async function recordDeferred(ctx: FlowContext, accountIds: string[], where: FanOutWhere): Promise<void> {
-  const error = new DeadlineReachedError(ctx.deadline?.remainingMs() ?? 0);
+  const error = new DeadlineError(ctx.deadline?.remainingMs() ?? 0, 'not started');
   ctx.log.warn('deadline reached, accounts left for replay', { accounts: accountIds, ...where });
   await Promise.all(
     accountIds.map((accountId) => markFailed(ctx, accountId, `${error.code}: ${error.message}`)),

@@ -1,4 +1,5 @@
 import { type BoundaryParameters, defaultBoundaryParameters } from '#policy/index.ts';
+import type { Clock } from '#runtime/clock.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import type { AccountRetryOptions } from '#runtime/retry.ts';
 import type { AppConfig } from '#shared/config.ts';
@@ -22,7 +23,7 @@ export interface FlowContext {
   ports: ScpAltPorts;
   settings: FlowSettings;
   log: Log;
-  now?: () => Date;
+  now: Clock;
   /** Principals updated in parallel inside one account (IAM throttles writes per account). */
   principalConcurrency?: number;
   /** Set by handlers per invocation: fan-outs stop starting accounts once it is reached. */
@@ -45,5 +46,5 @@ export function boundaryParametersFor(settings: FlowSettings, accountId: string)
 }
 
 export function nowIso(ctx: FlowContext): string {
-  return (ctx.now?.() ?? new Date()).toISOString();
+  return ctx.now().toISOString();
 }

@@ -1,3 +1,4 @@
+import { parseRoleSessionArn } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
 import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
 import { isExemptPrincipal } from '#policy/index.ts';
@@ -12,7 +13,7 @@ import { reportFailure, sendNotice } from './report-failure.ts';
 import { syncAccount } from './sync-account.ts';
 
 /** A CloudTrail-recorded IAM call in a member account, as the dispatcher extracted it. */
-export interface IamApiCall {
+export interface IamEvent {
   eventId: string;
   eventName: string;
   /** The account the call was made in (detail.recipientAccountId). */
@@ -35,79 +36,87 @@ export type PrincipalOutcome =
   | 'exempt'
   | 'attached'
   | 'derived'
-  | 'custom-boundary'
+  | 'customer-boundary'
   | 'missing';
 
-export type IamCallOutcome =
+export type IamEventOutcome =
   | { action: 'ignored'; reason: string }
   | { action: 'principal'; outcome: PrincipalOutcome }
   | { action: 'tampering'; repaired: boolean }
   | { action: 'derived-rebuilt'; customerPolicyArn: string };
 
-export interface ResponderOptions {
+export interface IamEventResponderOptions {
   /** How long an account record (or its absence) is trusted without asking DynamoDB again. */
   recordTtlMs?: number;
   /** How many recent event ids are remembered to drop duplicate deliveries. */
   seenEventCapacity?: number;
-  now?: () => number;
 }
 
-export type IamCallResponder = (call: IamApiCall) => Promise<IamCallOutcome>;
+export type IamEventResponder = (iamEvent: IamEvent) => Promise<IamEventOutcome>;
 
 /**
  * Builds the responder once per container: its caches make a warm CreateRole cost one IAM read
  * when the role already carries our boundary, and a read plus one write when it does not.
  */
-export function createIamCallResponder(ctx: FlowContext, options: ResponderOptions = {}): IamCallResponder {
-  const records = new TtlCache<AccountRecord | undefined>(options.recordTtlMs ?? 60_000, options.now);
+export function createIamEventResponder(
+  ctx: FlowContext,
+  options: IamEventResponderOptions = {},
+): IamEventResponder {
+  const records = new TtlCache<AccountRecord | undefined>(options.recordTtlMs ?? 60_000, ctx.now);
   const seen = new BoundedIdSet(options.seenEventCapacity ?? 5_000);
-  return async (call) => {
-    const ignored = precheck(ctx, call, seen);
+  return async (iamEvent) => {
+    const ignored = precheck(ctx, iamEvent, seen);
     if (ignored) return { action: 'ignored', reason: ignored };
-    const record = await records.getOrLoad(call.accountId, () => ctx.ports.accounts.get(call.accountId));
+    const record = await records.getOrLoad(iamEvent.accountId, () =>
+      ctx.ports.accounts.get(iamEvent.accountId),
+    );
     if (!record || record.status === 'DEREGISTERING')
       return { action: 'ignored', reason: 'account not enrolled' };
     // Forwarding starts only after our policy exists, so events of an enrolling account are acted
     // on; the record is reloaded next time to see the enrollment finish.
-    if (record.status === 'ENROLLING') records.forget(call.accountId);
-    const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(call.eventName)
-      ? await bindNewPrincipal(ctx, call, record)
-      : await respondToPolicyCall(ctx, call, record);
+    if (record.status === 'ENROLLING') records.forget(iamEvent.accountId);
+    const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)
+      ? await bindNewPrincipal(ctx, iamEvent, record)
+      : await respondToPolicyEvent(ctx, iamEvent, record);
     // A new customer policy is now in the record: read it afresh next time.
-    if (outcome.action === 'principal' && outcome.outcome === 'derived') records.forget(call.accountId);
+    if (outcome.action === 'principal' && outcome.outcome === 'derived') records.forget(iamEvent.accountId);
     // Only after success: a failed attempt must be retried, not deduplicated away.
-    seen.add(call.eventId);
+    seen.add(iamEvent.eventId);
     return outcome;
   };
 }
 
-function precheck(ctx: FlowContext, call: IamApiCall, seen: BoundedIdSet): string | undefined {
-  if (seen.has(call.eventId)) return 'duplicate event';
-  if (call.errorCode) return `call failed (${call.errorCode})`;
+function precheck(ctx: FlowContext, iamEvent: IamEvent, seen: BoundedIdSet): string | undefined {
+  if (seen.has(iamEvent.eventId)) return 'duplicate event';
+  if (iamEvent.errorCode) return `call failed (${iamEvent.errorCode})`;
   const known = [...PRINCIPAL_CREATE_EVENTS, ...TAMPERING_EVENTS] as readonly string[];
-  if (!known.includes(call.eventName)) return `event ${call.eventName} not handled`;
-  if (isOwnSession(ctx, call.actorArn)) return 'made by scp-alt itself';
-  if (!(PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(call.eventName)) return undefined;
-  return call.principal ? undefined : 'no principal name in the event';
+  if (!known.includes(iamEvent.eventName)) return `event ${iamEvent.eventName} not handled`;
+  if (isOwnSession(ctx, iamEvent.actorArn)) return 'made by scp-alt itself';
+  if (!(PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)) return undefined;
+  return iamEvent.principal ? undefined : 'no principal name in the event';
 }
 
 /** Our own calls go through the organization access role with a `scp-alt-` session name. */
 function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
-  return actorArn?.includes(`:assumed-role/${ctx.settings.organizationAccessRoleName}/scp-alt-`) ?? false;
+  const session = actorArn === undefined ? undefined : parseRoleSessionArn(actorArn);
+  return (
+    session?.roleName === ctx.settings.organizationAccessRoleName &&
+    session.sessionName.startsWith('scp-alt-')
+  );
 }
 
 async function bindNewPrincipal(
   ctx: FlowContext,
-  call: IamApiCall,
+  iamEvent: IamEvent,
   record: AccountRecord,
-): Promise<IamCallOutcome> {
+): Promise<IamEventOutcome> {
   return {
     action: 'principal',
     outcome: await ensureOurBoundary(
       ctx,
-      call.accountId,
-      call.principal as PrincipalRef,
-      record.customPolicyArns,
+      iamEvent.accountId,
+      iamEvent.principal as PrincipalRef,
+      record.customerBoundaryArns,
     ),
   };
 }
@@ -148,11 +157,11 @@ async function combineWithCustomerBoundary(
   } catch (error) {
     if (!(error instanceof DerivedBoundaryError)) throw error;
     await reportFailure(ctx, error, { step: 'derive-boundary', accountId });
-    return 'custom-boundary';
+    return 'customer-boundary';
   }
   await updateAccountRecord(ctx, accountId, (current) =>
-    current && !current.customPolicyArns.includes(customerArn)
-      ? { ...current, customPolicyArns: [...current.customPolicyArns, customerArn].sort() }
+    current && !current.customerBoundaryArns.includes(customerArn)
+      ? { ...current, customerBoundaryArns: [...current.customerBoundaryArns, customerArn].sort() }
       : undefined,
   );
   ctx.log.info('derived boundary attached to principal', { accountId, principal: state.arn, customerArn });
@@ -172,24 +181,26 @@ function derivedPoliciesOfDeployed(
 /** A new version or default of a customer policy we combined with ours: rebuild the derived one. */
 async function rebuildDerived(
   ctx: FlowContext,
-  call: IamApiCall,
+  iamEvent: IamEvent,
   record: AccountRecord,
-): Promise<IamCallOutcome> {
-  const customerPolicyArn = call.policyArn ?? '';
-  await derivedPoliciesOfDeployed(ctx, call.accountId, record.customPolicyArns).ensure(customerPolicyArn);
+): Promise<IamEventOutcome> {
+  const customerPolicyArn = iamEvent.policyArn ?? '';
+  await derivedPoliciesOfDeployed(ctx, iamEvent.accountId, record.customerBoundaryArns).ensure(
+    customerPolicyArn,
+  );
   return { action: 'derived-rebuilt', customerPolicyArn };
 }
 
-async function respondToPolicyCall(
+async function respondToPolicyEvent(
   ctx: FlowContext,
-  call: IamApiCall,
+  iamEvent: IamEvent,
   record: AccountRecord,
-): Promise<IamCallOutcome> {
-  const editsCustomerPolicy = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'].includes(call.eventName);
-  if (editsCustomerPolicy && call.policyArn && record.customPolicyArns.includes(call.policyArn)) {
-    return rebuildDerived(ctx, call, record);
+): Promise<IamEventOutcome> {
+  const editsCustomerPolicy = ['CreatePolicyVersion', 'SetDefaultPolicyVersion'].includes(iamEvent.eventName);
+  if (editsCustomerPolicy && iamEvent.policyArn && record.customerBoundaryArns.includes(iamEvent.policyArn)) {
+    return rebuildDerived(ctx, iamEvent, record);
   }
-  return respondToTampering(ctx, call, record);
+  return respondToTampering(ctx, iamEvent, record);
 }
 
 /**
@@ -198,25 +209,35 @@ async function respondToPolicyCall(
  */
 async function respondToTampering(
   ctx: FlowContext,
-  call: IamApiCall,
+  iamEvent: IamEvent,
   record: AccountRecord,
-): Promise<IamCallOutcome> {
-  const ourPolicy = ctx.ports.iam.policyArnFor(call.accountId);
-  const onOurPolicy = call.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, call.policyArn);
+): Promise<IamEventOutcome> {
+  const ourPolicy = ctx.ports.iam.policyArnFor(iamEvent.accountId);
+  const onOurPolicy = iamEvent.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, iamEvent.policyArn);
   let repaired = false;
   if (
-    call.eventName.startsWith('Delete') &&
-    call.eventName.endsWith('PermissionsBoundary') &&
-    call.principal
+    iamEvent.eventName.startsWith('Delete') &&
+    iamEvent.eventName.endsWith('PermissionsBoundary') &&
+    iamEvent.principal
   ) {
-    const outcome = await ensureOurBoundary(ctx, call.accountId, call.principal, record.customPolicyArns);
+    const outcome = await ensureOurBoundary(
+      ctx,
+      iamEvent.accountId,
+      iamEvent.principal,
+      record.customerBoundaryArns,
+    );
     repaired = outcome === 'attached' || outcome === 'derived';
-  } else if (call.eventName.endsWith('PermissionsBoundary')) {
+  } else if (iamEvent.eventName.endsWith('PermissionsBoundary')) {
     if (onOurPolicy) return { action: 'ignored', reason: 'our boundary was set' };
   } else if (onOurPolicy) {
-    const result = await syncAccount(ctx, policySnapshot(ctx.ports.policyStore), call.accountId, {
-      force: true,
-    });
+    const result = await syncAccount(
+      ctx,
+      policySnapshot(ctx.ports.policyStore, ctx.now),
+      iamEvent.accountId,
+      {
+        force: true,
+      },
+    );
     repaired = result.outcome === 'updated';
   } else {
     return { action: 'ignored', reason: 'not our policy' };
@@ -224,12 +245,14 @@ async function respondToTampering(
   await sendNotice(ctx, {
     code: 'TAMPERING_DETECTED',
     step: 'iam-event',
-    accountId: call.accountId,
-    reason: `${call.eventName} by ${call.actorArn ?? 'unknown principal'}${repaired ? '; boundary re-applied' : ''}`,
+    accountId: iamEvent.accountId,
+    reason: `${iamEvent.eventName} by ${iamEvent.actorArn ?? 'unknown principal'}${repaired ? '; boundary re-applied' : ''}`,
     details: [
-      `event id: ${call.eventId}`,
-      ...(call.principal ? [`principal: ${principalLabel(call.principal.kind, call.principal.name)}`] : []),
-      ...(call.policyArn ? [`policy: ${call.policyArn}`] : []),
+      `event id: ${iamEvent.eventId}`,
+      ...(iamEvent.principal
+        ? [`principal: ${principalLabel(iamEvent.principal.kind, iamEvent.principal.name)}`]
+        : []),
+      ...(iamEvent.policyArn ? [`policy: ${iamEvent.policyArn}`] : []),
     ],
   });
   return { action: 'tampering', repaired };

@@ -2,7 +2,8 @@
  * Ports: what the use cases need from AWS, in domain terms. Types only. The adapters beside this
  * file implement them with the SDK; test/unit/fakes implements them in memory.
  */
-import type { PolicyDocument, PolicySource } from '#policy/types.ts';
+import type { ManagedPolicyDocument, PolicySource } from '#policy/types.ts';
+import type { ErrorCode } from '#shared/errors.ts';
 
 export type PrincipalKind = 'user' | 'role';
 
@@ -26,7 +27,7 @@ export interface PrincipalState extends Principal {
 export interface BoundaryPolicyVersion {
   policyArn: string;
   versionId: string;
-  document: PolicyDocument;
+  document: ManagedPolicyDocument;
 }
 
 export interface WriteBoundaryOptions {
@@ -51,7 +52,7 @@ export interface BoundaryIamPort {
   /** Creates the policy, or adds one default version (pruning the oldest at the version limit). */
   writeBoundaryPolicy(
     accountId: string,
-    document: PolicyDocument,
+    document: ManagedPolicyDocument,
     options?: WriteBoundaryOptions,
   ): Promise<{ policyArn: string; versionId: string }>;
   /** Deletes the policy and its versions; a missing policy is not an error. */
@@ -60,7 +61,7 @@ export interface BoundaryIamPort {
    * Default version document of any managed policy visible in the account (a customer's boundary,
    * possibly AWS managed); undefined when it does not exist. Never written by scp-alt.
    */
-  readManagedPolicy(accountId: string, policyArn: string): Promise<PolicyDocument | undefined>;
+  readManagedPolicy(accountId: string, policyArn: string): Promise<ManagedPolicyDocument | undefined>;
   listPrincipals(accountId: string): Promise<Principal[]>;
   /** Undefined when the principal does not exist (after eventual-consistency retries). */
   readPrincipal(accountId: string, ref: PrincipalRef): Promise<PrincipalState | undefined>;
@@ -104,13 +105,13 @@ export interface AccountRecord {
    * carry the derived policy scp-enforce-policy-<hash of the ARN>: the customer's statements plus
    * our denies.
    */
-  customPolicyArns: string[];
+  customerBoundaryArns: string[];
   /** Keys of the policy files compiled into the current boundary, root → account. */
-  policyKeys: string[];
+  policyFileKeys: string[];
   /** ISO-8601 UTC time of the last change to this record. */
   updatedAt: string;
-  policyHash: string | undefined;
-  policyVersionId: string | undefined;
+  compiledHash: string | undefined;
+  boundaryVersionId: string | undefined;
   status: AccountStatus;
   lastError: string | undefined;
   createCloudTrail: boolean;
@@ -145,7 +146,7 @@ export interface AccountStorePort {
 
 /** Everything an operator needs to act on one failure. */
 export interface FailureNotice {
-  code: string;
+  code: ErrorCode;
   step: string;
   reason: string;
   accountId?: string;

@@ -1,11 +1,11 @@
-import { isExemptPrincipal, type PolicyDocument } from '#policy/index.ts';
+import { isExemptPrincipal, type ManagedPolicyDocument } from '#policy/index.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import { AwsStepError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
 import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
 import type { Principal } from './ports.ts';
 
-export interface CustomBoundaryEntry {
+export interface CustomerBoundaryEntry {
   principalArn: string;
   /** The customer's boundary policy (never edited). */
   policyArn: string;
@@ -19,7 +19,7 @@ export interface SweepResult {
   alreadyBound: number;
   exempt: number;
   /** Principals constrained by a customer boundary; they carry the derived policy. */
-  customBoundaries: CustomBoundaryEntry[];
+  customerBoundaries: CustomerBoundaryEntry[];
   /** ARNs of principals whose customer boundary was replaced by the derived policy now. */
   derivedAttached: string[];
   /** Customer policies whose derived policy was created or rebuilt (either side changed). */
@@ -31,7 +31,7 @@ export interface SweepResult {
 
 export interface SweepOptions {
   /** The scp-enforce-policy document being applied; read from IAM when absent. */
-  ourDocument?: PolicyDocument;
+  ourDocument?: ManagedPolicyDocument;
   /** Customer policies from the account record (ScpCustomPolicyList). */
   knownCustomerArns?: readonly string[];
 }
@@ -56,7 +56,7 @@ export async function attachBoundaryToAllPrincipals(
     attached: [],
     alreadyBound: 0,
     exempt: 0,
-    customBoundaries: [],
+    customerBoundaries: [],
     derivedAttached: [],
     derivedRewritten: derived.rewritten,
     knownCustomerArns: known,
@@ -109,15 +109,15 @@ async function bindPrincipal(
       return;
     }
     const derivedArn = await derived.ensure(customer);
-    result.customBoundaries.push({
+    result.customerBoundaries.push({
       principalArn: state.arn,
       policyArn: customer,
       derivedPolicyArn: derivedArn,
     });
   } else {
     // Recorded before deriving: if that fails, the record still names the customer policy.
-    const entry: CustomBoundaryEntry = { principalArn: state.arn, policyArn: current };
-    result.customBoundaries.push(entry);
+    const entry: CustomerBoundaryEntry = { principalArn: state.arn, policyArn: current };
+    result.customerBoundaries.push(entry);
     entry.derivedPolicyArn = await derived.ensure(current);
     await iam.attachBoundary(accountId, principal, entry.derivedPolicyArn);
     result.derivedAttached.push(state.arn);
@@ -165,9 +165,9 @@ export async function detachBoundaryFromAllPrincipals(
 }
 
 /** Customer boundary ARNs for the record's ScpCustomPolicyList: known and found, unique and sorted. */
-export function customPolicyArns(sweep: SweepResult): string[] {
+export function customerBoundaryArns(sweep: SweepResult): string[] {
   return [
-    ...new Set([...sweep.knownCustomerArns, ...sweep.customBoundaries.map((entry) => entry.policyArn)]),
+    ...new Set([...sweep.knownCustomerArns, ...sweep.customerBoundaries.map((entry) => entry.policyArn)]),
   ].sort();
 }
 

@@ -1,4 +1,4 @@
-import { type PolicyDocument, policyHash } from '#policy/index.ts';
+import { type ManagedPolicyDocument, policyHash } from '#policy/index.ts';
 import { codeOf, errorText, inStep } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
@@ -6,7 +6,7 @@ import { compileForAccount, type PolicySnapshot, policySnapshot } from './compil
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
-import { attachBoundaryToAllPrincipals, customPolicyArns } from './principal-sweep.ts';
+import { attachBoundaryToAllPrincipals, customerBoundaryArns } from './principal-sweep.ts';
 import { sendNotice } from './report-failure.ts';
 import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
@@ -37,9 +37,9 @@ export const STALE_ENROLLING_MS = 20 * 60 * 1000;
  * compiled leaves the deployed boundary as it is and is reported.
  */
 export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileReport> {
-  const now = (ctx.now?.() ?? new Date()).getTime();
+  const now = ctx.now().getTime();
   const records = (await ctx.ports.accounts.listAll()).filter((record) => isReconcilable(record, now));
-  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   const drifts = await fanOutAccounts(
     ctx,
     records.map((record) => record.accountId),
@@ -101,7 +101,7 @@ async function repairAccount(
   // A policy that cannot be compiled now leaves the deployed one in force (the stricter, known
   // state): principals that lost it still get it back, and the compile error is the problem.
   if (!compiled.ok && !current) throw compiled.error;
-  const desired: PolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
+  const desired: ManagedPolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
   // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
   const rewrite =
     compiled.ok && (!current || policyHash(current.document) !== compiled.hash)
@@ -118,7 +118,7 @@ async function repairAccount(
     attachBoundaryToAllPrincipals(ctx, accountId, policyArn, {
       // Derived policies are rebuilt from our document only when it is the one deployed.
       ...(desired && !superseded ? { ourDocument: desired } : {}),
-      knownCustomerArns: record.customPolicyArns,
+      knownCustomerArns: record.customerBoundaryArns,
     }),
   );
   drift.attached = sweep.attached;
@@ -131,11 +131,13 @@ async function repairAccount(
     latest
       ? {
           ...(leased ? releasedRecord(latest, leased.owner, leased.listedAtMs) : latest),
-          ...(compiled.ok && !superseded ? { policyKeys: compiled.sources, policyHash: compiled.hash } : {}),
-          policyVersionId: superseded
-            ? latest.policyVersionId
-            : (deployed?.versionId ?? latest.policyVersionId),
-          customPolicyArns: customPolicyArns(sweep),
+          ...(compiled.ok && !superseded
+            ? { policyFileKeys: compiled.sources, compiledHash: compiled.hash }
+            : {}),
+          boundaryVersionId: superseded
+            ? latest.boundaryVersionId
+            : (deployed?.versionId ?? latest.boundaryVersionId),
+          customerBoundaryArns: customerBoundaryArns(sweep),
           status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
           lastError: drift.problems[0],
         }
@@ -149,7 +151,7 @@ async function rewriteUnderLease(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   record: AccountRecord,
-  policy: PolicyDocument,
+  policy: ManagedPolicyDocument,
   lastVersionId: string | undefined,
 ): Promise<{
   written?: { policyArn: string; versionId: string };

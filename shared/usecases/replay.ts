@@ -6,7 +6,7 @@
  * the operator CLI.
  */
 
-import { codeOf, errorText } from '#shared/errors.ts';
+import { codeOf, type ErrorCode, errorText } from '#shared/errors.ts';
 import { type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { enrollAccount } from './enroll.ts';
 import { fanOutAccounts } from './fan-out.ts';
@@ -20,7 +20,7 @@ export interface ReplayResult {
   accountId: string;
   action: 'enroll' | 'sync' | 'none';
   outcome: ReplayOutcome;
-  code?: string;
+  code?: ErrorCode;
   reason?: string;
 }
 
@@ -44,7 +44,7 @@ export async function replayFailedAccounts(
   }
   const byId = new Map(records.map((record) => [record.accountId, record]));
   // One snapshot for the whole run: each file is read once however many accounts it reaches.
-  const snapshot = policySnapshot(ctx.ports.policyStore);
+  const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   return fanOutAccounts(
     ctx,
     records.map((record) => record.accountId),
@@ -73,7 +73,7 @@ async function recordsToReplay(ctx: FlowContext, request: ReplayRequest): Promis
 
 /** Never finished, or died mid-way through an enrollment or update (still ENROLLING). */
 export function enrollmentUnfinished(record: AccountRecord): boolean {
-  return record.policyVersionId === undefined || record.status === 'ENROLLING';
+  return record.boundaryVersionId === undefined || record.status === 'ENROLLING';
 }
 
 async function replayOne(

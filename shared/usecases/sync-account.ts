@@ -1,10 +1,10 @@
-import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
-import { attachBoundaryToAllPrincipals, customPolicyArns, sweepFailureError } from './principal-sweep.ts';
+import { attachBoundaryToAllPrincipals, customerBoundaryArns, sweepFailureError } from './principal-sweep.ts';
 import { reportFailure } from './report-failure.ts';
 import { type LeaseOutcome, newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
@@ -17,7 +17,7 @@ export interface AccountSyncResult {
   fingerprint?: string;
   ouPath?: string[];
   versionId?: string;
-  code?: string;
+  code?: ErrorCode;
   reason?: string;
 }
 
@@ -80,7 +80,7 @@ async function applyToAccount(
   const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };
   const needsWrite = (record: AccountRecord) =>
     !inEnrollmentOrDeregistration(record) &&
-    (options.force === true || record.status !== 'ACTIVE' || record.policyHash !== compiled.hash);
+    (options.force === true || record.status !== 'ACTIVE' || record.compiledHash !== compiled.hash);
   if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
   const listedAtMs = await snapshot.listedAtMs();
   const outcome = await withWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite }, (record) =>
@@ -118,19 +118,21 @@ async function writeAndRecord(
 ): Promise<AccountSyncResult> {
   const { accountId } = record;
   const written = await inStep('write-policy', () =>
-    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: record.policyVersionId }),
+    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, {
+      lastVersionId: record.boundaryVersionId,
+    }),
   );
   // The new default version already reaches every principal bound to the policy ARN. Reading each
   // principal again would cost one IAM call per principal on every change, against the account's
   // IAM throttle (see BENCHMARKS.md); new principals are the event path's job, drift the
   // reconciler's. Sweep when something may be missing: after a failed run, on an explicit repair,
   // or when derived policies (customer boundaries) must be rebuilt.
-  const sweepNeeded = options.force || record.status !== 'ACTIVE' || record.customPolicyArns.length > 0;
+  const sweepNeeded = options.force || record.status !== 'ACTIVE' || record.customerBoundaryArns.length > 0;
   const sweep = sweepNeeded
     ? await inStep('attach-boundaries', () =>
         attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
           ourDocument: compiled.policy,
-          knownCustomerArns: record.customPolicyArns,
+          knownCustomerArns: record.customerBoundaryArns,
         }),
       )
     : undefined;
@@ -142,10 +144,10 @@ async function writeAndRecord(
       current
         ? {
             ...releasedRecord(current, owner, listedAtMs),
-            policyKeys: compiled.sources,
-            policyHash: compiled.hash,
-            policyVersionId: written.versionId,
-            customPolicyArns: sweep ? customPolicyArns(sweep) : current.customPolicyArns,
+            policyFileKeys: compiled.sources,
+            compiledHash: compiled.hash,
+            boundaryVersionId: written.versionId,
+            customerBoundaryArns: sweep ? customerBoundaryArns(sweep) : current.customerBoundaryArns,
             status: 'ACTIVE',
             lastError: undefined,
           }

@@ -47,7 +47,7 @@ export async function acquireWriteLease(
   request: WriteLeaseRequest,
 ): Promise<LeaseOutcome> {
   const sleep = ctx.retry?.sleep ?? realSleep;
-  const now = () => (ctx.now?.() ?? new Date()).getTime();
+  const now = () => ctx.now().getTime();
   const giveUpAt = now() + WRITE_LEASE_MS + POLL_MS;
   let conflicts = 0;
   let record: AccountRecord | undefined = first;

@@ -1,3 +1,4 @@
+import { parseArn } from '#policy/arn.ts';
 import { xmlValue } from './aws-errors.ts';
 import type { AwsCall, FidelityContext } from './fidelity.ts';
 import { motoQuery } from './moto-client.ts';
@@ -18,7 +19,7 @@ export async function iamRead(
 }
 
 export function accountOfArn(arn: string): string {
-  return arn.split(':')[4] ?? '';
+  return parseArn(arn)?.accountId ?? '';
 }
 
 export async function policyExists(

@@ -1,3 +1,4 @@
+import { accountRootArn, formatArn, iamRoleArn, parseArn, parseRoleSessionArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { xmlValue } from './aws-errors.ts';
 import { motoQuery } from './moto-client.ts';
@@ -22,7 +23,7 @@ export class CallerDirectory {
   constructor(private readonly motoUrl: string) {}
 
   rememberAssumedRole(accessKeyId: string, roleArn: string, sessionName: string): void {
-    const [, partition = '', , , account = ''] = roleArn.split(':');
+    const { partition = '', accountId: account = '' } = parseArn(roleArn) ?? {};
     this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn, sessionName });
   }
 
@@ -37,7 +38,7 @@ export class CallerDirectory {
   ): Promise<Caller> {
     const partition = partitionOfRegion(region);
     if (accountHeader)
-      return { account: accountHeader, principalArn: `arn:${partition}:iam::${accountHeader}:root` };
+      return { account: accountHeader, principalArn: accountRootArn(partition, accountHeader) };
     const key = accessKeyId ?? '';
     const cached = this.known.get(key);
     if (cached) return cached;
@@ -56,9 +57,22 @@ export class CallerDirectory {
 
 /** `arn:P:sts::A:assumed-role/R/S` → role ARN (path unknown here); `arn:P:sts::A:user/U` → user ARN. */
 export function callerFromStsArn(stsArn: string, account: string): Caller {
-  const [, partition = 'aws', , , , resource = ''] = stsArn.split(':');
-  const [kind, name, sessionName = ''] = resource.split('/');
-  if (kind === 'assumed-role')
-    return { account, principalArn: `arn:${partition}:iam::${account}:role/${name}`, sessionName };
-  return { account, principalArn: `arn:${partition}:iam::${account}:${resource || 'root'}` };
+  const { partition = 'aws', resource = '' } = parseArn(stsArn) ?? {};
+  const session = parseRoleSessionArn(stsArn);
+  if (session)
+    return {
+      account,
+      principalArn: iamRoleArn(partition, account, session.roleName),
+      sessionName: session.sessionName,
+    };
+  return {
+    account,
+    principalArn: formatArn({
+      partition,
+      service: 'iam',
+      region: '',
+      accountId: account,
+      resource: resource || 'root',
+    }),
+  };
 }

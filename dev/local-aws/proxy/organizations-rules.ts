@@ -1,3 +1,4 @@
+import { accountRootArn } from '#policy/arn.ts';
 import type { ProxyResponse } from './aws-errors.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { iamRead } from './iam-lookups.ts';
@@ -22,7 +23,7 @@ async function createAccessRole(call: AwsCall, response: ProxyResponse, context:
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: `arn:${call.partition}:iam::${call.caller.account}:root` },
+        Principal: { AWS: accountRootArn(call.partition, call.caller.account) },
         Action: 'sts:AssumeRole',
       },
     ],

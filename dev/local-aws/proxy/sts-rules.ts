@@ -1,3 +1,4 @@
+import { parseArn, resourceNameOf } from '#policy/arn.ts';
 import { awsErrorResponse, type ProxyResponse, xmlValue } from './aws-errors.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { accountOfArn, iamRead } from './iam-lookups.ts';
@@ -31,10 +32,10 @@ async function organizationIdOf(call: AwsCall, context: FidelityContext): Promis
 /** moto issues credentials for any RoleArn; IAM first checks that the role exists and trusts the caller. */
 async function checkTrust(call: AwsCall, context: FidelityContext): Promise<ProxyResponse | undefined> {
   const roleArn = call.info.params.get('RoleArn') ?? '';
-  const [, partition, , , account = '', resource = ''] = roleArn.split(':');
+  const { partition, accountId: account = '' } = parseArn(roleArn) ?? {};
   if (partition !== call.partition)
     return accessDenied(call, roleArn, `partition ${partition} is not ${call.partition}`);
-  const roleName = resource.slice(resource.lastIndexOf('/') + 1);
+  const roleName = resourceNameOf(roleArn);
   const role = await iamRead(call, context, account, 'GetRole', { RoleName: roleName });
   if (role.status !== 200 || xmlValue(role.body, 'Arn') !== roleArn) {
     return accessDenied(call, roleArn, 'no such role');

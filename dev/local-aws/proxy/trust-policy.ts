@@ -6,6 +6,7 @@
  * Anything else (NotPrincipal, NotAction, other keys or operators) never grants access — on doubt
  * the stricter answer.
  */
+import { accountRootArn, parseArn } from '#policy/arn.ts';
 export interface AssumeRoleRequest {
   /** Caller principal ARN as IAM sees it (a role ARN for a role session). */
   principalArn: string;
@@ -59,13 +60,13 @@ function principalMatches(principal: unknown, request: AssumeRoleRequest): boole
   if (principal === '*') return true;
   if (typeof principal !== 'object' || principal === null) return false;
   const aws = toArray((principal as { AWS?: unknown }).AWS).map(String);
-  const partition = request.principalArn.split(':')[1];
+  const partition = parseArn(request.principalArn)?.partition ?? '';
   return aws.some(
     (entry) =>
       entry === '*' ||
       entry === request.principalArn ||
       entry === request.principalAccount ||
-      entry === `arn:${partition}:iam::${request.principalAccount}:root`,
+      entry === accountRootArn(partition, request.principalAccount),
   );
 }
 

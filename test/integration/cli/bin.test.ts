@@ -18,6 +18,7 @@ describe('node bin/scp-alt.js against the local stack', () => {
     appProd = stack.organization.accounts['app-prod'] ?? '';
     const prod = stack.organization.ous['Workloads/Prod'] ?? '';
     await deployed.scpAlt.uploadPolicy(policyKey(prod), await samplePolicy('deny-leave-organization'));
+    // 'register' is the hidden name of enroll: the spawned CLI still accepts it.
     expect((await scpAlt(env, 'register', '--account', appProd, '--ou', prod)).code).toBe(0);
   });
 

@@ -50,7 +50,7 @@ describe('scp-alt export-native', () => {
     };
     for (const [name, body] of Object.entries(files))
       await uploadPolicy(deployed.scpAlt.deployment, policyKey(name.slice(0, -5)), body);
-    expect((await scpAlt(env, 'register', '--account', appDev, '--ou', workloads)).code).toBe(0);
+    expect((await scpAlt(env, 'enroll', '--account', appDev, '--ou', workloads)).code).toBe(0);
   });
 
   it('Given an OU file using <ACCOUNT_ID>, when exported, then it is refused naming the file and nothing is written (exit 1)', async () => {

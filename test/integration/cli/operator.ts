@@ -9,19 +9,19 @@ import {
   IAMClient,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import type { CliCommand } from '#cli/command.ts';
+import { makeDeregisterCommand } from '#cli/commands/deregister.ts';
+import { makeEnrollCommand } from '#cli/commands/enroll.ts';
+import { makeExportNativeCommand } from '#cli/commands/export-native.ts';
+import { makePlanCommand } from '#cli/commands/plan.ts';
+import { makeReplayCommand } from '#cli/commands/replay.ts';
+import { makeSimulateCommand } from '#cli/commands/simulate.ts';
+import { makeStatusCommand } from '#cli/commands/status.ts';
+import { runCli } from '#cli/main.ts';
+import type { OperatorEnvironment } from '#cli/operator/environment.ts';
 import { assumeRole, memberAccountConfig, roleArn } from '#dev/local-aws/accounts.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import { type Deployment, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
-import type { CliCommand } from '../../../cli/command.ts';
-import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
-import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
-import { makePlanCommand } from '../../../cli/commands/plan.ts';
-import { makeRegisterCommand } from '../../../cli/commands/register.ts';
-import { makeReplayCommand } from '../../../cli/commands/replay.ts';
-import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
-import { makeStatusCommand } from '../../../cli/commands/status.ts';
-import { runCli } from '../../../cli/main.ts';
-import type { OperatorEnvironment } from '../../../cli/operator/environment.ts';
 import { fakeIo } from '../../unit/cli/fake-io.ts';
 
 export const OPERATOR_ROLE = 'scp-alt-operator';
@@ -83,7 +83,7 @@ export function operatorCommands(environment: OperatorEnvironment): CliCommand[]
     makePlanCommand(environment),
     makeSimulateCommand(environment),
     makeStatusCommand(environment),
-    makeRegisterCommand(environment),
+    makeEnrollCommand(environment),
     makeDeregisterCommand(environment),
     makeReplayCommand(environment),
     makeExportNativeCommand(environment),

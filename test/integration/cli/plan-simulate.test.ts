@@ -33,7 +33,7 @@ describe('scp-alt plan / simulate', () => {
     appDev = stack.organization.accounts['app-dev'] ?? '';
     workloads = stack.organization.ous.Workloads ?? '';
     await deployed.scpAlt.uploadPolicy(policyKey(workloads), await samplePolicy('020-deny-all-S3-actions'));
-    const enrolled = await scpAlt(env, 'register', '--account', appDev, '--ou', workloads);
+    const enrolled = await scpAlt(env, 'enroll', '--account', appDev, '--ou', workloads);
     expect(enrolled.code).toBe(0);
   });
 

@@ -28,13 +28,13 @@ describe('scp-alt replay', () => {
   });
 
   it('Given an account registered before any policy file existed, when registered, then its record is FAILED with POLICY_MISSING', async () => {
-    const run = await scpAlt(env, 'register', '--account', sandbox, '--ou', sandboxOu);
+    const run = await scpAlt(env, 'enroll', '--account', sandbox, '--ou', sandboxOu);
     expect(run.code).toBe(1);
     expect(run.err).toContain('POLICY_MISSING');
     const status = await scpAlt(env, 'status', '--account', sandbox, '--json');
     expect(status.code).toBe(1);
     expect(status.json()).toMatchObject({
-      accounts: [{ accountId: sandbox, status: 'FAILED', policyVersionId: null }],
+      accounts: [{ accountId: sandbox, status: 'FAILED', boundaryVersionId: null }],
     });
   });
 
@@ -80,7 +80,7 @@ describe('scp-alt replay', () => {
     const status = await scpAlt(env, 'status', '--account', sandbox, '--json');
     expect(status.code).toBe(0);
     expect(status.json()).toMatchObject({
-      accounts: [{ status: 'ACTIVE', policyFiles: [policyKey(sandboxOu)] }],
+      accounts: [{ status: 'ACTIVE', policyFileKeys: [policyKey(sandboxOu)] }],
     });
   });
 

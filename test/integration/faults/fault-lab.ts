@@ -19,7 +19,7 @@ import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import type { PolicyChangeResult } from '#usecases/sync-policy.ts';
+import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 
 export interface ContainerOptions {
   fanoutConcurrency?: number;

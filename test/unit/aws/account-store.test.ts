@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ServiceOutputTypes as DocumentOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#aws/account-store.ts';
 import { RecordConflictError } from '#shared/errors.ts';
@@ -11,18 +11,18 @@ const RECORD: AccountRecord = {
   managementAccountId: '888888888888',
   ouId: 'ou-ab12-aaaaaaaa',
   ouPath: ['r-ab12', 'ou-ab12-aaaaaaaa'],
-  customPolicyArns: [],
-  policyKeys: ['permission-boundary-policy/ou-ab12-aaaaaaaa.json'],
+  customerBoundaryArns: [],
+  policyFileKeys: ['permission-boundary-policy/ou-ab12-aaaaaaaa.json'],
   updatedAt: '2026-03-01T12:00:00.000Z',
-  policyHash: 'abc',
-  policyVersionId: 'v2',
+  compiledHash: 'abc',
+  boundaryVersionId: 'v2',
   status: 'ACTIVE',
   lastError: undefined,
   createCloudTrail: true,
   revision: 3,
 };
 
-function storeWith(responders: Record<string, Responder>) {
+function storeWith(responders: Record<string, Responder<DocumentOutput>>) {
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-northwest-1' }), {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -87,7 +87,7 @@ function storeItem(): Record<string, unknown> {
     OuId: RECORD.ouId,
     OuPath: RECORD.ouPath,
     ScpCustomPolicyList: [],
-    ScpPolicyPathList: RECORD.policyKeys,
+    ScpPolicyPathList: RECORD.policyFileKeys,
     ScpUpdateTime: RECORD.updatedAt,
     PolicyHash: 'abc',
     PolicyVersionId: 'v2',

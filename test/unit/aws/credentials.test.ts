@@ -32,7 +32,7 @@ function chainWith(now: { value: number }, options: { externalId?: string; failF
     organizationAccessRoleName: 'OrganizationAccountAccessRole',
     functionName: 'account-register',
     stsClient: sts,
-    now: () => now.value,
+    now: () => new Date(now.value),
     sleep: async () => undefined,
   });
   return { chain, calls };

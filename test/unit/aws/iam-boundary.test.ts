@@ -1,8 +1,11 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type ServiceOutputTypes as IamOutput } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
 import type { PolicyDocument } from '#policy/types.ts';
 import { awsError, type Responder, stubSdk } from '../fakes/sdk-stub.ts';
+
+/** An IAM policy variable as a policy spells it, e.g. ${aws:username}. */
+const policyVariable = (name: string) => `\${${name}}`;
 
 const ACCOUNT = '111111111111';
 const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
@@ -11,7 +14,7 @@ const DOCUMENT: PolicyDocument = {
   Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }],
 };
 
-function adapterWith(responders: Record<string, Responder>) {
+function adapterWith(responders: Record<string, Responder<IamOutput>>) {
   const client = new IAMClient({ region: 'cn-north-1' });
   const calls = stubSdk(client, responders);
   const adapter = new BoundaryIamAdapter({
@@ -22,6 +25,8 @@ function adapterWith(responders: Record<string, Responder>) {
   });
   return { adapter, calls };
 }
+
+const CREATED = new Date('2026-01-01T00:00:00Z');
 
 const version = (id: string, isDefault: boolean, day: number) => ({
   VersionId: id,
@@ -198,17 +203,69 @@ describe('BoundaryIamAdapter', () => {
     });
   });
 
+  it('keeps a customer policy in its 2008-10-17 language and turns a single Statement object into a list', async () => {
+    const written2008 = {
+      Version: '2008-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: `arn:aws-cn:s3:::home/${policyVariable('aws:username')}/*`,
+      },
+    };
+    const { adapter } = adapterWith({
+      GetPolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+      GetPolicyVersion: () => ({
+        PolicyVersion: { Document: encodeURIComponent(JSON.stringify(written2008)) },
+      }),
+    });
+    expect(await adapter.readManagedPolicy(ACCOUNT, `arn:aws-cn:iam::${ACCOUNT}:policy/Team`)).toEqual({
+      Version: '2008-10-17',
+      Statement: [written2008.Statement],
+    });
+  });
+
+  it('refuses, naming the policy, a document that is not a policy instead of passing it on', async () => {
+    const { adapter } = adapterWith({
+      GetPolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+      GetPolicyVersion: () => ({
+        PolicyVersion: {
+          Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[{"Effect":"Maybe"}]}'),
+        },
+      }),
+    });
+    await expect(adapter.readBoundaryPolicy(ACCOUNT)).rejects.toMatchObject({
+      code: 'AWS_CALL_FAILED',
+      message: expect.stringContaining(POLICY_ARN),
+    });
+  });
+
   it('lists users and roles across pages', async () => {
     const { adapter, calls } = adapterWith({
       ListUsers: (input) =>
         input.Marker
-          ? { Users: [{ UserName: 'bob', Arn: 'arn:u:bob', Path: '/' }] }
+          ? {
+              Users: [
+                { UserName: 'bob', UserId: 'AIDABOB', Arn: 'arn:u:bob', Path: '/', CreateDate: CREATED },
+              ],
+            }
           : {
-              Users: [{ UserName: 'alice', Arn: 'arn:u:alice', Path: '/' }],
+              Users: [
+                {
+                  UserName: 'alice',
+                  UserId: 'AIDAALICE',
+                  Arn: 'arn:u:alice',
+                  Path: '/',
+                  CreateDate: CREATED,
+                },
+              ],
               IsTruncated: true,
               Marker: 'm1',
             },
-      ListRoles: () => ({ Roles: [{ RoleName: 'app', Arn: 'arn:r:app', Path: '/team/' }] }),
+      ListRoles: () => ({
+        Roles: [
+          { RoleName: 'app', RoleId: 'AROAAPP', Arn: 'arn:r:app', Path: '/team/', CreateDate: CREATED },
+        ],
+      }),
     });
     const principals = await adapter.listPrincipals(ACCOUNT);
     expect(principals.map((p) => `${p.kind}/${p.name}${p.path}`)).toEqual([
@@ -219,7 +276,7 @@ describe('BoundaryIamAdapter', () => {
     expect(calls.map((call) => call.command)).toEqual(['ListUsers', 'ListUsers', 'ListRoles']);
   });
 
-  it('Given a role IAM does not show yet, When it is read, Then the read is retried until it appears', async () => {
+  it('retries reading a role IAM does not show yet until it appears', async () => {
     let attempts = 0;
     const { adapter } = adapterWith({
       GetRole: () => {
@@ -228,8 +285,10 @@ describe('BoundaryIamAdapter', () => {
         return {
           Role: {
             RoleName: 'new',
+            RoleId: 'AROANEW',
             Arn: 'arn:r:new',
             Path: '/',
+            CreateDate: CREATED,
             PermissionsBoundary: { PermissionsBoundaryArn: POLICY_ARN },
           },
         };

@@ -60,12 +60,14 @@ describe('S3PolicyStore', () => {
 describe('OrganizationAdapter', () => {
   it('walks ListParents from the account up to the root and returns root first', async () => {
     const organizations = new OrganizationsClient({ region: 'cn-northwest-1' });
-    const parents: Record<string, { Id: string; Type: string }> = {
+    const parents: Record<string, { Id: string; Type: 'ROOT' | 'ORGANIZATIONAL_UNIT' }> = {
       '111111111111': { Id: 'ou-ab12-bbbbbbbb', Type: 'ORGANIZATIONAL_UNIT' },
       'ou-ab12-bbbbbbbb': { Id: 'ou-ab12-aaaaaaaa', Type: 'ORGANIZATIONAL_UNIT' },
       'ou-ab12-aaaaaaaa': { Id: 'r-ab12', Type: 'ROOT' },
     };
-    stubSdk(organizations, { ListParents: (input) => ({ Parents: [parents[String(input.ChildId)]] }) });
+    stubSdk(organizations, {
+      ListParents: (input) => ({ Parents: [parents[String(input.ChildId)]].filter((parent) => !!parent) }),
+    });
     const adapter = new OrganizationAdapter({ region: 'cn-northwest-1', client: organizations });
     expect(await adapter.ouPathOf('111111111111')).toEqual([
       'r-ab12',

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { BoundaryIamAdapter } from '#aws/iam-boundary.ts';
-import { createIamCallResponder } from '#usecases/iam-event.ts';
+import { createIamEventResponder } from '#usecases/iam-event.ts';
 import { stubSdk } from '../fakes/sdk-stub.ts';
 import { makeWorld } from '../fakes/world.ts';
 
@@ -21,6 +21,8 @@ describe('warm CreateRole through the real IAM adapter', () => {
         return {
           Role: {
             RoleName: name,
+            RoleId: `AROA${name.toUpperCase()}`,
+            CreateDate: new Date('2026-01-01T00:00:00Z'),
             Path: '/',
             Arn: `arn:aws-cn:iam::${ACCOUNT}:role/${name}`,
             ...(arn ? { PermissionsBoundary: { PermissionsBoundaryArn: arn } } : {}),
@@ -39,17 +41,17 @@ describe('warm CreateRole through the real IAM adapter', () => {
       managementAccountId: '888888888888',
       ouId: 'ou-ab12-aaaaaaaa',
       ouPath: ['r-ab12', 'ou-ab12-aaaaaaaa'],
-      customPolicyArns: [],
-      policyKeys: [],
+      customerBoundaryArns: [],
+      policyFileKeys: [],
       updatedAt: '',
-      policyHash: 'h',
-      policyVersionId: 'v1',
+      compiledHash: 'h',
+      boundaryVersionId: 'v1',
       status: 'ACTIVE',
       lastError: undefined,
       createCloudTrail: false,
       revision: 1,
     });
-    const respond = createIamCallResponder(world.ctx);
+    const respond = createIamEventResponder(world.ctx);
     const event = (id: string, roleName: string) => ({
       eventId: id,
       eventName: 'CreateRole',

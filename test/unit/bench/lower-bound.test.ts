@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fanoutLowerBoundMs, type LowerBoundInput } from '../../../bench/lower-bound.ts';
+import { fanoutLowerBoundMs, type LowerBoundInput } from '#bench/lower-bound.ts';
 
 const base: LowerBoundInput = {
   accounts: 100,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES, parseLatencies, profileFromArgs } from '../../../bench/profile.ts';
-import { headlineRow } from '../../../bench/report.ts';
+import { PROFILES, parseLatencies, profileFromArgs } from '#bench/profile.ts';
+import { headlineRow } from '#bench/report.ts';
 
 describe('profileFromArgs', () => {
   it('Given --quick without --latency, Then the quick profile sweeps its default latencies', () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EvaluationRequest, PolicySet } from '#policy/evaluate.ts';
-import { exemptPrincipalArns } from '#policy/parameters.ts';
+import { trustedPrincipalArns } from '#policy/parameters.ts';
 import type { BoundaryParameters } from '#policy/types.ts';
 import { oracleDecision } from '../fidelity/oracle.ts';
 import {
@@ -35,7 +35,7 @@ const ORDINARY: Caller = {
 /** Sessions of the exempt roles of this account (an automation role of another account is never bounded here). */
 function exemptCallers(params: BoundaryParameters): Caller[] {
   const inAccount = `arn:${PARTITION}:iam::${ACCOUNT}:role/`;
-  return exemptPrincipalArns(params)
+  return trustedPrincipalArns(params)
     .filter((arn) => arn.startsWith(inAccount))
     .map((role) => ({
       role,

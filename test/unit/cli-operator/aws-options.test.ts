@@ -1,8 +1,8 @@
 /** Deployment settings: flags win over the environment, names default as the deployment names them. */
 import { describe, expect, it } from 'vitest';
-import { operatorConfig } from '../../../cli/operator/aws-options.ts';
-import { operatorClientConfig } from '../../../cli/operator/session.ts';
-import { UsageError } from '../../../cli/operator/usage-error.ts';
+import { operatorConfig } from '#cli/operator/aws-options.ts';
+import { operatorClientConfig } from '#cli/operator/session.ts';
+import { UsageError } from '#cli/operator/usage-error.ts';
 
 const SECURITY = '999999999999';
 

@@ -1,21 +1,21 @@
 /** Every operator command is listed, explains itself, and refuses a wrong command line with exit 2. */
 import { describe, expect, it } from 'vitest';
-import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
-import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
-import { makePlanCommand } from '../../../cli/commands/plan.ts';
-import { makeRegisterCommand } from '../../../cli/commands/register.ts';
-import { makeReplayCommand } from '../../../cli/commands/replay.ts';
-import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
-import { makeStatusCommand } from '../../../cli/commands/status.ts';
-import { runCli } from '../../../cli/main.ts';
+import { makeDeregisterCommand } from '#cli/commands/deregister.ts';
+import { makeEnrollCommand } from '#cli/commands/enroll.ts';
+import { makeExportNativeCommand } from '#cli/commands/export-native.ts';
+import { makePlanCommand } from '#cli/commands/plan.ts';
+import { makeReplayCommand } from '#cli/commands/replay.ts';
+import { makeSimulateCommand } from '#cli/commands/simulate.ts';
+import { makeStatusCommand } from '#cli/commands/status.ts';
+import { runCli } from '#cli/main.ts';
 import { fakeIo, offlineEnvironment } from './helpers.ts';
 
-const OPERATOR_COMMANDS = ['plan', 'simulate', 'status', 'register', 'deregister', 'replay', 'export-native'];
+const OPERATOR_COMMANDS = ['plan', 'simulate', 'status', 'enroll', 'deregister', 'replay', 'export-native'];
 const offline = [
   makePlanCommand,
   makeSimulateCommand,
   makeStatusCommand,
-  makeRegisterCommand,
+  makeEnrollCommand,
   makeDeregisterCommand,
   makeReplayCommand,
   makeExportNativeCommand,
@@ -42,8 +42,8 @@ describe('operator commands on the command line', () => {
 
   it.each([
     ['status', '--bogus'],
-    ['register', '--account', '123'],
-    ['register', '--account', '111122223333'],
+    ['enroll', '--account', '123'],
+    ['enroll', '--account', '111122223333'],
     ['deregister'],
     ['replay', '--account', 'abc'],
     ['plan', '--accounts', '1,2'],
@@ -57,6 +57,16 @@ describe('operator commands on the command line', () => {
     expect(await runCli(argv, io, offline)).toBe(2);
     expect(io.err()).toContain(`scp-alt ${argv[0]}: `);
     expect(io.err()).toContain('Usage:');
+  });
+
+  it('accepts register as a hidden name of enroll: it runs enroll and is not listed in help', async () => {
+    const help = fakeIo();
+    await runCli(['--help'], help);
+    expect(help.out()).not.toMatch(/^ {2}register /m);
+    const io = fakeIo();
+    expect(await runCli(['register', '--account', '123'], io, offline)).toBe(2);
+    expect(io.err()).toContain('scp-alt enroll: ');
+    expect(io.err()).toContain('Usage: scp-alt enroll');
   });
 
   it('Given a command needing AWS and no region, when run, then the missing setting is named (exit 2)', async () => {

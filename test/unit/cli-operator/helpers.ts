@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OperatorEnvironment } from '../../../cli/operator/environment.ts';
+import type { OperatorEnvironment } from '#cli/operator/environment.ts';
 
 export { fakeIo } from '../cli/fake-io.ts';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { regionOf } from '../../../cli/operator/aws-options.ts';
-import { withProfileRegion } from '../../../cli/operator/session.ts';
+import { regionOf } from '#cli/operator/aws-options.ts';
+import { withProfileRegion } from '#cli/operator/session.ts';
 
 const saved = { config: process.env.AWS_CONFIG_FILE, region: process.env.AWS_REGION };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { describeStatement, diffStatements, isEmptyDiff } from '#cli/operator/statement-diff.ts';
 import type { PolicyDocument, PolicyStatement } from '#policy/index.ts';
-import { describeStatement, diffStatements, isEmptyDiff } from '../../../cli/operator/statement-diff.ts';
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({
   Version: '2012-10-17',

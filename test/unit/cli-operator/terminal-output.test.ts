@@ -1,8 +1,8 @@
 /** Colours and progress lines are for people at a terminal; files and pipes get plain text. */
 import { describe, expect, it } from 'vitest';
-import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
-import { runCli } from '../../../cli/main.ts';
-import { terminalFor } from '../../../cli/operator/terminal.ts';
+import { makeSimulateCommand } from '#cli/commands/simulate.ts';
+import { runCli } from '#cli/main.ts';
+import { terminalFor } from '#cli/operator/terminal.ts';
 import { fakeIo, offlineEnvironment, policyFolder } from './helpers.ts';
 
 const ESC = String.fromCharCode(27);

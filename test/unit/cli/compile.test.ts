@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '#cli/main.ts';
 import type { PolicyDocument } from '#policy/types.ts';
-import { runCli } from '../../../cli/main.ts';
 import { fakeIo } from './fake-io.ts';
 
 const ACCOUNT = '111122223333';

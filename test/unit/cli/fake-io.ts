@@ -1,4 +1,4 @@
-import type { CliIo } from '../../../cli/command.ts';
+import type { CliIo } from '#cli/command.ts';
 
 /** Collects what a command writes, for assertions. */
 export function fakeIo(): CliIo & { out: () => string; err: () => string } {

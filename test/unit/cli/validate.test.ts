@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../cli/main.ts';
+import { runCli } from '#cli/main.ts';
 import { fakeIo } from './fake-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'scp-alt-validate-'));

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../scripts/package.ts';
+import { PROJECT_ROOT } from '#scripts/package.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { type FoundStatement, overlyBroad, policyStatements } from './support/policy-statements.ts';
 import { loadStandaloneTemplates, type NamedTemplate, TEMPLATES_DIR } from './support/templates.ts';

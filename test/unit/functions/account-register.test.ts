@@ -198,7 +198,21 @@ describe('putResponse', () => {
       if (attempts === 1) throw new Error('socket hang up');
       return new Response(null, { status: 200 });
     }) as unknown as typeof fetch;
-    await putResponse('https://presigned', '{}', flaky);
+    await putResponse('https://presigned', '{}', flaky, { sleep: async () => undefined });
     expect(attempts).toBe(2);
+  });
+
+  it('waits longer before each new try and gives up after the third refused PUT', async () => {
+    const waits: number[] = [];
+    const refusing = (async () => new Response(null, { status: 503 })) as unknown as typeof fetch;
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    await expect(
+      putResponse('https://presigned', '{}', refusing, { sleep, random: () => 0.99 }),
+    ).rejects.toThrow('HTTP 503');
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(waits[0] ?? Number.POSITIVE_INFINITY);
+    expect(waits[0]).toBeGreaterThan(0);
   });
 });

@@ -1,58 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { iamCallOf } from '#functions/commons/iam-records.ts';
+import { iamEventOf } from '#functions/commons/iam-events.ts';
 import { makeHandler } from '#functions/iam-event-dispatcher.ts';
-import { enrollAccount } from '#usecases/enroll.ts';
-import { sqsBatch } from '../fakes/sqs-batch.ts';
-import {
-  ALLOW_ALL_DENY,
-  addMemberAccount,
-  lambdaContext,
-  makeWorld,
-  OU_A,
-  ROOT,
-  silentLogger,
-} from '../fakes/world.ts';
+import { sqsBatch, cloudTrailEvent as trailEvent } from '../fakes/lambda-events.ts';
+import { lambdaContext } from '../fakes/world.ts';
+import { ACCOUNT, enrolledWorld as enrolledAccount, handlerDeps, POLICY_ARN } from './handler-setup.ts';
 
-const ACCOUNT = '111111111111';
-const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
-
-const cloudTrailEvent = (
-  eventId: string,
-  detail: Record<string, unknown>,
-  detailType = 'AWS API Call via CloudTrail',
-) => ({
-  version: '0',
-  id: `eb-${eventId}`,
-  'detail-type': detailType,
-  source: 'aws.iam',
-  account: ACCOUNT,
-  region: 'cn-north-1',
-  detail: {
-    eventID: eventId,
-    eventName: 'CreateRole',
-    eventSource: 'iam.amazonaws.com',
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'AssumedRole', arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane` },
-    requestParameters: { roleName: 'new-role', assumeRolePolicyDocument: '{}' },
-    ...detail,
-  },
-});
+const cloudTrailEvent = (eventId: string, detail: Record<string, unknown>, detailType?: string) =>
+  trailEvent(ACCOUNT, eventId, detail, detailType);
 const sqs = (...bodies: unknown[]) => sqsBatch('scp-alt-iam', bodies);
 
 async function enrolledWorld() {
-  const world = makeWorld();
-  addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
-  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
-  await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+  const world = await enrolledAccount();
   world.iam.addPrincipal(ACCOUNT, 'role', 'new-role');
   world.iam.addPrincipal(ACCOUNT, 'user', 'new-user');
   world.iam.calls.length = 0;
-  return { world, handler: makeHandler({ ctx: world.ctx, logger: silentLogger() }) };
+  return { world, handler: makeHandler(handlerDeps(world)) };
 }
 
 describe('IAM event parsing', () => {
   it('reads account, principal, policy and caller from both detail-type spellings', () => {
-    const call = iamCallOf(
+    const call = iamEventOf(
       cloudTrailEvent(
         'e1',
         {
@@ -70,7 +37,7 @@ describe('IAM event parsing', () => {
       policyArn: 'arn:p',
       actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
     });
-    expect(iamCallOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
+    expect(iamEventOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
   });
 });
 

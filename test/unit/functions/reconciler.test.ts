@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
 import { makeHandler } from '#functions/reconciler.ts';
-import { enrollAccount } from '#usecases/enroll.ts';
-import {
-  ALLOW_ALL_DENY,
-  addMemberAccount,
-  lambdaContext,
-  makeWorld,
-  OU_A,
-  ROOT,
-  silentLogger,
-} from '../fakes/world.ts';
+import { lambdaContext } from '../fakes/world.ts';
+import { ACCOUNT, enrolledWorld, handlerDeps } from './handler-setup.ts';
 
 describe('reconciler handler', () => {
   it('re-attaches a removed boundary on schedule', async () => {
-    const world = makeWorld();
-    addMemberAccount(world, '111111111111', [ROOT, OU_A]);
-    world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
-    await enrollAccount(world.ctx, { accountId: '111111111111', ouId: OU_A, createCloudTrail: false });
-    await world.iam.detachBoundary('111111111111', { kind: 'role', name: 'app-role' });
-    const report = await makeHandler({ ctx: world.ctx, logger: silentLogger() })({}, lambdaContext());
-    expect(report.drifted[0]?.attached).toEqual(['arn:aws-cn:iam::111111111111:role/app-role']);
+    const world = await enrolledWorld();
+    await world.iam.detachBoundary(ACCOUNT, { kind: 'role', name: 'app-role' });
+    const report = await makeHandler(handlerDeps(world))({}, lambdaContext());
+    expect(report.drifted[0]?.attached).toEqual([`arn:aws-cn:iam::${ACCOUNT}:role/app-role`]);
   });
 });
 

@@ -1,40 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key, policyChangesOf } from '#functions/commons/s3-records.ts';
 import { makeHandler } from '#functions/s3-event-dispatcher.ts';
-import { enrollAccount } from '#usecases/enroll.ts';
-import { sqsBatch } from '../fakes/sqs-batch.ts';
-import {
-  ALLOW_ALL_DENY,
-  addMemberAccount,
-  lambdaContext,
-  makeWorld,
-  OU_A,
-  ROOT,
-  silentLogger,
-} from '../fakes/world.ts';
+import { s3Notification as s3Event, sqsBatch } from '../fakes/lambda-events.ts';
+import { ALLOW_ALL_DENY, lambdaContext, OU_A } from '../fakes/world.ts';
+import { ACCOUNT, enrolledWorld as enrolledAccount, handlerDeps } from './handler-setup.ts';
 
-const ACCOUNT = '111111111111';
-
-const s3Event = (eventName: string, key: string) => ({
-  Records: [
-    {
-      eventSource: 'aws:s3',
-      eventName,
-      s3: {
-        bucket: { name: 'scp-alt-999999999999' },
-        object: { key: encodeURIComponent(key).replace(/%20/g, '+') },
-      },
-    },
-  ],
-});
 const sqs = (...bodies: unknown[]) => sqsBatch('scp-alt-s3', bodies);
 
 async function enrolledWorld() {
-  const world = makeWorld();
-  addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
-  world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
-  await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
-  return { world, handler: makeHandler({ ctx: world.ctx, logger: silentLogger() }) };
+  const world = await enrolledAccount();
+  return { world, handler: makeHandler(handlerDeps(world)) };
 }
 
 describe('S3 notification parsing', () => {
@@ -53,6 +28,13 @@ describe('S3 notification parsing', () => {
     ).toEqual([{ key: 'permission-boundary-policy/r-ab12.json', eventKind: 'removed' }]);
     expect(policyChangesOf(s3Event('ObjectCreated:Put', 'other/r-ab12.json'))).toEqual([]);
     expect(policyChangesOf({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' })).toEqual([]);
+  });
+
+  it('keeps a change uploaded over IPv6, whose source address the full powertools S3 record refuses', () => {
+    const overIpv6 = s3Event('ObjectCreated:Put', 'permission-boundary-policy/r-ab12.json', '2001:db8::7');
+    expect(policyChangesOf(overIpv6)).toEqual([
+      { key: 'permission-boundary-policy/r-ab12.json', eventKind: 'created' },
+    ]);
   });
 });
 

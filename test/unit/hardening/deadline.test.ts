@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { mapSettled } from '#runtime/concurrency.ts';
 import { deadlineBeforeTimeout } from '#runtime/deadline.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts } from '#usecases/reconcile.ts';
 import { replayFailedAccounts } from '#usecases/replay.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, B1, deadlineAfter, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, ROOT } from '../fakes/world.ts';
 
@@ -51,7 +51,7 @@ describe('deadline reached mid-fan-out', () => {
       deadline: deadlineAfter(1),
     };
 
-    const result = await syncAfterPolicyChange(ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(ctx, { key, eventKind: 'created' });
 
     const outcomes = Object.fromEntries(result.accounts.map((a) => [a.accountId, [a.outcome, a.code]]));
     const finished = Object.entries(outcomes).filter(([, [outcome]]) => outcome === 'updated');

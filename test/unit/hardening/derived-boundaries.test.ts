@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { derivedBoundaryDocument, derivedPolicyName } from '#policy/derived-boundary.ts';
-import type { PolicyDocument } from '#policy/types.ts';
+import type { ManagedPolicyDocument, PolicyDocument } from '#policy/types.ts';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
-import { createIamCallResponder } from '#usecases/iam-event.ts';
+import { createIamEventResponder } from '#usecases/iam-event.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts } from '#usecases/reconcile.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, documentOf } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
+
+/** An IAM policy variable as a policy spells it, e.g. ${aws:username}. */
+const policyVariable = (name: string) => `\${${name}}`;
 
 const CUSTOMER = `arn:aws-cn:iam::${A1}:policy/TeamBoundary`;
 const OURS = `arn:aws-cn:iam::${A1}:policy/scp-enforce-policy`;
@@ -59,6 +62,56 @@ describe('derived policy document', () => {
     expect(derived).toEqual({ ok: false, reason: expect.stringMatching(/\d+ characters; IAM allows 6144/) });
   });
 
+  it('keeps the language version the customer policy was written in', () => {
+    const customer2008: ManagedPolicyDocument = {
+      Version: '2008-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:*',
+          Resource: `arn:aws-cn:s3:::home/${policyVariable('aws:username')}/*`,
+        },
+      ],
+    };
+    const ours = ALLOW_ALL_DENY('s3:DeleteBucket') as PolicyDocument;
+    const derived = derivedBoundaryDocument(customer2008, ours);
+    expect(derived.ok && derived.document.Version).toBe('2008-10-17');
+    // Here ${aws:username} stays the literal text it was for the customer.
+    expect(derived.ok && derived.document.Statement[0]).toEqual(customer2008.Statement[0]);
+    const unversioned = derivedBoundaryDocument({ Statement: customer2008.Statement }, ours);
+    expect(unversioned.ok && 'Version' in unversioned.document).toBe(false);
+  });
+
+  it('uses 2012-10-17 for our policy variables only when the customer statements read the same in it', () => {
+    const oursWithVariable: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: 's3:*',
+          NotResource: `arn:aws-cn:s3:::${policyVariable('aws:PrincipalTag/team')}-*`,
+        },
+      ],
+    };
+    const plain2008 = customerPolicy('ec2:*');
+    const withoutVariables = derivedBoundaryDocument(
+      { ...plain2008, Version: '2008-10-17' },
+      oursWithVariable,
+    );
+    expect(withoutVariables.ok && withoutVariables.document.Version).toBe('2012-10-17');
+    const literal2008: ManagedPolicyDocument = {
+      Version: '2008-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws-cn:s3:::${policyVariable('literal')}` },
+      ],
+    };
+    expect(derivedBoundaryDocument(literal2008, oursWithVariable)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('one document cannot read both ways'),
+    });
+  });
+
   it('has a stable name per customer policy ARN, under our protected prefix', () => {
     expect(DERIVED_NAME).toMatch(/^scp-enforce-policy-[0-9a-f]{16}$/);
     expect(derivedPolicyName('scp-enforce-policy', CUSTOMER)).toBe(DERIVED_NAME);
@@ -76,7 +129,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     expect(
       world.iam.writes(A1).filter((call) => call.api.includes('Policy') && !call.api.includes('Boundary')),
     ).toHaveLength(2); // CreatePolicy for ours and for the derived one, nothing on theirs
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([CUSTOMER]);
   });
 
   it('Given our side changes, Then the derived policy is rebuilt with the new denies', async () => {
@@ -85,7 +138,7 @@ describe('principals that had a customer boundary before enrollment', () => {
       `${OU_A}.json`,
       ALLOW_ALL_DENY('s3:DeleteBucket', 'ec2:TerminateInstances'),
     );
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     expect(documentOf(world, A1, DERIVED_NAME)).toContain('ec2:TerminateInstances');
     expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(DERIVED);
   });
@@ -104,7 +157,7 @@ describe('principals that had a customer boundary before enrollment', () => {
   it('Given the customer edits the policy, When the event arrives, Then the derived policy is rebuilt at once', async () => {
     const world = await enrolledWithCustomerBoundary();
     world.iam.putManagedPolicy(CUSTOMER, customerPolicy('ec2:*'));
-    const respond = createIamCallResponder(world.ctx);
+    const respond = createIamEventResponder(world.ctx);
     const outcome = await respond({
       eventId: 'customer-edit',
       eventName: 'CreatePolicyVersion',
@@ -121,7 +174,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     const other = `arn:aws-cn:iam::${A1}:policy/OtherBoundary`;
     world.iam.putManagedPolicy(other, customerPolicy('lambda:*'));
     world.iam.addPrincipal(A1, 'role', 'late-role', { boundaryArn: other });
-    const respond = createIamCallResponder(world.ctx);
+    const respond = createIamEventResponder(world.ctx);
     const outcome = await respond({
       eventId: 'late-create',
       eventName: 'CreateRole',
@@ -131,7 +184,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     });
     expect(outcome).toEqual({ action: 'principal', outcome: 'derived' });
     expect(world.iam.boundaryOf(A1, 'role', 'late-role')).toMatch(/scp-enforce-policy-[0-9a-f]{16}$/);
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([other, CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([other, CUSTOMER]);
   });
 
   it('Given the customer policy cannot be combined, Then the principal keeps its boundary and the operators are told', async () => {
@@ -144,7 +197,7 @@ describe('principals that had a customer boundary before enrollment', () => {
     ).rejects.toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED' });
     expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(CUSTOMER);
     expect(world.notifier.notices.at(-1)).toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED', accountId: A1 });
-    expect(world.accounts.records.get(A1)?.customPolicyArns).toEqual([CUSTOMER]);
+    expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([CUSTOMER]);
   });
 
   it('Given deregistration, Then the customer boundary is put back and the derived policy deleted', async () => {

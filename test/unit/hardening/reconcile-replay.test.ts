@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '#functions/reconciler.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts, STALE_ENROLLING_MS } from '#usecases/reconcile.ts';
 import { replayFailedAccounts } from '#usecases/replay.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, A2, awsError, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, lambdaContext, OU_A, silentLogger } from '../fakes/world.ts';
 
@@ -10,7 +10,7 @@ describe('reconciler', () => {
   it('Given an administrator set an old default version, Then a new version with the compiled content is written', async () => {
     const world = await enrolledOrganization();
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     world.iam.setDefaultVersion(A1, 'v1');
     world.notifier.notices.length = 0;
 
@@ -66,7 +66,7 @@ describe('replay', () => {
       status: 'FAILED',
       lastError: 'DEADLINE_EXCEEDED: deadline reached',
     });
-    world.accounts.records.set(A2, { ...a2, status: 'FAILED', policyVersionId: undefined });
+    world.accounts.records.set(A2, { ...a2, status: 'FAILED', boundaryVersionId: undefined });
 
     const results = await replayFailedAccounts(world.ctx);
 
@@ -104,7 +104,7 @@ describe('replay', () => {
     const world = await enrolledOrganization();
     const a2 = world.accounts.records.get(A2);
     if (!a2) throw new Error('seeded record missing');
-    world.accounts.records.set(A2, { ...a2, status: 'FAILED', policyVersionId: undefined });
+    world.accounts.records.set(A2, { ...a2, status: 'FAILED', boundaryVersionId: undefined });
     const handler = makeHandler({ ctx: world.ctx, logger: silentLogger() });
 
     const response = await handler({ replay: { accountId: A2 } }, lambdaContext());

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isExpiredSession, isTransientFailure } from '#runtime/retry.ts';
+import { isExpiredSession, isTransientFailure } from '#runtime/aws-errors.ts';
 import { RecordConflictError } from '#shared/errors.ts';
 import { withAccountRetries } from '#usecases/account-retry.ts';
 import { policySnapshot } from '#usecases/compile-account.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { A1, A2, awsError, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, makeWorld, OU_A } from '../fakes/world.ts';
 
@@ -89,7 +89,7 @@ describe('sync of one account under transient failures', () => {
     world.iam.failNext('CreatePolicyVersion', awsError('LimitExceeded'), A1);
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
 
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(result.accounts.map((a) => [a.accountId, a.outcome]).sort()).toEqual([
       [A1, 'updated'],
@@ -105,7 +105,7 @@ describe('sync of one account under transient failures', () => {
     for (let i = 0; i < 3; i++) world.iam.failNext('CreatePolicyVersion', awsError('Throttling'), A1);
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
 
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(result.accounts.find((a) => a.accountId === A1)).toMatchObject({ outcome: 'failed' });
     expect(documentOf(world, A1)).toBe(before.document);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrollAccount } from '#usecases/enroll.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { reconcileAccounts } from '#usecases/reconcile.ts';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
 import { A1, boundaries, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 
@@ -14,7 +14,7 @@ describe('on doubt the stricter state stays', () => {
     const before = { document: documentOf(world, A1), principals: boundaries(world, A1) };
     const key = world.policyStore.remove(`account-${A1}.json`);
 
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'removed' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'removed' });
 
     expect(result.accounts).toEqual([
       expect.objectContaining({ accountId: A1, outcome: 'failed', code: 'POLICY_MISSING' }),
@@ -30,7 +30,7 @@ describe('on doubt the stricter state stays', () => {
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
     world.policyStore.remove(`${OU_A}.json`);
 
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(result.accounts.map((a) => a.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(documentOf(world, A1)).toBe(before);
@@ -55,10 +55,10 @@ describe('on doubt the stricter state stays', () => {
   it('Given a duplicate delivery of the same change, Then the second one writes nothing', async () => {
     const world = await enrolledOrganization();
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     world.iam.calls.length = 0;
 
-    const again = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const again = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(again.accounts.map((a) => a.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(world.iam.writes()).toEqual([]);

@@ -41,9 +41,9 @@ describe('enrollAccount', () => {
       managementAccountId: MANAGEMENT_ACCOUNT,
       ouId: OU_A,
       ouPath: [ROOT, OU_A],
-      policyKeys: [`permission-boundary-policy/${OU_A}.json`],
-      policyHash: result.policyHash,
-      policyVersionId: 'v1',
+      policyFileKeys: [`permission-boundary-policy/${OU_A}.json`],
+      compiledHash: result.compiledHash,
+      boundaryVersionId: 'v1',
       updatedAt: '2026-03-01T12:00:00.000Z',
       createCloudTrail: true,
     });
@@ -137,8 +137,8 @@ describe('enrollAccount', () => {
       customerDocument.Statement[0],
     );
     expect(JSON.stringify(world.iam.currentDocument(ACCOUNT, derivedName))).toContain('s3:DeleteBucket');
-    expect(result.customPolicyArns).toEqual([customer]);
-    expect(world.accounts.records.get(ACCOUNT)?.customPolicyArns).toEqual([customer]);
+    expect(result.customerBoundaryArns).toEqual([customer]);
+    expect(world.accounts.records.get(ACCOUNT)?.customerBoundaryArns).toEqual([customer]);
     expect(world.notifier.codes()).toEqual(['CUSTOM_BOUNDARY_PRESENT']);
   });
 

@@ -80,10 +80,10 @@ describe('acquireWriteLease', () => {
 });
 
 describe('syncAccount under the write lease', () => {
-  it('Given a newer listing was applied while this invocation compiled, Then it writes nothing and says why', async () => {
+  it('writes nothing, and says why, when a newer listing was applied while this invocation compiled', async () => {
     const world = await enrolledOrganization();
     world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    const olderSnapshot = policySnapshot(world.policyStore, () => NOW);
+    const olderSnapshot = policySnapshot(world.policyStore, () => new Date(NOW));
     await olderSnapshot.objects();
     // Meanwhile a newer invocation listed later and deployed its boundary.
     const record = world.accounts.records.get(B1)!;
@@ -100,12 +100,12 @@ describe('syncAccount under the write lease', () => {
     expect(world.iam.writes(B1)).toEqual([]);
   });
 
-  it('Given a write, Then the record ends with the lease given back and the listing time recorded', async () => {
+  it('gives the lease back and records the listing time with the final save of a write', async () => {
     const world = await enrolledOrganization();
     world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
     const result = await syncAccount(
       world.ctx,
-      policySnapshot(world.policyStore, () => NOW + 7),
+      policySnapshot(world.policyStore, () => new Date(NOW + 7)),
       B1,
     );
     expect(result.outcome).toBe('updated');

@@ -3,12 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  PACKAGED_TEMPLATE,
-  PROJECT_ROOT,
-  packageService,
-  SERVERLESS_DIR,
-} from '../../../../scripts/package.ts';
+import { PACKAGED_TEMPLATE, PROJECT_ROOT, packageService, SERVERLESS_DIR } from '#scripts/package.ts';
 import { type CfnTemplate, isTemplate, TEMPLATES_DIR } from './templates.ts';
 
 /**

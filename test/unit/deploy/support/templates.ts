@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../../../scripts/package.ts';
+import { PROJECT_ROOT } from '#scripts/package.ts';
 import { parseCloudFormationYaml } from './cfn-yaml.ts';
 
 export interface CfnResource {

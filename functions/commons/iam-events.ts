@@ -1,47 +1,53 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPES } from '#policy/iam-event-names.ts';
-import type { IamApiCall } from '#usecases/iam-event.ts';
+import type { IamEvent } from '#usecases/iam-event.ts';
 import type { PrincipalRef } from '#usecases/ports.ts';
 
-const CloudTrailEventSchema = z
+/** The CloudTrail record EventBridge carries in `detail`: the fields an IAM event needs. */
+const CloudTrailDetailSchema = z
   .object({
-    'detail-type': z.string(),
-    detail: z
-      .object({
-        eventID: z.string(),
-        eventName: z.string(),
-        recipientAccountId: z.string(),
-        errorCode: z.string().optional(),
-        requestParameters: z.record(z.string(), z.unknown()).nullish(),
-        userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
-      })
-      .loose(),
+    eventID: z.string(),
+    eventName: z.string(),
+    recipientAccountId: z.string(),
+    errorCode: z.string().optional(),
+    requestParameters: z.record(z.string(), z.unknown()).nullish(),
+    userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
   })
   .loose();
+
+/**
+ * The EventBridge envelope fields an IAM event reads, from powertools' schema. Not the whole
+ * envelope: an event refused for a field we do not read is a principal left without our boundary,
+ * and the full schema refuses the local stack's deliveries (`time` in epoch seconds).
+ */
+const CloudTrailEventSchema = EventBridgeSchema.pick({ 'detail-type': true }).extend({
+  detail: CloudTrailDetailSchema,
+});
 
 /**
  * The IAM call recorded in one EventBridge event (parsed JSON), or undefined for anything that is
  * not a CloudTrail API-call event.
  */
-export function iamCallOf(event: unknown): IamApiCall | undefined {
+export function iamEventOf(event: unknown): IamEvent | undefined {
   const parsed = CloudTrailEventSchema.safeParse(event);
   if (!parsed.success) return undefined;
   if (!(CLOUDTRAIL_DETAIL_TYPES as readonly string[]).includes(parsed.data['detail-type'])) return undefined;
   const { detail } = parsed.data;
   const parameters = detail.requestParameters ?? {};
-  const call: IamApiCall = {
+  const iamEvent: IamEvent = {
     eventId: detail.eventID,
     eventName: detail.eventName,
     accountId: detail.recipientAccountId,
   };
-  if (detail.errorCode) call.errorCode = detail.errorCode;
+  if (detail.errorCode) iamEvent.errorCode = detail.errorCode;
   const principal = principalOf(parameters);
-  if (principal) call.principal = principal;
+  if (principal) iamEvent.principal = principal;
   const policyArn =
     stringParameter(parameters, 'policyArn') ?? stringParameter(parameters, 'permissionsBoundary');
-  if (policyArn) call.policyArn = policyArn;
-  if (detail.userIdentity?.arn) call.actorArn = detail.userIdentity.arn;
-  return call;
+  if (policyArn) iamEvent.policyArn = policyArn;
+  if (detail.userIdentity?.arn) iamEvent.actorArn = detail.userIdentity.arn;
+  return iamEvent;
 }
 
 function principalOf(parameters: Record<string, unknown>): PrincipalRef | undefined {

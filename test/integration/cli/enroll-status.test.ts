@@ -1,4 +1,4 @@
-/** `register`, `status` and `deregister` against the local stack, as an operator runs them. */
+/** `enroll`, `status` and `deregister` against the local stack, as an operator runs them. */
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
@@ -14,7 +14,7 @@ async function roleBoundary(iam: IAMClient, roleName: string): Promise<string | 
   return Role?.PermissionsBoundary?.PermissionsBoundaryArn;
 }
 
-describe('scp-alt register / status / deregister', () => {
+describe('scp-alt enroll / status / deregister', () => {
   let attached = 0;
   let env: Record<string, string>;
   let appDev: string;
@@ -27,8 +27,8 @@ describe('scp-alt register / status / deregister', () => {
     await deployed.scpAlt.uploadPolicy(policyKey(workloads), await samplePolicy('020-deny-all-S3-actions'));
   });
 
-  it('Given a Workloads OU file, when register --json runs, then the account is enrolled and the result names policy and hash (exit 0)', async () => {
-    const run = await scpAlt(env, 'register', '--account', appDev, '--ou', workloads, '--json');
+  it('enrolls an account below a Workloads OU file and prints the policy and the compiled hash with --json (exit 0)', async () => {
+    const run = await scpAlt(env, 'enroll', '--account', appDev, '--ou', workloads, '--json');
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     const result = run.json<{
@@ -37,13 +37,13 @@ describe('scp-alt register / status / deregister', () => {
       ouPath: string[];
       policyArn: string;
       versionId: string;
-      policyHash: string;
+      compiledHash: string;
       attached: number;
     }>();
     expect(result).toMatchObject({ ok: true, accountId: appDev, versionId: 'v1' });
     expect(result.ouPath).toEqual([stack.organization.rootId, workloads]);
     expect(result.policyArn).toMatch(new RegExp(`^arn:aws-cn:iam::${appDev}:policy/scp-enforce-policy$`));
-    expect(result.policyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.compiledHash).toMatch(/^[0-9a-f]{64}$/);
     attached = result.attached;
     const iam = new IAMClient(await memberAccountConfig(stack, appDev, 'iam'));
     for (const name of ['app-deployer', 'app-runtime'])
@@ -60,8 +60,8 @@ describe('scp-alt register / status / deregister', () => {
       accountId: appDev,
       status: 'ACTIVE',
       ouPath: [stack.organization.rootId, workloads],
-      policyFiles: [policyKey(workloads)],
-      policyVersionId: 'v1',
+      policyFileKeys: [policyKey(workloads)],
+      boundaryVersionId: 'v1',
       lastError: null,
     });
     expect(accounts[0]?.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -77,16 +77,16 @@ describe('scp-alt register / status / deregister', () => {
     expect(run.out).not.toContain('\u001b[');
   });
 
-  it('Given the security account, when register runs, then it is refused with ACCOUNT_REFUSED and exit 1', async () => {
+  it('refuses to enroll the security account with ACCOUNT_REFUSED (exit 1)', async () => {
     const security = stack.organization.securityAccountId;
-    const run = await scpAlt(env, 'register', '--account', security, '--ou', workloads, '--json');
+    const run = await scpAlt(env, 'enroll', '--account', security, '--ou', workloads, '--json');
     expect(run.code).toBe(1);
     expect(run.json()).toMatchObject({ ok: false, error: { code: 'ACCOUNT_REFUSED' } });
     expect(run.err).toContain('security account');
   });
 
-  it('Given a malformed OU id, when register runs, then nothing is called and the exit code is 2', async () => {
-    const run = await scpAlt(env, 'register', '--account', appDev, '--ou', 'Workloads');
+  it('refuses a malformed OU id before any AWS call (exit 2)', async () => {
+    const run = await scpAlt(env, 'enroll', '--account', appDev, '--ou', 'Workloads');
     expect(run.code).toBe(2);
     expect(run.err).toContain("--ou 'Workloads' is not an OU id");
   });

@@ -1,4 +1,7 @@
-/** `scp-alt register`: enroll one account, through the same use case as the Service Catalog product. */
+/**
+ * `scp-alt enroll` (also accepted as `register`, its name before the glossary): enroll one account,
+ * through the same use case as the Service Catalog product.
+ */
 import { parseArgs } from 'node:util';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
@@ -9,7 +12,7 @@ import { openSession } from '../operator/session.ts';
 import { printJson } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
-const usage = `Usage: scp-alt register --account ID --ou OU [--create-trail] [options]
+const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [options]
 
 Enrolls a member account: compiles its SCP chain into scp-enforce-policy, attaches it as the
 permissions boundary of every non-exempt user and role, sets up IAM event forwarding and writes
@@ -46,9 +49,9 @@ function ouOption(value: string | undefined): string {
   return value;
 }
 
-export function makeRegisterCommand(environment: OperatorEnvironment): CliCommand {
+export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'register', usage }, argv, async () => {
+    guarded(io, { name: 'enroll', usage }, argv, async () => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const request = {
         accountId: accountIdOption(values.account),
@@ -57,7 +60,7 @@ export function makeRegisterCommand(environment: OperatorEnvironment): CliComman
         replaceExisting: values.replace ?? false,
       };
       const { ctx } = await openSession(values, environment.env, {
-        command: 'register',
+        command: 'enroll',
         io,
         managementAccount: true,
       });
@@ -67,16 +70,17 @@ export function makeRegisterCommand(environment: OperatorEnvironment): CliComman
         io.stdout(
           `enrolled ${result.accountId} (${result.ouPath.join(' → ')})\n` +
             `  policy   ${result.policyArn} ${result.versionId}\n` +
-            `  hash     ${result.policyHash}\n` +
+            `  hash     ${result.compiledHash}\n` +
             `  attached ${result.attached} principal(s)\n`,
         );
-        for (const arn of result.customPolicyArns) io.stdout(`  kept customer boundary ${arn}\n`);
+        for (const arn of result.customerBoundaryArns) io.stdout(`  kept customer boundary ${arn}\n`);
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
       }
       return ExitCode.ok;
     });
   return {
-    name: 'register',
+    name: 'enroll',
+    aliases: ['register'],
     summary: 'enroll a member account (compile, attach, forward events)',
     usage,
     run,

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { syncAfterPolicyChange } from '#usecases/sync-policy.ts';
+import { applyPolicyChange } from '#usecases/policy-change.ts';
 import { A1, A2, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, OU_A, OU_B, ROOT } from '../fakes/world.ts';
 
 /** Three enrolled accounts: A1 and A2 under OU_A, B1 under OU_B; a root policy applies to all. */
 const organization = enrolledOrganization;
 
-describe('syncAfterPolicyChange', () => {
+describe('applyPolicyChange', () => {
   it('Given an OU file is uploaded, Then exactly the accounts below that OU get one new policy version', async () => {
     const world = await organization();
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(result.accounts.map((a) => [a.accountId, a.outcome]).sort()).toEqual([
       [A1, 'updated'],
@@ -22,8 +22,8 @@ describe('syncAfterPolicyChange', () => {
     expect(world.iam.writes(B1)).toEqual([]);
     expect(world.accounts.records.get(A1)).toMatchObject({
       status: 'ACTIVE',
-      policyVersionId: 'v2',
-      policyKeys: [`permission-boundary-policy/${ROOT}.json`, `permission-boundary-policy/${OU_A}.json`],
+      boundaryVersionId: 'v2',
+      policyFileKeys: [`permission-boundary-policy/${ROOT}.json`, `permission-boundary-policy/${OU_A}.json`],
     });
   });
 
@@ -31,7 +31,7 @@ describe('syncAfterPolicyChange', () => {
     const world = await organization();
     // Same content uploaded again (a new S3 version with identical JSON).
     const key = world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('organizations:LeaveOrganization'));
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     expect(result.accounts.map((a) => a.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(world.iam.writes()).toEqual([]);
   });
@@ -39,7 +39,7 @@ describe('syncAfterPolicyChange', () => {
   it('Given an ACTIVE account, When its policy changes, Then only the policy is rewritten: principals are not listed again', async () => {
     const world = await organization();
     const key = world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     // A new default version reaches every principal already bound to the policy; new principals are
     // the event path's job and drift the reconciler's, so a fan-out costs no principal listing.
     expect(world.iam.callsTo(B1, 'CreatePolicyVersion')).toHaveLength(1);
@@ -60,14 +60,14 @@ describe('syncAfterPolicyChange', () => {
       world.iam.calls.length = 0;
       const getsBefore = world.accounts.gets;
       const key = world.policyStore.put(`account-${B1}.json`, ALLOW_ALL_DENY(action));
-      const [result] = (await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' })).accounts;
+      const [result] = (await applyPolicyChange(world.ctx, { key, eventKind: 'created' })).accounts;
       expect(result?.outcome).toBe('updated');
       // v1 from enrollment, then v2 … v6: once five versions exist, v(N-4) is pruned first.
       const expected = round >= 4 ? ['DeletePolicyVersion', 'CreatePolicyVersion'] : ['CreatePolicyVersion'];
       expect(world.iam.callsTo(B1).map((call) => call.api)).toEqual(expected);
       expect(world.accounts.gets - getsBefore).toBe(1);
       expect(world.iam.versionCount(B1)).toBeLessThanOrEqual(5);
-      expect(world.accounts.records.get(B1)?.policyVersionId).toBe(`v${round + 2}`);
+      expect(world.accounts.records.get(B1)?.boundaryVersionId).toBe(`v${round + 2}`);
     }
   });
 
@@ -76,7 +76,7 @@ describe('syncAfterPolicyChange', () => {
     const record = world.accounts.records.get(B1)!;
     world.accounts.records.set(B1, { ...record, status: 'FAILED', lastError: 'earlier failure' });
     const key = world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     expect(world.iam.callsTo(B1, 'ListRoles')).toHaveLength(1);
     expect(world.accounts.records.get(B1)?.status).toBe('ACTIVE');
   });
@@ -91,7 +91,7 @@ describe('syncAfterPolicyChange', () => {
         { Effect: 'Deny', Action: 'ec2:TerminateInstancez', Resource: '*' },
       ],
     });
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     expect(result.rejected?.length).toBeGreaterThan(0);
     expect(result.accounts).toEqual([]);
@@ -106,9 +106,9 @@ describe('syncAfterPolicyChange', () => {
   it('Given an OU file is deleted, Then its accounts are recompiled without it', async () => {
     const world = await organization();
     const key = world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
     world.policyStore.remove(`${OU_A}.json`);
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'removed' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'removed' });
     expect(result.accounts.map((a) => a.outcome)).toEqual(['updated', 'updated']);
     expect(documentOf(world, A1)).not.toContain('ec2:TerminateInstances');
     expect(documentOf(world, A1)).toContain('organizations:LeaveOrganization');
@@ -118,7 +118,7 @@ describe('syncAfterPolicyChange', () => {
     const world = await organization();
     const before = documentOf(world, A1);
     const key = world.policyStore.remove(`${ROOT}.json`);
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'removed' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'removed' });
 
     expect(result.accounts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed']);
     expect(documentOf(world, A1)).toBe(before);
@@ -138,7 +138,7 @@ describe('syncAfterPolicyChange', () => {
       A2,
     );
     const key = world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('iam:CreateAccessKey'));
-    const result = await syncAfterPolicyChange(world.ctx, { key, eventKind: 'created' });
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
 
     const outcomes = Object.fromEntries(result.accounts.map((a) => [a.accountId, a.outcome]));
     expect(outcomes).toEqual({ [A1]: 'updated', [A2]: 'failed', [B1]: 'updated' });
@@ -158,14 +158,14 @@ describe('syncAfterPolicyChange', () => {
       // Read of the older object has started; the newer one is uploaded right after.
       queueMicrotask(() => world.policyStore.put(`account-${A1}.json`, ALLOW_ALL_DENY('s3:GetObject')));
     };
-    await syncAfterPolicyChange(world.ctx, { key: oldKey, eventKind: 'created' });
+    await applyPolicyChange(world.ctx, { key: oldKey, eventKind: 'created' });
     expect(documentOf(world, A1)).toContain('s3:GetObject');
     expect(documentOf(world, A1)).not.toContain('s3:PutObject');
   });
 
   it('ignores keys that do not name a policy target', async () => {
     const world = await organization();
-    const result = await syncAfterPolicyChange(world.ctx, {
+    const result = await applyPolicyChange(world.ctx, {
       key: 'permission-boundary-policy/readme.txt',
       eventKind: 'created',
     });

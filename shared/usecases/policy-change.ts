@@ -34,18 +34,15 @@ const MAX_CONVERGENCE_ROUNDS = 3;
  * current contents (never from the event), so events arriving out of order cannot apply an older
  * object. A broken file is rejected before any account is touched.
  */
-export async function syncAfterPolicyChange(
-  ctx: FlowContext,
-  change: PolicyChange,
-): Promise<PolicyChangeResult> {
+export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange): Promise<PolicyChangeResult> {
   const target = targetOfKey(change.key);
   if (target === undefined) return { key: change.key, ignored: 'not a policy file key', accounts: [] };
-  let snapshot = policySnapshot(ctx.ports.policyStore);
+  let snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
   const { rejected, affected } = await checkChange(ctx, snapshot, change, target);
   if (rejected) return { key: change.key, target, rejected, accounts: [] };
   let results = await syncAll(ctx, snapshot, affected, { file: change.key });
   for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS && !ctx.deadline?.reached(); round++) {
-    snapshot = policySnapshot(ctx.ports.policyStore);
+    snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
     const stale = staleAccounts(results, await snapshot.objects());
     if (stale.length === 0) break;
     ctx.log.info('policy files changed while applying; re-applying', { accounts: stale, round });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { enrollAccount } from '#usecases/enroll.ts';
-import { createIamCallResponder, type IamApiCall } from '#usecases/iam-event.ts';
+import { createIamEventResponder, type IamEvent } from '#usecases/iam-event.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT } from '../fakes/world.ts';
 
 const ACCOUNT = '111111111111';
 const POLICY_ARN = `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy`;
 let eventCounter = 0;
 
-const createRole = (name: string, overrides: Partial<IamApiCall> = {}): IamApiCall => ({
+const createRole = (name: string, overrides: Partial<IamEvent> = {}): IamEvent => ({
   eventId: `event-${++eventCounter}`,
   eventName: 'CreateRole',
   accountId: ACCOUNT,
@@ -22,7 +22,10 @@ async function warmResponder() {
   world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
   await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
   let now = 0;
-  const respond = createIamCallResponder(world.ctx, { now: () => now, recordTtlMs: 60_000 });
+  const respond = createIamEventResponder(
+    { ...world.ctx, now: () => new Date(now) },
+    { recordTtlMs: 60_000 },
+  );
   world.iam.addPrincipal(ACCOUNT, 'role', 'warm-up', { boundaryArn: POLICY_ARN });
   await respond(createRole('warm-up')); // loads the account record into the cache
   world.iam.calls.length = 0;
@@ -134,8 +137,8 @@ describe('attach to a new principal while the account is enrolling', () => {
     await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
     const active = world.accounts.records.get(ACCOUNT);
     if (active)
-      world.accounts.records.set(ACCOUNT, { ...active, status: 'ENROLLING', policyHash: undefined });
-    const respond = createIamCallResponder(world.ctx);
+      world.accounts.records.set(ACCOUNT, { ...active, status: 'ENROLLING', compiledHash: undefined });
+    const respond = createIamEventResponder(world.ctx);
     world.iam.addPrincipal(ACCOUNT, 'role', 'during-enroll');
     world.accounts.gets = 0;
     expect(await respond(createRole('during-enroll'))).toEqual({ action: 'principal', outcome: 'attached' });
