@@ -70,7 +70,7 @@ demo: install moto
 package: install
 	TSX_DISABLE_CACHE=1 node --import tsx scripts/package.ts
 
-bench: install moto
+bench: install moto package
 	npm run bench
 
 local-stack: install moto
