@@ -5,7 +5,7 @@
  * AWS endpoint.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PACKAGED_TEMPLATE, PROJECT_ROOT } from '../../scripts/package.ts';
 import { makeScratchDir, removeScratchDir } from '../../scripts/scratch.ts';
@@ -31,6 +31,7 @@ export interface UnpackedFunction extends PackagedFunction {
 /** Plain data, so a test run can unpack once and hand it to every test file. */
 export interface UnpackedArtifacts {
   runDir: string;
+  /** The run's copy of the packaged template. */
   templateFile: string;
   /** Stands in for /tmp (and HOME) of every invocation. */
   scratchDir: string;
@@ -55,13 +56,16 @@ export async function unpackArtifacts(assetsDir: string = ASSETS_DIR): Promise<U
   try {
     const scratchDir = join(runDir, 'tmp');
     await mkdir(scratchDir);
+    // The run keeps its own copy: a `make package` during the run must not change what it runs.
+    const runTemplate = join(runDir, PACKAGED_TEMPLATE);
+    await copyFile(templateFile, runTemplate);
     const unpacked: UnpackedFunction[] = [];
     for (const fn of functions) {
       const taskRoot = join(runDir, 'task', fn.functionName);
       await extractZip(join(assetsDir, fn.zipName), taskRoot);
       unpacked.push({ ...fn, taskRoot });
     }
-    return { runDir, templateFile, scratchDir, functions: unpacked };
+    return { runDir, templateFile: runTemplate, scratchDir, functions: unpacked };
   } catch (error) {
     await removeScratchDir(runDir);
     throw error;
