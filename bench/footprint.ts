@@ -29,7 +29,10 @@ export interface FootprintResult {
   zipBytes: number;
   /** The handler module inside it (the whole bundle: SDK and action catalog included). */
   bundleBytes: number;
+  /** Median wall time of one import of the bundle in a fresh process. */
   coldInitBundledMs: number;
+  /** Median CPU time (user + system) of the same imports. */
+  coldInitBundledCpuMs: number;
   coldInitSourceMs: number;
 }
 
@@ -41,12 +44,15 @@ export async function benchFootprint(runs: number): Promise<FootprintResult[]> {
       const fn = packaged(artifacts.functions, functionName);
       const moduleFile = join(fn.taskRoot, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`);
       const source = new URL(`functions/${functionName}.ts`, ROOT);
+      const bundled = await coldInit(pathToFileURL(moduleFile), fn.taskRoot, runs, [], {});
+      const fromSource = await coldInit(source, fileURLToPath(ROOT), runs, ['--import', 'tsx'], process.env);
       results.push({
         functionName,
         zipBytes: (await stat(join(ASSETS_DIR, fn.zipName))).size,
         bundleBytes: (await stat(moduleFile)).size,
-        coldInitBundledMs: await coldInit(pathToFileURL(moduleFile), fn.taskRoot, runs, [], {}),
-        coldInitSourceMs: await coldInit(source, fileURLToPath(ROOT), runs, ['--import', 'tsx'], process.env),
+        coldInitBundledMs: bundled.wallMs,
+        coldInitBundledCpuMs: bundled.cpuMs,
+        coldInitSourceMs: fromSource.wallMs,
       });
     }
     return results;
@@ -61,9 +67,19 @@ function packaged(functions: UnpackedFunction[], name: FunctionName): UnpackedFu
   return fn;
 }
 
-// Prints the milliseconds one dynamic import of the module took, in a process that did nothing else.
-const IMPORT_TIMER =
-  'const started = performance.now(); await import(process.argv[1]); console.log(performance.now() - started);';
+// Prints the milliseconds one dynamic import of the module took, in a process that did nothing
+// else: wall time, then CPU time (user + system), which other work on the machine inflates far less.
+const IMPORT_TIMER = [
+  'const started = performance.now(); const cpu = process.cpuUsage();',
+  'await import(process.argv[1]);',
+  'const used = process.cpuUsage(cpu);',
+  'console.log(performance.now() - started, (used.user + used.system) / 1000);',
+].join(' ');
+
+interface ColdInit {
+  wallMs: number;
+  cpuMs: number;
+}
 
 async function coldInit(
   module: URL,
@@ -71,17 +87,20 @@ async function coldInit(
   runs: number,
   nodeFlags: string[],
   env: NodeJS.ProcessEnv,
-): Promise<number> {
-  const samples: number[] = [];
+): Promise<ColdInit> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let index = 0; index < runs; index++) {
     const { stdout } = await run(
       process.execPath,
       [...nodeFlags, '--input-type=module', '-e', IMPORT_TIMER, module.href],
       { cwd, env: { ...env, PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' } },
     );
-    samples.push(Number(stdout.trim().split('\n').at(-1)));
+    const [wallMs, cpuMs] = (stdout.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    wall.push(wallMs ?? Number.NaN);
+    cpu.push(cpuMs ?? Number.NaN);
   }
-  return median(samples);
+  return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
 const invokedDirectly =
