@@ -91,7 +91,12 @@ export function invokeProcess(invocation: ProcessInvocation): Promise<Invocation
 
 function parseOutcome(text: string): InvocationOutcome | undefined {
   if (text.length === 0) return undefined;
-  return JSON.parse(text) as InvocationOutcome;
+  try {
+    return JSON.parse(text) as InvocationOutcome;
+  } catch {
+    // Only a process killed mid-write leaves half a result; Lambda would see no answer at all.
+    return undefined;
+  }
 }
 
 /** What Lambda answers when the runtime process ends without reporting a result. */

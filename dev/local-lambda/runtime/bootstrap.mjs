@@ -4,7 +4,7 @@
 // context, call the handler, report the result or the error in Lambda's error shape. The event
 // arrives on stdin; the outcome leaves on file descriptor 3, so the function's own logs keep
 // stdout and stderr to themselves.
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import Module, { isBuiltin, register } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,8 +16,10 @@ let reported = false;
 
 function report(outcome) {
   if (reported) return;
+  // Serialised first: a result that cannot be serialised is reported as the error it raises.
+  const text = JSON.stringify(outcome);
   reported = true;
-  writeSync(RESULT_FD, JSON.stringify(outcome));
+  writeSync(RESULT_FD, text);
 }
 
 /** Lambda's error payload: errorType, errorMessage, trace (the stack, one line per entry). */
@@ -62,30 +64,28 @@ function splitHandler(handlerString) {
   return { modulePath: join(dirname(handlerString), file.slice(0, dot)), exportPath: file.slice(dot + 1) };
 }
 
+/** The error type Lambda reports for a module that fails to load. */
+function loadErrorType(error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND')
+    return 'Runtime.ImportModuleError';
+  return error instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : undefined;
+}
+
+// Every failure below ends the process (fail exits), so each step may rely on the one before.
 async function loadHandler(handlerString) {
   const parts = splitHandler(handlerString);
   if (!parts) fail(new Error(`Bad handler ${handlerString}`), 'Runtime.MalformedHandlerName');
-  let module;
   const base = join(taskRoot, parts.modulePath);
   // The order the Node.js runtime tries: .js (CommonJS here: the zip has no package.json), .mjs, .cjs.
-  const candidates = [`${base}.js`, `${base}.mjs`, `${base}.cjs`];
-  const { existsSync } = await import('node:fs');
-  const file = candidates.find((candidate) => existsSync(candidate));
+  const file = [`${base}.js`, `${base}.mjs`, `${base}.cjs`].find((candidate) => existsSync(candidate));
   if (!file) fail(new Error(`Cannot find module '${parts.modulePath}'`), 'Runtime.ImportModuleError');
+  let module;
   try {
     module = file.endsWith('.mjs')
       ? await import(pathToFileURL(file).href)
       : Module.createRequire(file)(file);
   } catch (error) {
-    const missing = error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'MODULE_NOT_FOUND';
-    fail(
-      error,
-      missing
-        ? 'Runtime.ImportModuleError'
-        : error instanceof SyntaxError
-          ? 'Runtime.UserCodeSyntaxError'
-          : undefined,
-    );
+    fail(error, loadErrorType(error));
   }
   const handler = parts.exportPath.split('.').reduce((value, key) => value?.[key], module);
   if (typeof handler !== 'function')

@@ -36,6 +36,7 @@ const HANDLERS: Record<string, string> = {
   'functions/exits.mjs': `export const handler = async () => { process.exit(3); };`,
   'functions/hangs.mjs': `export const handler = () => new Promise(() => { setInterval(() => {}, 1000); });`,
   'functions/callback.cjs': `exports.handler = (event, context, callback) => callback(null, { got: event.n + 1 });`,
+  'functions/bigint.mjs': `export const handler = async () => ({ count: 10n });`,
   'functions/rejects-later.mjs': `export const handler = async () => { Promise.reject(new Error('nobody waits')); await new Promise((r) => setTimeout(r, 200)); return 'too late'; };`,
 };
 
@@ -188,6 +189,13 @@ describe('local Lambda runtime', () => {
     const result = await invoke('functions/callback.handler', { n: 41 });
 
     expect(result.outcome).toEqual({ status: 'success', payload: { got: 42 } });
+  });
+
+  it('reports a result that cannot be serialised as the error serialising it raises', async () => {
+    const error = errorOf((await invoke('functions/bigint.handler')).outcome);
+
+    expect(error.errorType).toBe('TypeError');
+    expect(error.errorMessage).toContain('BigInt');
   });
 
   it('fails the invocation on an unhandled rejection', async () => {
