@@ -6,13 +6,14 @@ INSTALL_STAMP := node_modules/.install-stamp
 # The SDK's notice that its 2027 releases need Node 22 (README, Requirements) is noise in our output.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 
-.PHONY: help install demo test lint typecheck unit integration package bench local-stack moto clean
+.PHONY: help install demo test lint typecheck unit integration artifact package bench local-stack moto clean
 
 help:
-	@echo "make demo     run the main job on a local AWS stack with embedded defaults"
-	@echo "make test     install, lint, type-check, unit and integration tests"
-	@echo "make package  build the Lambda bundles and CloudFormation templates offline (assets/)"
-	@echo "make bench    run the benchmarks (npm run bench)"
+	@echo "make demo      run the main job on a local AWS stack with embedded defaults"
+	@echo "make test      install, lint, type-check, unit and integration tests, package, artifact tests"
+	@echo "make package   build the Lambda bundles and CloudFormation templates offline (assets/)"
+	@echo "make artifact  run the zips of the last 'make package' with plain node on the local stack"
+	@echo "make bench     run the benchmarks (npm run bench)"
 
 $(INSTALL_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -40,22 +41,40 @@ unit: install
 integration: install moto
 	npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=$(REPORTS)/integration.json
 
+# The packaged functions (assets/*.zip of `make package`) run with plain node against the local stack.
+artifact: install moto
+	npx vitest run --project artifact --reporter=default --reporter=json --outputFile.json=$(REPORTS)/artifact.json
+
+# Project-local scratch space (ignored by git and biome); every run removes its own folder.
+SCRATCH := .scratch
+PROJECTS := unit integration artifact
+
+# Every step runs even when an earlier one failed, so the summary covers every project. The run's
+# temporary files (TMPDIR: Node, tsx, Python, mktemp) go to a folder of its own under $(SCRATCH)
+# that is removed at the end, so nothing is left under the system temp directory.
 test: lint typecheck
 	@rm -rf $(REPORTS)
-	@status=0; $(MAKE) --no-print-directory unit || status=1; $(MAKE) --no-print-directory integration || status=1; \
-	  node scripts/test-summary.mjs $(REPORTS)/unit.json $(REPORTS)/integration.json || status=1; exit $$status
+	@mkdir -p $(SCRATCH); tmp=$$(mktemp -d "$(CURDIR)/$(SCRATCH)/make-test-XXXXXX"); export TMPDIR=$$tmp; \
+	  status=0; \
+	  $(MAKE) --no-print-directory unit || status=1; \
+	  $(MAKE) --no-print-directory integration || status=1; \
+	  $(MAKE) --no-print-directory package || status=1; \
+	  $(MAKE) --no-print-directory artifact || status=1; \
+	  node scripts/test-summary.mjs $(PROJECTS:%=$(REPORTS)/%.json) || status=1; \
+	  rm -rf "$$tmp"; rmdir $(SCRATCH) 2>/dev/null; exit $$status
 
 demo: install moto
 	npx tsx scripts/demo.ts
 
+# node --import tsx without tsx's cache: the tsx command keeps a folder under the temp directory.
 package: install
-	npx tsx scripts/package.ts
+	TSX_DISABLE_CACHE=1 node --import tsx scripts/package.ts
 
-bench: install moto
+bench: install moto package
 	npm run bench
 
 local-stack: install moto
 	npm run -s local-stack
 
 clean:
-	rm -rf assets .serverless .esbuild dist
+	rm -rf assets .serverless .esbuild dist $(SCRATCH) $(REPORTS)

@@ -36,6 +36,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The zips `make package` built, run with plain node against the local stack.
+          name: 'artifact',
+          include: ['test/artifact/**/*.test.ts'],
+          globalSetup: ['test/artifact/global-setup.ts'],
+          testTimeout: HANG_LIMIT_MS,
+          hookTimeout: HANG_LIMIT_MS,
+          // One local stack is shared and test files reset it.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

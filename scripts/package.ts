@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeScratchDir, removeScratchDir } from './scratch.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_STAGE = 'prod';
@@ -30,12 +31,18 @@ export interface PackageOptions {
 
 /**
  * Environment of the osls child. Packaging makes no AWS call, but the SDK credential chain must
- * not go looking (profiles, the instance metadata endpoint, which hangs without network).
+ * not go looking (profiles, the instance metadata endpoint, which hangs without network). Its
+ * temporary files go to `tmpDir`: serverless-esbuild stages every zip in a folder under the temp
+ * directory and does not remove it (its removal is not recursive and fails silently).
  */
-export function offlineEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function offlineEnvironment(
+  base: NodeJS.ProcessEnv = process.env,
+  tmpDir?: string,
+): NodeJS.ProcessEnv {
   const { AWS_PROFILE: _profile, AWS_SESSION_TOKEN: _token, ...inherited } = base;
   return {
     ...inherited,
+    ...(tmpDir ? { TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir } : {}),
     AWS_ACCESS_KEY_ID: 'AKIAPACKAGEOFFLINE00',
     AWS_SECRET_ACCESS_KEY: 'package-offline-no-aws-calls',
     AWS_SDK_LOAD_CONFIG: '0',
@@ -48,29 +55,43 @@ export function offlineEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJ
   };
 }
 
-/** Runs `osls package --stage prod --region cn-north-1` into .serverless/. */
+/**
+ * Runs `osls package --stage prod --region cn-north-1` into .serverless/, with its temporary files
+ * in a folder under `.scratch/` that is removed afterwards, whatever happened.
+ */
 export async function packageService(options: PackageOptions = {}): Promise<void> {
   const root = options.projectRoot ?? PROJECT_ROOT;
   const osls = join(root, 'node_modules', '.bin', 'osls');
   const args = ['package', '--stage', PACKAGE_STAGE, '--region', PACKAGE_REGION];
-  await runChild(osls, args, {
-    cwd: root,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    output: options.output ?? 'inherit',
-  });
+  const tmpDir = await makeScratchDir('package', root);
+  try {
+    await runChild(osls, args, {
+      cwd: root,
+      env: offlineEnvironment(process.env, tmpDir),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      output: options.output ?? 'inherit',
+    });
+  } finally {
+    await removeScratchDir(tmpDir);
+  }
 }
 
 interface ChildOptions {
   cwd: string;
+  env: NodeJS.ProcessEnv;
   timeoutMs: number;
   output: 'inherit' | 'pipe';
 }
 
+// After SIGTERM, how long osls gets before its whole process group is killed.
+const KILL_GRACE_MS = 5000;
+
+/** Settles only once the child has exited, so nothing it started outlives the call. */
 function runChild(command: string, args: string[], options: ChildOptions): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: offlineEnvironment(),
+      env: options.env,
       stdio: ['ignore', options.output, options.output],
       // Own process group, so a timeout ends osls and the esbuild service it started.
       detached: true,
@@ -81,11 +102,19 @@ function runChild(command: string, args: string[], options: ChildOptions): Promi
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    let timedOut = false;
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // ESRCH: nothing of the group is left.
+      }
+    };
+    let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-      reject(
-        new PackagingError(`osls package did not finish within ${options.timeoutMs / 1000}s\n${captured}`),
-      );
+      timedOut = true;
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
     }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -93,7 +122,14 @@ function runChild(command: string, args: string[], options: ChildOptions): Promi
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolvePromise();
+      clearTimeout(killTimer);
+      // Whatever osls started and left running (an esbuild service) goes with it.
+      signalGroup('SIGKILL');
+      if (timedOut)
+        reject(
+          new PackagingError(`osls package did not finish within ${options.timeoutMs / 1000}s\n${captured}`),
+        );
+      else if (code === 0) resolvePromise();
       else reject(new PackagingError(`osls package exited with code ${code}\n${captured}`));
     });
   });

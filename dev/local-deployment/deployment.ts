@@ -214,20 +214,34 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
   await iam.send(new CreateRoleCommand({ RoleName: MANAGEMENT_ROLE_NAME, AssumeRolePolicyDocument: trust }));
 }
 
+/**
+ * A session of one of the security account's function roles, as Lambda obtains it for a
+ * container; the security account's administrator stands in for the Lambda service.
+ */
+export async function functionRoleSession(
+  stack: LocalStackClient,
+  deployment: Deployment,
+  functionRoleArn: string,
+  sessionName: string,
+): Promise<AwsCredentials> {
+  const operator = await assumeRole(
+    stack,
+    roleArn(stack, deployment.securityAccountId, 'OrganizationAccountAccessRole'),
+  );
+  return assumeRole(stack, functionRoleArn, { as: operator, sessionName });
+}
+
 /** Client settings a function runs with: the local endpoint and its own role's session. */
 export async function functionClientConfig(
   stack: LocalStackClient,
   deployment: Deployment,
   functionName: FunctionName,
 ): Promise<LocalClientConfig & { credentials: AwsCredentials }> {
-  const operator = await assumeRole(
+  const credentials = await functionRoleSession(
     stack,
-    roleArn(stack, deployment.securityAccountId, 'OrganizationAccountAccessRole'),
-  );
-  const credentials = await assumeRole(
-    stack,
+    deployment,
     roleArn(stack, deployment.securityAccountId, functionRoleName(functionName)),
-    { as: operator, sessionName: functionName },
+    functionName,
   );
   return { ...stack.clientConfig(undefined, { credentials, forcePathStyle: true }), credentials };
 }

@@ -4,12 +4,12 @@
  * "AWS API Call" events carried by the security bus to its queue, as production delivers them.
  */
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSEvent } from 'aws-lambda';
 import { formatArn, regionalArn, s3BucketArn } from '#policy/arn.ts';
 import { partitionOfArn } from '#policy/partition.ts';
-import { drainQueue } from '../local-aws/observe.ts';
+import { drainQueue, type ObservedQueue } from '../local-aws/observe.ts';
 import type { Deployment } from './deployment.ts';
 
 export type CfnRequestType = 'Create' | 'Update' | 'Delete';
@@ -176,6 +176,11 @@ export async function forwardIamCalls(deployment: Deployment, calls: IamCallDeta
     }),
   );
   const bodies = await drainQueue(clients.sqs, iamEventQueue.url, { atLeast: calls.length });
+  return sqsEvent(deployment, iamEventQueue, bodies);
+}
+
+/** The batch Lambda's SQS event source hands a function: one record per message body (JSON). */
+export function sqsEvent(deployment: Deployment, queue: ObservedQueue, bodies: unknown[]): SQSEvent {
   return {
     Records: bodies.map((body) => ({
       messageId: randomUUID(),
@@ -188,10 +193,34 @@ export async function forwardIamCalls(deployment: Deployment, calls: IamCallDeta
         ApproximateFirstReceiveTimestamp: String(Date.now()),
       },
       messageAttributes: {},
-      md5OfBody: '',
+      md5OfBody: createHash('md5').update(JSON.stringify(body)).digest('hex'),
       eventSource: 'aws:sqs',
-      eventSourceARN: iamEventQueue.arn,
+      eventSourceARN: queue.arn,
       awsRegion: deployment.environment.AWS_REGION ?? '',
     })),
+  };
+}
+
+/**
+ * What an EventBridge schedule rule delivers to its target (the "Scheduled Event" shape). The rule
+ * is named as CloudFormation names a rule without a Name: stack, logical id, random suffix.
+ */
+export function scheduledEvent(deployment: Deployment, ruleLogicalId: string) {
+  const [, partition] = deployment.topicArn.split(':');
+  const region = deployment.environment.AWS_REGION ?? '';
+  const suffix = randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase();
+  const ruleName = `scp-alt-prod-${ruleLogicalId}`.slice(0, 50);
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: deployment.securityAccountId,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [
+      `arn:${partition}:events:${region}:${deployment.securityAccountId}:rule/${ruleName}-${suffix}`,
+    ],
+    detail: {},
   };
 }

@@ -52,7 +52,6 @@ describe('dependencies', () => {
       expect(everything.some((line) => line.specifier.startsWith(prefix))).toBe(true);
     }
     const deep = everything.filter((line) => line.specifier.startsWith('../../../'));
-    // Only a file another developer owns still climbs three folders (test/unit/policy).
-    expect(deep.map((line) => line.from)).toEqual(['test/unit/policy/action-catalog.test.ts']);
+    expect(deep.map((line) => line.from)).toEqual([]);
   });
 });

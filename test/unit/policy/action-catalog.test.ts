@@ -9,7 +9,7 @@ import {
   buildCatalogData,
   CATALOG_DATA_FILE,
   catalogDataText,
-} from '../../../scripts/generate-action-catalog.ts';
+} from '#scripts/generate-action-catalog.ts';
 
 describe('bundled action catalog', () => {
   it('is exactly what the generator builds from the installed package (run the generator after an upgrade)', async () => {
