@@ -15,7 +15,7 @@ export interface PolicyDirectory {
 const PREFIX_FOLDER = POLICY_PREFIX.replace(/\/$/, '');
 
 /** Relative paths of the .json files up to one folder deep (deeper files are never policies). */
-function listJsonFiles(root: string): string[] {
+export function listJsonFiles(root: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     if (entry.isFile() && entry.name.endsWith('.json')) files.push(entry.name);

@@ -20,7 +20,8 @@ import {
   retireEmulation,
 } from '../operator/native-apply.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson, terminalFor } from '../operator/terminal.ts';
+import type { SessionFacts } from '../operator/session-facts.ts';
+import { formatTable, printJson, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 import { readPolicyDirectory } from '../policy-dir.ts';
 
@@ -137,11 +138,13 @@ async function applyAndRetire(
   io: CliIo,
   environment: OperatorEnvironment,
   quotas: NativeQuotas,
+  facts: SessionFacts,
 ) {
   const { config, wiring, ctx, clientConfig } = await openSession(values, environment.env, {
     command: 'export-native',
     io,
     managementAccount: true,
+    facts,
   });
   const port = new NativeScpAdapter({
     region: partitionInfo(config.partition).organizationsRegion,
@@ -149,7 +152,7 @@ async function applyAndRetire(
     credentials: wiring.chain.managementProvider,
   });
   // A progress line per target on a terminal: an estate of many OUs takes a while to apply.
-  const terminal = terminalFor(io, environment.stdoutIsTty);
+  const terminal = terminalOf(io, environment);
   let done = 0;
   const applied = await applyNativeScps(port, targets, quotas.maxPerTarget, (target) => {
     done++;
@@ -160,7 +163,12 @@ async function applyAndRetire(
   return { applied, retired };
 }
 
-async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+async function exportNative(
+  argv: string[],
+  io: CliIo,
+  environment: OperatorEnvironment,
+  facts: SessionFacts,
+): Promise<number> {
   const values = parseOptions(argv);
   if (values.retire && !values.apply) throw new UsageError('--retire needs --apply');
   const quotas = {
@@ -178,7 +186,7 @@ async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvi
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const written = writePolicies(values.out, outcome.targets);
   const result = values.apply
-    ? await applyAndRetire(values, outcome.targets, io, environment, quotas)
+    ? await applyAndRetire(values, outcome.targets, io, environment, quotas, facts)
     : undefined;
   const failedRetire = result?.retired?.some((account) => account.outcome === 'failed') ?? false;
   if (values.json)
@@ -192,6 +200,8 @@ async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvi
 
 export function makeExportNativeCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'export-native', usage }, argv, () => exportNative(argv, io, environment));
+    guarded(io, { name: 'export-native', usage }, argv, (facts) =>
+      exportNative(argv, io, environment, facts),
+    );
   return { name: 'export-native', summary: 'write (and apply) the policy files as native SCPs', usage, run };
 }

@@ -10,7 +10,7 @@ import { accountIdOption, commaList, guarded } from '../operator/guarded.ts';
 import { type AccountPlan, planAccounts, planTargets } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
 import { describeStatement } from '../operator/statement-diff.ts';
-import { printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
 const usage = `Usage: scp-alt plan [--policies DIR] [--accounts ID,ID...] [options]
@@ -78,7 +78,7 @@ function planText(plan: AccountPlan, terminal: Terminal): string {
 
 export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'plan', usage }, argv, async () => {
+    guarded(io, { name: 'plan', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const accountIds = commaList(values.accounts).map((id) => accountIdOption(id, '--accounts'));
       const local = values.policies === undefined ? undefined : localSnapshot(values.policies);
@@ -86,8 +86,9 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
         command: 'plan',
         io,
         managementAccount: true,
+        facts,
       });
-      const terminal = terminalFor(io, environment.stdoutIsTty);
+      const terminal = terminalOf(io, environment);
       const targets = await planTargets(ctx, accountIds);
       const plans = await planAccounts(
         ctx,

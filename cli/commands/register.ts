@@ -48,7 +48,7 @@ function ouOption(value: string | undefined): string {
 
 export function makeRegisterCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'register', usage }, argv, async () => {
+    guarded(io, { name: 'register', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const request = {
         accountId: accountIdOption(values.account),
@@ -60,6 +60,7 @@ export function makeRegisterCommand(environment: OperatorEnvironment): CliComman
         command: 'register',
         io,
         managementAccount: true,
+        facts,
       });
       const result = await enrollAccount(ctx, request);
       if (values.json) printJson(io, { ok: true, ...result });

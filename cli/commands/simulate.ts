@@ -16,6 +16,7 @@ import type { OperatorEnvironment } from '../operator/environment.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { ouPathFor } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
+import type { SessionFacts } from '../operator/session-facts.ts';
 import { type SimulationResult, simulateAccess } from '../operator/simulate-access.ts';
 import {
   chainSources,
@@ -23,7 +24,7 @@ import {
   parseContext,
   simulationRequest,
 } from '../operator/simulate-request.ts';
-import { printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
 /** simulate answers a question, so "denied" is not a failure of the command: it has its own code. */
@@ -128,6 +129,7 @@ async function chainSetting(
   accountId: string,
   environment: OperatorEnvironment,
   io: CliIo,
+  facts: SessionFacts,
 ): Promise<ChainSetting> {
   const givenOuPath = values['ou-path']?.split('/').filter((part) => part !== '');
   const local = values.policies === undefined ? undefined : localSnapshot(values.policies);
@@ -144,17 +146,23 @@ async function chainSetting(
     command: 'simulate',
     io,
     managementAccount: true,
+    facts,
   });
   const ouPath = givenOuPath ?? (await ouPathFor(ctx, await ctx.ports.accounts.get(accountId), accountId));
   return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore), ouPath };
 }
 
-async function simulate(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+async function simulate(
+  argv: string[],
+  io: CliIo,
+  environment: OperatorEnvironment,
+  facts: SessionFacts,
+): Promise<number> {
   const values = parseOptions(argv);
   const accountId = accountIdOption(values.account);
   if (!values.action) throw new UsageError('--action is required');
   const context = parseContext(values.context ?? []);
-  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io);
+  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io, facts);
   const request = simulationRequest({
     accountId,
     region: settings.region,
@@ -168,19 +176,15 @@ async function simulate(argv: string[], io: CliIo, environment: OperatorEnvironm
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const { result } = outcome;
   if (values.json) printJson(io, { ...result, request: { ...request, ouPath } });
-  else io.stdout(resultText(result, terminalFor(io, environment.stdoutIsTty)));
+  else io.stdout(resultText(result, terminalOf(io, environment)));
   return result.decision === 'Allowed' ? SimulateExit.allowed : SimulateExit.denied;
 }
 
 export function makeSimulateCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(
-      io,
-      { name: 'simulate', usage },
-      argv,
-      () => simulate(argv, io, environment),
-      SimulateExit.cannotEvaluate,
-    );
+    guarded(io, { name: 'simulate', usage }, argv, (facts) => simulate(argv, io, environment, facts), {
+      failureExit: SimulateExit.cannotEvaluate,
+    });
   return {
     name: 'simulate',
     summary: "decide a request against an account's chain and name the deciding statement",

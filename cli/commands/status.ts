@@ -6,7 +6,7 @@ import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 
 const usage = `Usage: scp-alt status [--account ID] [options]
 
@@ -78,13 +78,14 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
 
 export function makeStatusCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'status', usage }, argv, async () => {
+    guarded(io, { name: 'status', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const accountId = values.account === undefined ? undefined : accountIdOption(values.account);
       const { ctx } = await openSession(values, environment.env, {
         command: 'status',
         io,
         managementAccount: false,
+        facts,
       });
       const accounts = ctx.ports.accounts;
       const found = accountId ? await accounts.get(accountId) : undefined;
@@ -96,7 +97,7 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
       if (values.json) printJson(io, { accounts: records.map(statusEntry) });
       else if (records.length === 0)
         io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
-      else io.stdout(statusTable(records, terminalFor(io, environment.stdoutIsTty)));
+      else io.stdout(statusTable(records, terminalOf(io, environment)));
       const unhealthy = (accountId && !found) || records.some((record) => record.status === 'FAILED');
       return unhealthy ? ExitCode.policyError : ExitCode.ok;
     });
