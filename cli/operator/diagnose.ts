@@ -148,6 +148,15 @@ function notTrusted(roleArn: string, caller: { arn: string } | undefined) {
   );
 }
 
+function memberRoleRefused(roleArn: string): OperatorError {
+  const [, , , , account = '?', resource = ''] = roleArn.split(':');
+  return new OperatorError(
+    'MEMBER_ROLE_REFUSED',
+    `the management role could not assume ${roleArn} in account ${account} (sts:AssumeRole denied)`,
+    `Accounts invited into the organization have no ${resource.replace(/^role\//, '')} until someone creates it: create it there trusting the management account, or pass --org-role with the role the deployment uses (OrganizationAccessRoleName).`,
+  );
+}
+
 /** An explanation of the failure, or undefined to report it as the flows do. */
 export async function explainFailure(
   error: unknown,
@@ -167,8 +176,10 @@ export async function explainFailure(
   if (garbled) return notAws(facts, garbled);
   // By name, not class: importing the credentials adapter would load the SDK for every command.
   const assume = chain.find((link) => link.name === 'AssumeRoleError') as { roleArn?: unknown } | undefined;
-  if (assume?.roleArn === facts.managementRoleArn && named(chain, ['AccessDenied']))
-    return notTrusted(String(assume?.roleArn), await probes.caller());
+  if (assume && named(chain, ['AccessDenied']))
+    return assume.roleArn === facts.managementRoleArn
+      ? notTrusted(String(assume.roleArn), await probes.caller())
+      : memberRoleRefused(String(assume.roleArn));
   if (
     named(chain, ['ResourceNotFoundException']) &&
     /resource not found|non-existent table/i.test(messages(chain))

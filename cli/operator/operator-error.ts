@@ -17,6 +17,8 @@ export const OPERATOR_ERROR_CODES = [
   'ACCOUNT_NOT_IN_ORGANIZATION',
   /** The management role does not trust the operator's principal. */
   'OPERATOR_NOT_TRUSTED',
+  /** The management role cannot assume the organization access role of a member account. */
+  'MEMBER_ROLE_REFUSED',
   /** A defect in scp-alt itself. */
   'INTERNAL_ERROR',
 ] as const;

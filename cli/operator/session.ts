@@ -22,6 +22,8 @@ import { assertProfileExists } from './profiles.ts';
 import { assertKnownRegion } from './regions.ts';
 import type { SessionFacts } from './session-facts.ts';
 
+const OPERATOR_MAX_ATTEMPTS = 4;
+
 export interface OperatorSession {
   config: AppConfig;
   wiring: Wiring;
@@ -31,7 +33,8 @@ export interface OperatorSession {
 
 /** Endpoint and credentials for every client, from flags first, then the (injected) environment. */
 export function operatorClientConfig(values: AwsOptionValues, env: Env): SharedClientConfig {
-  const config: SharedClientConfig = {};
+  // Someone is waiting: an unreachable endpoint fails in about a second, not after eight attempts.
+  const config: SharedClientConfig = { maxAttempts: OPERATOR_MAX_ATTEMPTS };
   const endpoint = values['endpoint-url'] ?? env.AWS_ENDPOINT_URL;
   if (endpoint) {
     config.endpoint = endpoint;

@@ -1,0 +1,32 @@
+/**
+ * Principals that carry no boundary at all: the organization access role, whitelisted names and
+ * service-linked roles. scp-alt does not restrict them, so simulate answers "exempt" for them
+ * instead of deciding as if the boundary applied.
+ */
+import { matchesGlob } from '#policy/action-pattern.ts';
+import { isExemptPrincipal, organizationAccessRoleArn, type PrincipalIdentity } from '#policy/index.ts';
+import type { BoundaryParameters } from '#policy/types.ts';
+import { principalArnOf } from './simulate-request.ts';
+
+const IAM_PRINCIPAL = /^arn:[^:]+:iam::\d{12}:(user|role)(\/.*)?\/([^/]+)$/;
+
+/** The user or role a principal ARN (or role session ARN) names, with its IAM path. */
+export function principalIdentity(principal: string): PrincipalIdentity | undefined {
+  const arn = principalArnOf(principal);
+  const match = IAM_PRINCIPAL.exec(arn);
+  if (!match) return undefined;
+  const [, kind, path, name = ''] = match;
+  return { kind: kind === 'user' ? 'user' : 'role', name, path: `${path ?? ''}/`, arn };
+}
+
+/** Why the principal carries no boundary, or undefined when it carries one. */
+export function exemptionOf(principal: string, params: BoundaryParameters): string | undefined {
+  const identity = principalIdentity(principal);
+  if (!identity || !isExemptPrincipal(identity, params)) return undefined;
+  if (identity.kind === 'role' && identity.arn === organizationAccessRoleArn(params))
+    return `the organization access role (${params.organizationAccessRoleName})`;
+  if (identity.kind === 'role' && identity.path.startsWith('/aws-service-role/'))
+    return 'a service-linked role';
+  const glob = params.whitelistRoleNames.find((candidate) => matchesGlob(candidate, identity.name));
+  return `whitelisted by '${glob}' (WhitelistRoleName)`;
+}
