@@ -175,7 +175,10 @@ export async function explainFailure(
   );
   if (garbled) return notAws(facts, garbled);
   // By name, not class: importing the credentials adapter would load the SDK for every command.
-  const assume = chain.find((link) => link.name === 'AssumeRoleError') as { roleArn?: unknown } | undefined;
+  // The innermost one failed first: a member role cannot be reached when the management role is not.
+  const assume = [...chain].reverse().find((link) => link.name === 'AssumeRoleError') as
+    | { roleArn?: unknown }
+    | undefined;
   if (assume && named(chain, ['AccessDenied']))
     return assume.roleArn === facts.managementRoleArn
       ? notTrusted(String(assume.roleArn), await probes.caller())

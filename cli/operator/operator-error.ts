@@ -19,6 +19,12 @@ export const OPERATOR_ERROR_CODES = [
   'OPERATOR_NOT_TRUSTED',
   /** The management role cannot assume the organization access role of a member account. */
   'MEMBER_ROLE_REFUSED',
+  /** export-native --apply of a folder that is not what the bucket holds. */
+  'FOLDER_DIFFERS_FROM_BUCKET',
+  /** A change that needs a yes, with no terminal to ask on and no --yes. */
+  'CONFIRMATION_REQUIRED',
+  /** The operator answered no. */
+  'DECLINED',
   /** A defect in scp-alt itself. */
   'INTERNAL_ERROR',
 ] as const;

@@ -100,7 +100,12 @@ export interface CliRun {
 
 /** `scp-alt <argv>` in-process, as the operator, output captured. */
 export async function scpAlt(env: Record<string, string>, ...argv: string[]): Promise<CliRun> {
+  return scpAltIn({ env, stdoutIsTty: false }, ...argv);
+}
+
+/** The same in a given environment (a terminal that answers questions, say). */
+export async function scpAltIn(environment: OperatorEnvironment, ...argv: string[]): Promise<CliRun> {
   const io = fakeIo();
-  const code = await runCli(argv, io, operatorCommands({ env, stdoutIsTty: false }));
+  const code = await runCli(argv, io, operatorCommands(environment));
   return { code, out: io.out(), err: io.err(), json: <T>() => JSON.parse(io.out()) as T };
 }
