@@ -41,6 +41,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./status.ts')).makeStatusCommand(operator),
   },
   {
+    name: 'report',
+    summary: 'write the estate as one self-contained HTML page (live, or from a status --json capture)',
+    load: async () => (await import('./report.ts')).makeReportCommand(operator),
+  },
+  {
     name: 'register',
     summary: 'enroll a member account (compile, attach, forward events)',
     load: async () => (await import('./register.ts')).makeRegisterCommand(operator),

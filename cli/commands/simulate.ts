@@ -15,12 +15,12 @@ import {
 } from '../operator/aws-options.ts';
 import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
+import { exemptionOf } from '../operator/exemption-reasons.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { ouPathFor } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
 import type { SessionFacts } from '../operator/session-facts.ts';
 import { type SimulationResult, simulateAccess } from '../operator/simulate-access.ts';
-import { exemptionOf } from '../operator/simulate-exemption.ts';
 import {
   chainSources,
   checkedAction,

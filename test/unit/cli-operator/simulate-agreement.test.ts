@@ -15,7 +15,7 @@ import { compileBoundary, defaultBoundaryParameters, type PolicySource } from '#
 import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
 import { runCli } from '../../../cli/main.ts';
 import { decideRequest, prepareChain, simulateAccess } from '../../../cli/operator/simulate-access.ts';
-import { exemptionOf } from '../../../cli/operator/simulate-exemption.ts';
+import { exemptionOf } from '../../../cli/operator/exemption-reasons.ts';
 import { parseContext } from '../../../cli/operator/simulate-request.ts';
 import { type ChainSpec, chainSpec, fidelityRequest } from '../fidelity/chain-generators.ts';
 import { nativeScpChain } from '../fidelity/fidelity-check.ts';

@@ -1,7 +1,7 @@
 /**
- * Principals that carry no boundary at all: the organization access role, whitelisted names and
- * service-linked roles. scp-alt does not restrict them, so simulate answers "exempt" for them
- * instead of deciding as if the boundary applied.
+ * Principals that carry no boundary at all, and why: the organization access role, whitelisted
+ * names and service-linked roles. simulate answers "exempt" for them instead of deciding as if the
+ * boundary applied; the estate report lists them with the reason.
  */
 import { matchesGlob } from '#policy/action-pattern.ts';
 import { isExemptPrincipal, organizationAccessRoleArn, type PrincipalIdentity } from '#policy/index.ts';
@@ -22,7 +22,12 @@ export function principalIdentity(principal: string): PrincipalIdentity | undefi
 /** Why the principal carries no boundary, or undefined when it carries one. */
 export function exemptionOf(principal: string, params: BoundaryParameters): string | undefined {
   const identity = principalIdentity(principal);
-  if (!identity || !isExemptPrincipal(identity, params)) return undefined;
+  return identity ? exemptionReason(identity, params) : undefined;
+}
+
+/** The same for a principal as IAM lists it (with its path). */
+export function exemptionReason(identity: PrincipalIdentity, params: BoundaryParameters): string | undefined {
+  if (!isExemptPrincipal(identity, params)) return undefined;
   if (identity.kind === 'role' && identity.arn === organizationAccessRoleArn(params))
     return `the organization access role (${params.organizationAccessRoleName})`;
   if (identity.kind === 'role' && identity.path.startsWith('/aws-service-role/'))
