@@ -17,6 +17,7 @@ import { makeDeregisterCommand } from '../../../cli/commands/deregister.ts';
 import { makeExportNativeCommand } from '../../../cli/commands/export-native.ts';
 import { makePlanCommand } from '../../../cli/commands/plan.ts';
 import { makeRegisterCommand } from '../../../cli/commands/register.ts';
+import { makeReportCommand } from '../../../cli/commands/report.ts';
 import { makeReplayCommand } from '../../../cli/commands/replay.ts';
 import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
 import { makeStatusCommand } from '../../../cli/commands/status.ts';
@@ -83,6 +84,7 @@ export function operatorCommands(environment: OperatorEnvironment): CliCommand[]
     makePlanCommand(environment),
     makeSimulateCommand(environment),
     makeStatusCommand(environment),
+    makeReportCommand(environment),
     makeRegisterCommand(environment),
     makeDeregisterCommand(environment),
     makeReplayCommand(environment),
