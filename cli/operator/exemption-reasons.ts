@@ -29,9 +29,9 @@ export function exemptionOf(principal: string, params: BoundaryParameters): stri
 export function exemptionReason(identity: PrincipalIdentity, params: BoundaryParameters): string | undefined {
   if (!isExemptPrincipal(identity, params)) return undefined;
   if (identity.kind === 'role' && identity.arn === organizationAccessRoleArn(params))
-    return `the organization access role (${params.organizationAccessRoleName})`;
+    return `organization access role ${params.organizationAccessRoleName}`;
   if (identity.kind === 'role' && identity.path.startsWith('/aws-service-role/'))
-    return 'a service-linked role';
+    return 'service-linked role';
   const glob = params.whitelistRoleNames.find((candidate) => matchesGlob(candidate, identity.name));
-  return `whitelisted by '${glob}' (WhitelistRoleName)`;
+  return `whitelisted by WhitelistRoleName '${glob}'`;
 }

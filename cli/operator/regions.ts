@@ -62,12 +62,9 @@ export function isKnownRegion(region: string): boolean {
   return ALL_REGIONS.includes(region);
 }
 
-/**
- * Refuses a region no AWS partition has. With an endpoint URL any name goes: local stacks and
- * test doubles answer for whatever region they are told.
- */
-export function assertKnownRegion(region: string, source: string, endpoint: string | undefined): void {
-  if (endpoint !== undefined || isKnownRegion(region)) return;
+/** Refuses a region no AWS partition has (local stacks too answer only for real region names). */
+export function assertKnownRegion(region: string, source: string): void {
+  if (isKnownRegion(region)) return;
   const partition = partitionOfRegion(region);
   const siblings = KNOWN_REGIONS[partition] ?? [];
   // The commercial partition has too many regions to list; its nearest name says enough.

@@ -107,7 +107,7 @@ async function checkedValues(given: AwsOptionValues, env: Env, facts: SessionFac
   const region = regionOf(values, env);
   const source = regionSource(values, env, givenRegion(given, env) === undefined);
   const endpoint = values['endpoint-url'] ?? env.AWS_ENDPOINT_URL;
-  assertKnownRegion(region, source, endpoint);
+  assertKnownRegion(region, source);
   Object.assign(facts, {
     region,
     regionSource: source,

@@ -39,7 +39,7 @@ describe('the live estate', () => {
     expect(principals?.bounded).toBeGreaterThan(0);
     expect(principals?.unbounded).toContainEqual({
       arn: `arn:aws-cn:iam::${appDev}:role/OrganizationAccountAccessRole`,
-      reason: 'exempt: the organization access role (OrganizationAccountAccessRole)',
+      reason: 'exempt: organization access role OrganizationAccountAccessRole',
       exempt: true,
     });
   });

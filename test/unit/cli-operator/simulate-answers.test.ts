@@ -57,19 +57,19 @@ describe('scp-alt simulate', () => {
   it.each([
     [
       `arn:aws-cn:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`,
-      'the organization access role (OrganizationAccountAccessRole)',
+      'organization access role OrganizationAccountAccessRole',
     ],
     [
       `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/admin`,
-      'the organization access role (OrganizationAccountAccessRole)',
+      'organization access role OrganizationAccountAccessRole',
     ],
     [
       `arn:aws-cn:iam::${ACCOUNT}:role/stacksets-exec-0123abcd`,
-      "whitelisted by 'stacksets-exec-*' (WhitelistRoleName)",
+      "whitelisted by WhitelistRoleName 'stacksets-exec-*'",
     ],
     [
       `arn:aws-cn:iam::${ACCOUNT}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`,
-      'a service-linked role',
+      'service-linked role',
     ],
   ])(
     'Given the exempt principal %s, when simulated, then it is answered Exempt with the chain decision beside it (exit 0)',
@@ -90,7 +90,7 @@ describe('scp-alt simulate', () => {
     const answer = JSON.parse(result.out);
     expect(answer).toMatchObject({
       decision: 'Exempt',
-      exemptBecause: 'the organization access role (OrganizationAccountAccessRole)',
+      exemptBecause: 'organization access role OrganizationAccountAccessRole',
       chainDecision: 'Denied',
     });
   });

@@ -102,7 +102,7 @@ export function estateFixture(): EstateCapture {
         unbounded: [
           {
             arn: `arn:aws-cn:iam::${ACTIVE_ACCOUNT}:role/OrganizationAccountAccessRole`,
-            reason: 'exempt: the organization access role (OrganizationAccountAccessRole)',
+            reason: 'exempt: organization access role OrganizationAccountAccessRole',
             exempt: true,
           },
           {

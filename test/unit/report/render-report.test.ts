@@ -45,7 +45,7 @@ describe('renderEstateReport', () => {
     expect(page).toContain(
       `<li class="missing"><code>arn:aws-cn:iam::${ACTIVE_ACCOUNT}:role/batch-runner</code>`,
     );
-    expect(page).toContain('exempt: the organization access role (OrganizationAccountAccessRole)');
+    expect(page).toContain('exempt: organization access role OrganizationAccountAccessRole');
     expect(page).toContain(`${FAILED_ACCOUNT}: principals could not be read: AccessDenied: not authorized`);
   });
 
