@@ -3,6 +3,7 @@
  * path such as Statement[2].Action[0]. Only programmer errors throw.
  */
 import { defaultActionCatalog } from './action-catalog.ts';
+import { DEFAULT_NATIVE_QUOTAS } from './native-pack.ts';
 import {
   isRecord,
   type NormalisedPolicy,
@@ -10,7 +11,6 @@ import {
   parsePolicyJson,
   statementEntries,
 } from './parse.ts';
-import { DEFAULT_NATIVE_QUOTAS } from './native-pack.ts';
 import { policySize } from './size.ts';
 import type { PolicyFinding, PolicySource, ValidationOptions } from './types.ts';
 import { checkStatement } from './validate-statement.ts';

@@ -14,8 +14,8 @@ import type { EvaluationRequest, NamedPolicy, PolicySet } from '#policy/evaluate
 import { compileBoundary, defaultBoundaryParameters, type PolicySource } from '#policy/index.ts';
 import { makeSimulateCommand } from '../../../cli/commands/simulate.ts';
 import { runCli } from '../../../cli/main.ts';
-import { decideRequest, prepareChain, simulateAccess } from '../../../cli/operator/simulate-access.ts';
 import { exemptionOf } from '../../../cli/operator/exemption-reasons.ts';
+import { decideRequest, prepareChain, simulateAccess } from '../../../cli/operator/simulate-access.ts';
 import { parseContext } from '../../../cli/operator/simulate-request.ts';
 import { type ChainSpec, chainSpec, fidelityRequest } from '../fidelity/chain-generators.ts';
 import { nativeScpChain } from '../fidelity/fidelity-check.ts';
