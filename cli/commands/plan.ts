@@ -3,15 +3,17 @@ import { parseArgs } from 'node:util';
 import { type PolicySnapshot, policySnapshot } from '#usecases/compile-account.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import { explainFailure } from '../operator/diagnose.ts';
 import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
+import { awsFailureProbes } from '../operator/failure-probes.ts';
 import {
   combinedSnapshot,
   diffPolicyFiles,
   type FileChange,
   type LocalScope,
 } from '../operator/file-diff.ts';
-import { accountIdOption, commaList, guarded } from '../operator/guarded.ts';
+import { accountIdOption, commaList, failureReport, guarded } from '../operator/guarded.ts';
 import { planAccounts, planTargets } from '../operator/plan-accounts.ts';
 import { accountPlanText, fileChangesText } from '../operator/plan-text.ts';
 import { openSession } from '../operator/session.ts';
@@ -98,8 +100,15 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
       const files: FileChange[] = local ? await diffPolicyFiles(bucket, local.snapshot, local.scope) : [];
       const targets = await planTargets(ctx, accountIds);
       const snapshot = local ? combinedSnapshot(bucket, local.snapshot, local.scope) : bucket;
-      const plans = await planAccounts(ctx, snapshot, targets, (plan, done) =>
-        terminal.progress(`planned ${done}/${targets.length} (${plan.accountId})`),
+      const probes = awsFailureProbes(facts);
+      const describe = async (error: unknown) =>
+        failureReport((await explainFailure(error, facts, probes)) ?? error);
+      const plans = await planAccounts(
+        ctx,
+        snapshot,
+        targets,
+        (plan, done) => terminal.progress(`planned ${done}/${targets.length} (${plan.accountId})`),
+        describe,
       );
       terminal.progressDone();
       const summary = {

@@ -94,7 +94,16 @@ function emptyPlan({ lookupError, ...target }: PlanTarget): AccountPlan {
   };
 }
 
-async function planOne(ctx: FlowContext, snapshot: PolicySnapshot, target: PlanTarget): Promise<AccountPlan> {
+/** How a failure reads in the plan; the command passes one that names the cause (diagnose.ts). */
+export type DescribeFailure = (error: unknown) => Promise<FailureReport>;
+const asFlowsReport: DescribeFailure = async (error) => failureReport(error);
+
+async function planOne(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  target: PlanTarget,
+  describe: DescribeFailure,
+): Promise<AccountPlan> {
   const plan = emptyPlan(target);
   if (plan.error) return plan;
   try {
@@ -113,7 +122,7 @@ async function planOne(ctx: FlowContext, snapshot: PolicySnapshot, target: PlanT
       warnings: compiled.warnings,
     };
   } catch (error) {
-    return { ...plan, error: failureReport(error) };
+    return { ...plan, error: await describe(error) };
   }
 }
 
@@ -122,10 +131,11 @@ export async function planAccounts(
   snapshot: PolicySnapshot,
   targets: PlanTarget[],
   onDone: (plan: AccountPlan, done: number) => void = () => {},
+  describe: DescribeFailure = asFlowsReport,
 ): Promise<AccountPlan[]> {
   let done = 0;
   const settled = await mapSettled(targets, ctx.settings.fanoutConcurrency, async (target) => {
-    const plan = await planOne(ctx, snapshot, target);
+    const plan = await planOne(ctx, snapshot, target, describe);
     onDone(plan, ++done);
     return plan;
   });

@@ -61,6 +61,19 @@ describe('renderEstateReport', () => {
     expect(without).toContain('OU ou-ab12-33333333');
     expect(without).toContain('Not in this capture: run `scp-alt status --json --estate`');
   });
+
+  it('Given a capture whose organization could not be read, then the page says why and still draws the OU paths', () => {
+    const capture = {
+      ...estateFixture(),
+      organization: { roots: [], error: 'AccessDenied: not authorized to perform organizations:ListRoots' },
+    };
+    const denied = renderEstateReport(capture, new Date('2026-11-23T10:00:00.000Z'));
+    expect(denied).toContain(
+      'The organization could not be read (AccessDenied: not authorized to perform organizations:ListRoots)',
+    );
+    expect(denied).toContain(`data-account="${FAILED_ACCOUNT}"`);
+    expect(denied).toContain('OU ou-ab12-33333333');
+  });
 });
 
 describe('scp-alt report --from', () => {
