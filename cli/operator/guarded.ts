@@ -11,7 +11,7 @@ import { explainFailure, type FailureProbes, isDefect } from './diagnose.ts';
 import { OperatorError } from './operator-error.ts';
 import { noFacts, type SessionFacts } from './session-facts.ts';
 import { printJson } from './terminal.ts';
-import { UsageError } from './usage-error.ts';
+import { SettingError, UsageError } from './usage-error.ts';
 
 export interface CommandText {
   name: string;
@@ -56,9 +56,16 @@ export function failureReport(error: unknown): FailureReport {
   return report;
 }
 
-export function usageFailure(io: CliIo, command: CommandText, message: string, json: boolean): number {
+export function usageFailure(
+  io: CliIo,
+  command: CommandText,
+  message: string,
+  json: boolean,
+  withUsage = true,
+): number {
   if (json) printJson(io, { ok: false, error: { code: 'USAGE_ERROR', message } });
-  io.stderr(`scp-alt ${command.name}: ${message}\n\n${command.usage}`);
+  const after = withUsage ? command.usage : `Run 'scp-alt ${command.name} --help' for the settings.\n`;
+  io.stderr(`scp-alt ${command.name}: ${message}\n\n${after}`);
   return ExitCode.usageError;
 }
 
@@ -86,7 +93,13 @@ export async function guarded(
     return await work(facts);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error))
-      return usageFailure(io, command, error instanceof Error ? error.message : String(error), json);
+      return usageFailure(
+        io,
+        command,
+        error instanceof Error ? error.message : String(error),
+        json,
+        !(error instanceof SettingError),
+      );
     const probesFor = options.probes ?? (await import('./failure-probes.ts')).awsFailureProbes;
     const explained = await explainFailure(error, facts, probesFor(facts));
     const defect = !explained && isDefect(error);

@@ -6,7 +6,7 @@
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { didYouMean } from '../suggest.ts';
 import type { Env } from './aws-options.ts';
-import { UsageError } from './usage-error.ts';
+import { SettingError } from './usage-error.ts';
 
 export async function profileNames(env: Env): Promise<string[]> {
   const files = await loadSharedConfigFiles({
@@ -21,7 +21,7 @@ export async function assertProfileExists(profile: string, source: string, env: 
   const names = await profileNames(env);
   if (names.includes(profile)) return;
   const listed = names.length > 0 ? `; profiles there: ${names.join(', ')}` : '; there are no profiles';
-  throw new UsageError(
+  throw new SettingError(
     `profile '${profile}' (from ${source}) is not in ~/.aws/config or ~/.aws/credentials` +
       `${didYouMean(profile, names)}${listed}`,
   );

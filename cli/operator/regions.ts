@@ -6,7 +6,7 @@
  */
 import { partitionOfRegion } from '#policy/partition.ts';
 import { didYouMean } from '../suggest.ts';
-import { UsageError } from './usage-error.ts';
+import { SettingError } from './usage-error.ts';
 
 export const KNOWN_REGIONS: Readonly<Record<string, readonly string[]>> = {
   aws: [
@@ -69,7 +69,7 @@ export function assertKnownRegion(region: string, source: string): void {
   const siblings = KNOWN_REGIONS[partition] ?? [];
   // The commercial partition has too many regions to list; its nearest name says enough.
   const listed = siblings.length <= 4 ? `; ${partition} has ${siblings.join(', ')}` : '';
-  throw new UsageError(
+  throw new SettingError(
     `unknown region '${region}' (from ${source})${didYouMean(region, ALL_REGIONS)}${listed}`,
   );
 }
