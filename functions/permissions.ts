@@ -60,6 +60,8 @@ const EVENT_FORWARDING = [
   'iam:DeleteRolePolicy',
   'iam:DeleteRole',
   'iam:PassRole',
+  // DescribeRule: a rule of the StackSets template is left to CloudFormation.
+  'events:DescribeRule',
   'events:PutRule',
   'events:PutTargets',
   'events:RemoveTargets',

@@ -31,13 +31,14 @@ const OPTIONS = { ...AWS_OPTIONS, account: { type: 'string' }, json: { type: 'bo
 
 export function makeDeregisterCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'deregister', usage }, argv, async () => {
+    guarded(io, { name: 'deregister', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const accountId = accountIdOption(values.account);
       const { ctx } = await openSession(values, environment.env, {
         command: 'deregister',
         io,
         managementAccount: true,
+        facts,
       });
       const result = await deregisterAccount(ctx, accountId);
       if (values.json) printJson(io, { ok: result.removed, ...result });

@@ -51,7 +51,7 @@ function ouOption(value: string | undefined): string {
 
 export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'enroll', usage }, argv, async () => {
+    guarded(io, { name: 'enroll', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const request = {
         accountId: accountIdOption(values.account),
@@ -63,6 +63,7 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
         command: 'enroll',
         io,
         managementAccount: true,
+        facts,
       });
       const result = await enrollAccount(ctx, request);
       if (values.json) printJson(io, { ok: true, ...result });

@@ -6,21 +6,29 @@ import { NativeScpAdapter } from '#aws/native-scp.ts';
 import { DEFAULT_NATIVE_QUOTAS, type NativeQuotas } from '#policy/native-pack.ts';
 import { partitionInfo } from '#policy/partition.ts';
 import { PolicyInvalidError } from '#shared/errors.ts';
+import { policySnapshot } from '#usecases/compile-account.ts';
 import { exportNativeScps, type NativeTarget } from '#usecases/export-native.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { formatFindings } from '../format.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
+import { diffPolicyFiles } from '../operator/file-diff.ts';
 import { guarded } from '../operator/guarded.ts';
 import {
   type AppliedTarget,
   applyNativeScps,
+  type NativeChange,
   nativePolicyName,
+  previewNativeChanges,
   type RetiredAccount,
   retireEmulation,
 } from '../operator/native-apply.ts';
+import { OperatorError } from '../operator/operator-error.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson, terminalFor } from '../operator/terminal.ts';
+import type { SessionFacts } from '../operator/session-facts.ts';
+import { formatTable, printJson, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 import { readPolicyDirectory } from '../policy-dir.ts';
 
@@ -40,7 +48,13 @@ Options:
   --allow-unknown-actions accept actions missing from the IAM action catalog (as warnings)
   --apply                 create or update the policies in Organizations and attach them to their
                           targets (management-account role); FullAWSAccess is detached from each
-                          target that receives policies; other SCPs are left and reported
+                          target that receives policies; other SCPs are left and reported. The
+                          changes are listed first and confirmed on the terminal; without a
+                          terminal nothing is applied unless --yes is given. A folder that
+                          differs from the bucket is refused (native SCPs would then disagree
+                          with what the emulation enforces) unless --allow-differences is given
+  --yes                   apply without asking (scripts)
+  --allow-differences     apply a folder that differs from the bucket
   --retire                with --apply: then deregister the emulation from every enrolled account
                           whose chain is entirely covered by the applied policies
   --json                  print { ok, targets, warnings, applied?, retired? }
@@ -48,7 +62,8 @@ Options:
 
 ${AWS_OPTIONS_HELP}
 
-Exit status: 0 exported (and applied), 1 a file cannot be exported or applying failed, 2 usage error.
+Exit status: 0 exported (and applied), 1 a file cannot be exported, applying failed, was declined,
+or needed --yes or --allow-differences, 2 usage error.
 `;
 
 const OPTIONS = {
@@ -59,6 +74,8 @@ const OPTIONS = {
   'max-per-target': { type: 'string' },
   'allow-unknown-actions': { type: 'boolean' },
   apply: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  'allow-differences': { type: 'boolean' },
   retire: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -131,25 +148,78 @@ function appliedText(applied: AppliedTarget[], retired: RetiredAccount[] | undef
   return `${lines.join('\n')}\n`;
 }
 
+function previewText(changes: NativeChange[]): string {
+  const byTarget = new Map<string, string[]>();
+  for (const change of changes) {
+    const words =
+      change.action === 'keep' ? `keep ${change.policy} (not ours)` : `${change.action} ${change.policy}`;
+    byTarget.set(change.targetId, [...(byTarget.get(change.targetId) ?? []), words]);
+  }
+  const rows = [...byTarget].map(([targetId, words]) => [targetId, words.join(', ')]);
+  return `Organizations changes:\n${formatTable([['TARGET', 'CHANGES'], ...rows])}`;
+}
+
+/** The folder must be what the bucket holds, or the operator must say it need not be. */
+async function checkFolderMatchesBucket(
+  values: ExportValues,
+  ctx: FlowContext,
+  bucket: string,
+): Promise<void> {
+  const differences = await diffPolicyFiles(
+    policySnapshot(ctx.ports.policyStore),
+    directorySnapshot(values.policies ?? ''),
+    'replace',
+  );
+  if (differences.length === 0 || values['allow-differences']) return;
+  throw new OperatorError(
+    'FOLDER_DIFFERS_FROM_BUCKET',
+    `${values.policies} differs from the bucket ${bucket}: ${differences.map((d) => `${d.key} ${d.change}`).join(', ')}; nothing was applied`,
+    'Upload the folder first (then the emulation enforces the same files), check with `scp-alt plan --policies`, or pass --allow-differences to apply it anyway.',
+  );
+}
+
+async function confirmed(
+  values: ExportValues,
+  environment: OperatorEnvironment,
+  count: number,
+): Promise<void> {
+  if (values.yes || count === 0) return;
+  if (!environment.stdinIsTty || !environment.ask)
+    throw new OperatorError(
+      'CONFIRMATION_REQUIRED',
+      `no terminal to confirm ${count} Organizations change(s) on; nothing was applied`,
+      'Review the changes listed above and run again with --yes to apply them.',
+    );
+  const answer = (await environment.ask(`Apply these ${count} Organizations change(s)? [y/N] `)).trim();
+  if (!/^y(es)?$/i.test(answer))
+    throw new OperatorError('DECLINED', 'not confirmed; nothing was applied', 'Nothing to do.');
+}
+
 async function applyAndRetire(
   values: ExportValues,
   targets: NativeTarget[],
   io: CliIo,
   environment: OperatorEnvironment,
   quotas: NativeQuotas,
+  facts: SessionFacts,
 ) {
   const { config, wiring, ctx, clientConfig } = await openSession(values, environment.env, {
     command: 'export-native',
     io,
     managementAccount: true,
+    facts,
   });
+  await checkFolderMatchesBucket(values, ctx, config.policyBucket);
   const port = new NativeScpAdapter({
     region: partitionInfo(config.partition).organizationsRegion,
     clientConfig,
     credentials: wiring.chain.managementProvider,
   });
+  const preview = await previewNativeChanges(port, targets);
+  if (!values.json) io.stdout(previewText(preview));
+  await confirmed(values, environment, preview.filter((change) => change.action !== 'keep').length);
   // A progress line per target on a terminal: an estate of many OUs takes a while to apply.
-  const terminal = terminalFor(io, environment.stdoutIsTty);
+  const terminal = terminalOf(io, environment);
   let done = 0;
   const applied = await applyNativeScps(port, targets, quotas.maxPerTarget, (target) => {
     done++;
@@ -157,10 +227,15 @@ async function applyAndRetire(
   });
   terminal.progressDone();
   const retired = values.retire ? await retireEmulation(ctx, applied) : undefined;
-  return { applied, retired };
+  return { preview, applied, retired };
 }
 
-async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+async function exportNative(
+  argv: string[],
+  io: CliIo,
+  environment: OperatorEnvironment,
+  facts: SessionFacts,
+): Promise<number> {
   const values = parseOptions(argv);
   if (values.retire && !values.apply) throw new UsageError('--retire needs --apply');
   const quotas = {
@@ -178,7 +253,7 @@ async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvi
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const written = writePolicies(values.out, outcome.targets);
   const result = values.apply
-    ? await applyAndRetire(values, outcome.targets, io, environment, quotas)
+    ? await applyAndRetire(values, outcome.targets, io, environment, quotas, facts)
     : undefined;
   const failedRetire = result?.retired?.some((account) => account.outcome === 'failed') ?? false;
   if (values.json)
@@ -192,6 +267,8 @@ async function exportNative(argv: string[], io: CliIo, environment: OperatorEnvi
 
 export function makeExportNativeCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'export-native', usage }, argv, () => exportNative(argv, io, environment));
+    guarded(io, { name: 'export-native', usage }, argv, (facts) =>
+      exportNative(argv, io, environment, facts),
+    );
   return { name: 'export-native', summary: 'write (and apply) the policy files as native SCPs', usage, run };
 }

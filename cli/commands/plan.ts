@@ -1,122 +1,140 @@
-/** `scp-alt plan`: what uploading a policy folder would change in each account; changes nothing. */
+/** `scp-alt plan`: what uploading a policy folder or files would change, file by file and account by account. */
 import { parseArgs } from 'node:util';
-import { policySnapshot } from '#usecases/compile-account.ts';
+import { type PolicySnapshot, policySnapshot } from '#usecases/compile-account.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
-import { formatFindings } from '../format.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
+import { explainFailure } from '../operator/diagnose.ts';
 import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
-import { accountIdOption, commaList, guarded } from '../operator/guarded.ts';
-import { type AccountPlan, planAccounts, planTargets } from '../operator/plan-accounts.ts';
+import { awsFailureProbes } from '../operator/failure-probes.ts';
+import {
+  combinedSnapshot,
+  diffPolicyFiles,
+  type FileChange,
+  type LocalScope,
+} from '../operator/file-diff.ts';
+import { accountIdOption, commaList, failureReport, guarded } from '../operator/guarded.ts';
+import { planAccounts, planTargets } from '../operator/plan-accounts.ts';
+import { accountPlanText, fileChangesText } from '../operator/plan-text.ts';
 import { openSession } from '../operator/session.ts';
-import { describeStatement } from '../operator/statement-diff.ts';
-import { printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { printJson, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
-const usage = `Usage: scp-alt plan [--policies DIR] [--accounts ID,ID...] [options]
+/** Exit code of --detailed-exitcode when something would change. */
+export const CHANGES_PENDING = 3;
 
-For every enrolled account (or the accounts given): which policy files would apply, the compiled
-boundary's size against IAM's 6,144-character limit, and the statement-level difference from the
-boundary deployed now (the default version of scp-enforce-policy in the account). Nothing is
-changed.
+const usage = `Usage: scp-alt plan [--policies SOURCE | --file TARGET=FILE...] [--accounts ID,ID...] [options]
+
+What uploading policy files would change, without changing anything and without copying the
+bucket: first the files that differ from the bucket (new, removed, changed, with their statement
+differences), then for every enrolled account (or the accounts given) the files that would apply,
+the compiled boundary's size against IAM's 6,144-character limit, warnings (a level whose files
+allow nothing denies every request), and the statement-level difference from the boundary deployed
+now (the default version of scp-enforce-policy). Statements are shown in full: actions,
+resources and every condition.
 
 Options:
-  --policies DIR   folder laid out like the bucket prefix; it replaces the bucket's contents
-                   (default: the bucket as it is now, i.e. show drift)
-  --accounts IDS   comma list of account ids (default: every enrolled account)
-  --json           print { accounts: [...], summary: { accounts, changed, failed } }
-  -h, --help       show this help
+  --policies SOURCE  a folder laid out like the bucket prefix, or TARGET=FILE pairs
+                     (ou-ab12-11111111=policies/deny-all-billing.json,...); it replaces the
+                     bucket's contents, so bucket files it lacks count as removed
+  --file TARGET=FILE one file put over the bucket as it is (repeatable); TARGET is r-…, ou-…,
+                     account-<id> or <target>/<name>; nothing else in the bucket changes
+  (neither: the bucket as it is now, i.e. show drift between the bucket and the accounts)
+  --accounts IDS     comma list of account ids (default: every enrolled account)
+  --detailed-exitcode
+                     exit 3 when a file differs from the bucket or an account would change
+  --json             print { files: [...], accounts: [...], summary: { accounts, changed,
+                     failed, warnings, files } }
+  -h, --help         show this help
 
 ${AWS_OPTIONS_HELP}
 
-Exit status: 0 every account compiles (changes or not), 1 an account would fail to compile or its
-deployed boundary could not be read, 2 usage error.
+Exit status: 0 every account compiles (with --detailed-exitcode: and nothing would change),
+1 an account would fail to compile, does not exist, or its deployed boundary could not be read,
+2 usage error, 3 (only with --detailed-exitcode) changes pending.
 `;
 
 const OPTIONS = {
   ...AWS_OPTIONS,
   policies: { type: 'string' },
+  file: { type: 'string', multiple: true },
   accounts: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
-function planText(plan: AccountPlan, terminal: Terminal): string {
-  const lines = [
-    `${terminal.paint('bold', `account ${plan.accountId}`)} ${plan.status} ${plan.ouPath.join(' → ')}`,
-  ];
-  if (plan.error) {
-    lines.push(terminal.paint('red', `  error ${plan.error.code}: ${plan.error.message}`));
-    if (plan.error.findings)
-      lines.push(
-        ...formatFindings(plan.error.findings)
-          .trimEnd()
-          .split('\n')
-          .map((l) => `    ${l}`),
-      );
-    return `${lines.join('\n')}\n`;
+interface LocalFiles {
+  snapshot: PolicySnapshot;
+  scope: LocalScope;
+  description: string;
+}
+
+function localFiles(policies: string | undefined, files: string[]): LocalFiles | undefined {
+  if (policies !== undefined && files.length > 0) throw new UsageError('give --policies or --file, not both');
+  const spec = policies ?? (files.length > 0 ? files.join(',') : undefined);
+  if (spec === undefined) return undefined;
+  try {
+    const snapshot = directorySnapshot(spec);
+    return policies !== undefined
+      ? { snapshot, scope: 'replace', description: `--policies ${policies}` }
+      : { snapshot, scope: 'overlay', description: `--file ${files.join(' --file ')}` };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  lines.push(`  files    ${plan.files.join(', ')}`);
-  lines.push(`  size     ${plan.size} / ${plan.sizeLimit}`);
-  lines.push(
-    `  deployed ${plan.deployed ? `${plan.deployed.versionId} ${plan.deployed.hash.slice(0, 12)}` : 'none'}`,
-  );
-  const diff = plan.diff;
-  if (!plan.changed || !diff) lines.push(`  ${terminal.paint('dim', 'no change')}`);
-  else {
-    lines.push(
-      `  changes  +${diff.added.length} -${diff.removed.length} ~${diff.changed.length} (=${diff.unchanged})`,
-    );
-    for (const statement of diff.added)
-      lines.push(terminal.paint('green', `    + ${describeStatement(statement)}`));
-    for (const statement of diff.removed)
-      lines.push(terminal.paint('red', `    - ${describeStatement(statement)}`));
-    for (const change of diff.changed)
-      lines.push(terminal.paint('yellow', `    ~ ${describeStatement(change.after)}`));
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'plan', usage }, argv, async () => {
+    guarded(io, { name: 'plan', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const accountIds = commaList(values.accounts).map((id) => accountIdOption(id, '--accounts'));
-      const local = values.policies === undefined ? undefined : localSnapshot(values.policies);
-      const { ctx } = await openSession(values, environment.env, {
+      const local = localFiles(values.policies, values.file ?? []);
+      const { ctx, config } = await openSession(values, environment.env, {
         command: 'plan',
         io,
         managementAccount: true,
+        facts,
       });
-      const terminal = terminalFor(io, environment.stdoutIsTty);
+      const terminal = terminalOf(io, environment);
+      const bucket = policySnapshot(ctx.ports.policyStore, ctx.now);
+      const files: FileChange[] = local ? await diffPolicyFiles(bucket, local.snapshot, local.scope) : [];
       const targets = await planTargets(ctx, accountIds);
+      const snapshot = local ? combinedSnapshot(bucket, local.snapshot, local.scope) : bucket;
+      const probes = awsFailureProbes(facts);
+      const describe = async (error: unknown) =>
+        failureReport((await explainFailure(error, facts, probes)) ?? error);
       const plans = await planAccounts(
         ctx,
-        local ?? policySnapshot(ctx.ports.policyStore, ctx.now),
+        snapshot,
         targets,
         (plan, done) => terminal.progress(`planned ${done}/${targets.length} (${plan.accountId})`),
+        describe,
       );
       terminal.progressDone();
       const summary = {
         accounts: plans.length,
         changed: plans.filter((plan) => plan.changed).length,
         failed: plans.filter((plan) => plan.error).length,
+        warnings: plans.reduce((sum, plan) => sum + plan.warnings.length, 0),
+        files: files.length,
       };
-      if (values.json) printJson(io, { accounts: plans, summary });
+      if (values.json) printJson(io, { files, accounts: plans, summary });
       else {
-        io.stdout(plans.map((plan) => planText(plan, terminal)).join('\n'));
+        if (local) io.stdout(`${fileChangesText(files, `bucket ${config.policyBucket}`, terminal)}\n`);
+        io.stdout(plans.map((plan) => accountPlanText(plan, terminal)).join('\n'));
         io.stdout(
-          `\n${summary.accounts} account(s): ${summary.changed} would change, ${summary.failed} failed\n`,
+          `\n${summary.accounts} account(s): ${summary.changed} would change, ${summary.failed} failed, ` +
+            `${summary.warnings} warning(s)${local ? `; ${summary.files} file(s) differ from the bucket` : ''}\n`,
         );
       }
-      return summary.failed > 0 ? ExitCode.policyError : ExitCode.ok;
+      if (summary.failed > 0) return ExitCode.policyError;
+      const pending = summary.changed > 0 || summary.files > 0;
+      return values['detailed-exitcode'] && pending ? CHANGES_PENDING : ExitCode.ok;
     });
-  return { name: 'plan', summary: 'show what a policy folder would change in each account', usage, run };
-}
-
-function localSnapshot(dir: string) {
-  try {
-    return directorySnapshot(dir);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  return {
+    name: 'plan',
+    summary: 'show what a policy folder or files would change, file by file and account by account',
+    usage,
+    run,
+  };
 }

@@ -6,7 +6,7 @@ import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
 import { accountIdOption, commaList, guarded } from '../operator/guarded.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 
 const usage = `Usage: scp-alt replay [--account ID[,ID...]] [options]
 
@@ -44,15 +44,16 @@ function resultTable(results: ReplayResult[], terminal: Terminal): string {
 
 export function makeReplayCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'replay', usage }, argv, async () => {
+    guarded(io, { name: 'replay', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const asked = commaList(values.account).map((id) => accountIdOption(id));
       const { ctx } = await openSession(values, environment.env, {
         command: 'replay',
         io,
         managementAccount: true,
+        facts,
       });
-      const terminal = terminalFor(io, environment.stdoutIsTty);
+      const terminal = terminalOf(io, environment);
       terminal.progress('replaying…');
       // The same use case the reconciler runs; one call per account asked for.
       const runs = asked.length === 0 ? [{}] : asked.map((accountId) => ({ accountId }));

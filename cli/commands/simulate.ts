@@ -1,6 +1,6 @@
 /** `scp-alt simulate`: would the account's SCP chain (as scp-alt enforces it) allow this request? */
 import { parseArgs } from 'node:util';
-import { partitionInfo } from '#policy/partition.ts';
+import { partitionInfo, partitionOfRegion } from '#policy/partition.ts';
 import { PolicyInvalidError } from '#shared/errors.ts';
 import { type PolicySnapshot, policySnapshot } from '#usecases/compile-account.ts';
 import { boundaryParametersFor } from '#usecases/flow-context.ts';
@@ -9,21 +9,26 @@ import {
   AWS_OPTIONS,
   AWS_OPTIONS_HELP,
   type AwsOptionValues,
+  type Env,
+  givenRegion,
   operatorConfig,
 } from '../operator/aws-options.ts';
 import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
+import { exemptionOf } from '../operator/exemption-reasons.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { ouPathFor } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
+import type { SessionFacts } from '../operator/session-facts.ts';
 import { type SimulationResult, simulateAccess } from '../operator/simulate-access.ts';
 import {
   chainSources,
+  checkedAction,
   defaultPrincipal,
   parseContext,
   simulationRequest,
 } from '../operator/simulate-request.ts';
-import { printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
 /** simulate answers a question, so "denied" is not a failure of the command: it has its own code. */
@@ -35,10 +40,13 @@ Decides whether a request in a member account is allowed by its SCP chain root â
 scp-alt enforces it: the chain's files (a denial names the file, level and statement), scp-alt's
 protective statements, and the compiled boundary. The principal is assumed to hold
 AdministratorAccess, so only the chain and the boundary can deny. Uses scp-alt's own evaluator.
+An action missing from the IAM action catalog is an error (with the nearest real one). Exempt
+principals (the organization access role, whitelisted names, service-linked roles) carry no
+boundary: they are answered "Exempt", with what the chain alone would decide.
 
 Required:
   --account ID          12-digit member account id
-  --action A            e.g. s3:GetObject
+  --action A            one action, e.g. s3:GetObject
 
 Options:
   --resource ARN        resource ARN (default *)
@@ -47,16 +55,21 @@ Options:
                         e.g. --context aws:SourceIp=10.1.2.3. aws:PrincipalArn,
                         aws:PrincipalAccount and aws:RequestedRegion (the resource's region,
                         else --region) are set unless given.
-  --policies DIR        local folder instead of the bucket
+  --policies SOURCE     local folder instead of the bucket, or TARGET=FILE pairs
+                        (r-ab12=policies/deny-all-billing.json,...)
   --ou-path PATH        root id, then OU ids: r-ab12/ou-ab12-11111111 (default: the account
-                        record, else Organizations). With --policies, no AWS call is made.
+                        record, else Organizations). With --policies, no AWS call is made and
+                        no AWS setting is needed (partition: --partition, else the region's,
+                        else aws-cn; aws:RequestedRegion: --region, else the partition's first).
+  --allow-unknown-actions
+                        decide an action the catalog does not know (a warning, not an error)
   --json                print the decision as one object
   -h, --help            show this help
 
 ${AWS_OPTIONS_HELP}
 
-Exit status: 0 allowed, 1 denied, 2 usage error, 3 could not evaluate (policy error, no policy
-applies, AWS failure).
+Exit status: 0 allowed (or exempt: no boundary), 1 denied, 2 usage error (unknown action included),
+3 could not evaluate (policy error, no policy applies, AWS failure).
 `;
 
 const OPTIONS = {
@@ -68,13 +81,18 @@ const OPTIONS = {
   context: { type: 'string', multiple: true },
   policies: { type: 'string' },
   'ou-path': { type: 'string' },
+  'allow-unknown-actions': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
-/** Offline runs need a region only to know the partition; a partition alone will do. */
-function offlineValues(values: AwsOptionValues): AwsOptionValues {
-  if (values.region !== undefined || values.partition === undefined) return values;
-  return { ...values, region: partitionInfo(values.partition).iamEventsRegion };
+/**
+ * Offline runs need no AWS setting: the partition names the boundary's ARNs (--partition, else the
+ * given region's, else aws-cn as compile assumes) and its first region stands in for the region.
+ */
+function offlineValues(values: AwsOptionValues, env: Env): AwsOptionValues {
+  const region = givenRegion(values, env);
+  const partition = values.partition ?? env.SCP_PARTITION ?? (region ? partitionOfRegion(region) : 'aws-cn');
+  return { ...values, partition, region: region ?? partitionInfo(partition).iamEventsRegion };
 }
 
 function localSnapshot(dir: string): PolicySnapshot {
@@ -128,6 +146,7 @@ async function chainSetting(
   accountId: string,
   environment: OperatorEnvironment,
   io: CliIo,
+  facts: SessionFacts,
 ): Promise<ChainSetting> {
   const givenOuPath = values['ou-path']?.split('/').filter((part) => part !== '');
   const local = values.policies === undefined ? undefined : localSnapshot(values.policies);
@@ -135,52 +154,89 @@ async function chainSetting(
     // Offline: the boundary's names only need the partition; no account of the deployment is used.
     const securityAccount =
       values['security-account'] ?? environment.env.SECURITY_ACCOUNT_ID ?? '000000000000';
-    const settings = operatorConfig(offlineValues(values), environment.env, securityAccount, {
-      managementAccount: false,
-    });
+    const settings = operatorConfig(
+      offlineValues(values, environment.env),
+      environment.env,
+      securityAccount,
+      {
+        managementAccount: false,
+      },
+    );
     return { settings, snapshot: local, ouPath: givenOuPath };
   }
   const { ctx, config } = await openSession(values, environment.env, {
     command: 'simulate',
     io,
     managementAccount: true,
+    facts,
   });
   const ouPath = givenOuPath ?? (await ouPathFor(ctx, await ctx.ports.accounts.get(accountId), accountId));
   return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore, ctx.now), ouPath };
 }
 
-async function simulate(argv: string[], io: CliIo, environment: OperatorEnvironment): Promise<number> {
+function exemptText(
+  exemption: string,
+  principal: string,
+  result: SimulationResult,
+  terminal: Terminal,
+): string {
+  const chain = resultText(result, terminal)
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`);
+  return [
+    `${terminal.paint('yellow', 'Exempt')}: ${principal} carries no boundary (${exemption}); scp-alt does not restrict it`,
+    '  the SCP chain alone would decide (as native SCPs would):',
+    ...chain,
+    '',
+  ].join('\n');
+}
+
+async function simulate(
+  argv: string[],
+  io: CliIo,
+  environment: OperatorEnvironment,
+  facts: SessionFacts,
+): Promise<number> {
   const values = parseOptions(argv);
   const accountId = accountIdOption(values.account);
   if (!values.action) throw new UsageError('--action is required');
+  const action = checkedAction(values.action, values['allow-unknown-actions'] ?? false);
+  if (action.warning) io.stderr(`warning: ${action.warning}\n`);
   const context = parseContext(values.context ?? []);
-  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io);
+  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io, facts);
+  const principal = values.principal ?? defaultPrincipal(settings.partition, accountId);
   const request = simulationRequest({
     accountId,
     region: settings.region,
-    action: values.action,
+    action: action.action,
     resource: values.resource,
-    principal: values.principal ?? defaultPrincipal(settings.partition, accountId),
+    principal,
     context,
   });
+  const params = boundaryParametersFor(settings, accountId);
   const chain = await chainSources(snapshot, { accountId, ouPath });
-  const outcome = simulateAccess({ request, chain, params: boundaryParametersFor(settings, accountId) });
+  const outcome = simulateAccess({ request, chain, params });
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const { result } = outcome;
-  if (values.json) printJson(io, { ...result, request: { ...request, ouPath } });
-  else io.stdout(resultText(result, terminalFor(io, environment.stdoutIsTty)));
+  const exemption = exemptionOf(principal, params);
+  const terminal = terminalOf(io, environment);
+  if (values.json) {
+    const answer = exemption
+      ? { decision: 'Exempt', exemptBecause: exemption, chainDecision: result.decision, chain: result }
+      : result;
+    printJson(io, { ...answer, request: { ...request, ouPath } });
+  } else
+    io.stdout(exemption ? exemptText(exemption, principal, result, terminal) : resultText(result, terminal));
+  if (exemption) return SimulateExit.allowed;
   return result.decision === 'Allowed' ? SimulateExit.allowed : SimulateExit.denied;
 }
 
 export function makeSimulateCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(
-      io,
-      { name: 'simulate', usage },
-      argv,
-      () => simulate(argv, io, environment),
-      SimulateExit.cannotEvaluate,
-    );
+    guarded(io, { name: 'simulate', usage }, argv, (facts) => simulate(argv, io, environment, facts), {
+      failureExit: SimulateExit.cannotEvaluate,
+    });
   return {
     name: 'simulate',
     summary: "decide a request against an account's chain and name the deciding statement",

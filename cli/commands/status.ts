@@ -4,9 +4,11 @@ import type { AccountRecord } from '#usecases/ports.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
+import { collectEstate } from '../operator/estate.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { openSession } from '../operator/session.ts';
-import { formatTable, printJson, type Terminal, terminalFor } from '../operator/terminal.ts';
+import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
+import { UsageError } from '../operator/usage-error.ts';
 
 const usage = `Usage: scp-alt status [--account ID] [options]
 
@@ -15,7 +17,11 @@ policy version, last update and last error.
 
 Options:
   --account ID   only this account
-  --json         print { accounts: [...] } (one object per record)
+  --json         print { generatedAt, deployment, accounts: [...] (one object per record),
+                 policyFiles } — the capture \`scp-alt report --from\` renders offline
+  --estate       with --json: add the organization tree (OU names, accounts; management role)
+                 and, per enrolled account, the principals left without a boundary and why
+                 (one IAM read per principal)
   -h, --help     show this help
 
 ${AWS_OPTIONS_HELP}
@@ -28,24 +34,8 @@ const OPTIONS = {
   ...AWS_OPTIONS,
   account: { type: 'string' },
   json: { type: 'boolean' },
+  estate: { type: 'boolean' },
 } as const;
-
-/** One record as scripts see it: the record without its optimistic-lock counter. */
-export function statusEntry(record: AccountRecord) {
-  return {
-    accountId: record.accountId,
-    status: record.status,
-    ouId: record.ouId,
-    ouPath: record.ouPath,
-    policyFileKeys: record.policyFileKeys,
-    compiledHash: record.compiledHash ?? null,
-    boundaryVersionId: record.boundaryVersionId ?? null,
-    updatedAt: record.updatedAt,
-    lastError: record.lastError ?? null,
-    customerBoundaryArns: record.customerBoundaryArns,
-    createCloudTrail: record.createCloudTrail,
-  };
-}
 
 const STATUS_COLOUR = {
   ACTIVE: 'green',
@@ -78,14 +68,18 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
 
 export function makeStatusCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
-    guarded(io, { name: 'status', usage }, argv, async () => {
+    guarded(io, { name: 'status', usage }, argv, async (facts) => {
       const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
       const accountId = values.account === undefined ? undefined : accountIdOption(values.account);
-      const { ctx } = await openSession(values, environment.env, {
+      if (values.estate && !values.json)
+        throw new UsageError('--estate needs --json (or use scp-alt report)');
+      const session = await openSession(values, environment.env, {
         command: 'status',
         io,
-        managementAccount: false,
+        managementAccount: values.estate ?? false,
+        facts,
       });
+      const { ctx } = session;
       const accounts = ctx.ports.accounts;
       const found = accountId ? await accounts.get(accountId) : undefined;
       const records = accountId
@@ -93,10 +87,14 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
           ? [found]
           : []
         : (await accounts.listAll()).sort((a, b) => a.accountId.localeCompare(b.accountId));
-      if (values.json) printJson(io, { accounts: records.map(statusEntry) });
+      if (values.json)
+        printJson(
+          io,
+          await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() }),
+        );
       else if (records.length === 0)
         io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
-      else io.stdout(statusTable(records, terminalFor(io, environment.stdoutIsTty)));
+      else io.stdout(statusTable(records, terminalOf(io, environment)));
       const unhealthy = (accountId && !found) || records.some((record) => record.status === 'FAILED');
       return unhealthy ? ExitCode.policyError : ExitCode.ok;
     });

@@ -94,6 +94,54 @@ async function applyTarget(
   };
 }
 
+/** One Organizations change `--apply` would make, for the preview it shows before asking. */
+export interface NativeChange {
+  targetId: string;
+  action: 'create' | 'update' | 'attach' | 'detach' | 'delete' | 'keep';
+  policy: string;
+}
+
+/**
+ * What applyNativeScps would do, from read-only calls: the same decisions per target (create or
+ * update ours, attach what is not attached, remove our stale ones, detach FullAWSAccess), and the
+ * SCPs of others that stay attached.
+ */
+export async function previewNativeChanges(
+  port: NativeScpPort,
+  targets: NativeTarget[],
+): Promise<NativeChange[]> {
+  const existing = await port.listPolicies();
+  const changes: NativeChange[] = [];
+  for (const target of [...targets].sort(
+    (a, b) => rank(a.target) - rank(b.target) || a.target.localeCompare(b.target),
+  )) {
+    const { targetId } = target;
+    const attached = await port.policiesAttachedTo(targetId);
+    const names = target.policies.map((_, index) => nativePolicyName(target.target, index));
+    for (const name of names) {
+      const found = existing.find((candidate) => candidate.name === name);
+      changes.push({ targetId, action: found ? 'update' : 'create', policy: name });
+      if (!found || !attached.some((policy) => policy.id === found.id))
+        changes.push({ targetId, action: 'attach', policy: name });
+    }
+    for (const stale of existing
+      .filter(ours(target.target))
+      .filter((policy) => !names.includes(policy.name))) {
+      changes.push(
+        { targetId, action: 'detach', policy: stale.name },
+        { targetId, action: 'delete', policy: stale.name },
+      );
+    }
+    for (const policy of attached.filter((candidate) => !ours(target.target)(candidate)))
+      changes.push({
+        targetId,
+        action: policy.name === FULL_AWS_ACCESS_NAME ? 'detach' : 'keep',
+        policy: policy.name,
+      });
+  }
+  return changes;
+}
+
 export async function applyNativeScps(
   port: NativeScpPort,
   targets: NativeTarget[],

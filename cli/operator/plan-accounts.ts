@@ -4,17 +4,22 @@
  */
 
 import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding, policyHash } from '#policy/index.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
+import { errorText } from '#shared/errors.ts';
 import { compileForAccount, type PolicySnapshot } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
+import { OperatorError } from './operator-error.ts';
 import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-diff.ts';
 
 export interface PlanTarget {
   accountId: string;
   ouPath: string[];
   status: AccountStatus | 'NOT_ENROLLED';
+  /** Why the account could not even be placed (e.g. it does not exist). */
+  lookupError?: FailureReport;
 }
 
 export interface AccountPlan extends PlanTarget {
@@ -29,12 +34,29 @@ export interface AccountPlan extends PlanTarget {
   error: FailureReport | null;
 }
 
+const UNKNOWN_ACCOUNT_ERRORS = [
+  'ChildNotFoundException',
+  'AccountNotFoundException',
+  'TargetNotFoundException',
+];
+
 /**
  * Where an account sits: its record's OU path, else Organizations (an enrollment that failed early
  * recorded no path; an account not enrolled has no record).
  */
 export async function ouPathFor(ctx: FlowContext, record: AccountRecord | undefined, accountId: string) {
-  return record && record.ouPath.length > 0 ? record.ouPath : ctx.ports.organization.ouPathOf(accountId);
+  if (record && record.ouPath.length > 0) return record.ouPath;
+  try {
+    return await ctx.ports.organization.ouPathOf(accountId);
+  } catch (error) {
+    if (!isAwsError(error, ...UNKNOWN_ACCOUNT_ERRORS)) throw error;
+    throw new OperatorError(
+      'ACCOUNT_NOT_IN_ORGANIZATION',
+      `account ${accountId} is not in the organization (Organizations answered ${errorText(error)})`,
+      'Check the account id: `scp-alt status` lists the enrolled accounts, `aws organizations list-accounts` (management account) all of them.',
+      { cause: error },
+    );
+  }
 }
 
 /** Enrolled records, or the accounts asked for. */
@@ -47,13 +69,17 @@ export async function planTargets(ctx: FlowContext, accountIds: string[]): Promi
   return Promise.all(
     ids.map(async (accountId, index) => {
       const record = records[index];
-      const ouPath = await ouPathFor(ctx, record, accountId);
-      return { accountId, ouPath, status: record?.status ?? ('NOT_ENROLLED' as const) };
+      const status = record?.status ?? ('NOT_ENROLLED' as const);
+      try {
+        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status };
+      } catch (error) {
+        return { accountId, ouPath: [], status, lookupError: failureReport(error) };
+      }
     }),
   );
 }
 
-function emptyPlan(target: PlanTarget): AccountPlan {
+function emptyPlan({ lookupError, ...target }: PlanTarget): AccountPlan {
   return {
     ...target,
     files: [],
@@ -64,12 +90,22 @@ function emptyPlan(target: PlanTarget): AccountPlan {
     changed: false,
     diff: null,
     warnings: [],
-    error: null,
+    error: lookupError ?? null,
   };
 }
 
-async function planOne(ctx: FlowContext, snapshot: PolicySnapshot, target: PlanTarget): Promise<AccountPlan> {
+/** How a failure reads in the plan; the command passes one that names the cause (diagnose.ts). */
+export type DescribeFailure = (error: unknown) => Promise<FailureReport>;
+const asFlowsReport: DescribeFailure = async (error) => failureReport(error);
+
+async function planOne(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  target: PlanTarget,
+  describe: DescribeFailure,
+): Promise<AccountPlan> {
   const plan = emptyPlan(target);
+  if (plan.error) return plan;
   try {
     const deployed = await ctx.ports.iam.readBoundaryPolicy(target.accountId);
     if (deployed) plan.deployed = { versionId: deployed.versionId, hash: policyHash(deployed.document) };
@@ -86,7 +122,7 @@ async function planOne(ctx: FlowContext, snapshot: PolicySnapshot, target: PlanT
       warnings: compiled.warnings,
     };
   } catch (error) {
-    return { ...plan, error: failureReport(error) };
+    return { ...plan, error: await describe(error) };
   }
 }
 
@@ -95,10 +131,11 @@ export async function planAccounts(
   snapshot: PolicySnapshot,
   targets: PlanTarget[],
   onDone: (plan: AccountPlan, done: number) => void = () => {},
+  describe: DescribeFailure = asFlowsReport,
 ): Promise<AccountPlan[]> {
   let done = 0;
   const settled = await mapSettled(targets, ctx.settings.fanoutConcurrency, async (target) => {
-    const plan = await planOne(ctx, snapshot, target);
+    const plan = await planOne(ctx, snapshot, target, describe);
     onDone(plan, ++done);
     return plan;
   });

@@ -17,6 +17,12 @@ import {
   operatorConfig,
   regionOf,
 } from './aws-options.ts';
+import { OperatorError } from './operator-error.ts';
+import { assertProfileExists } from './profiles.ts';
+import { assertKnownRegion } from './regions.ts';
+import type { SessionFacts } from './session-facts.ts';
+
+const OPERATOR_MAX_ATTEMPTS = 4;
 
 export interface OperatorSession {
   config: AppConfig;
@@ -27,7 +33,8 @@ export interface OperatorSession {
 
 /** Endpoint and credentials for every client, from flags first, then the (injected) environment. */
 export function operatorClientConfig(values: AwsOptionValues, env: Env): SharedClientConfig {
-  const config: SharedClientConfig = {};
+  // Someone is waiting: an unreachable endpoint fails in about a second, not after eight attempts.
+  const config: SharedClientConfig = { maxAttempts: OPERATOR_MAX_ATTEMPTS };
   const endpoint = values['endpoint-url'] ?? env.AWS_ENDPOINT_URL;
   if (endpoint) {
     config.endpoint = endpoint;
@@ -48,10 +55,28 @@ export function operatorClientConfig(values: AwsOptionValues, env: Env): SharedC
   return config;
 }
 
+function credentialSource(values: AwsOptionValues, env: Env): string {
+  if (values.profile !== undefined) return `profile '${values.profile}' (--profile)`;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return 'AWS_ACCESS_KEY_ID';
+  if (env.AWS_PROFILE) return `profile '${env.AWS_PROFILE}' (AWS_PROFILE)`;
+  return 'the SDK default chain';
+}
+
+function regionSource(values: AwsOptionValues, env: Env, fromProfile: boolean): string {
+  if (values.region !== undefined && !fromProfile) return '--region';
+  if (fromProfile) return `profile '${values.profile ?? env.AWS_PROFILE}'`;
+  return env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
+}
+
 async function callerAccount(values: AwsOptionValues, env: Env, clientConfig: SharedClientConfig) {
   const sts = new STSClient({ region: regionOf(values, env), ...clientConfig });
   const identity = await sts.send(new GetCallerIdentityCommand({}));
-  if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no account');
+  if (!identity.Account)
+    throw new OperatorError(
+      'NOT_AN_AWS_ENDPOINT',
+      `sts:GetCallerIdentity at ${clientConfig.endpoint ?? `region ${regionOf(values, env)}`} answered without an account`,
+      'Point --endpoint-url at the local stack, or unset it to reach AWS.',
+    );
   return identity.Account;
 }
 
@@ -59,6 +84,8 @@ export interface SessionOptions extends ConfigNeeds {
   /** Names the STS sessions `scp-alt-cli-<command>` so CloudTrail shows the CLI acted. */
   command: string;
   io: CliIo;
+  /** Filled as the session resolves its settings, for failure messages. */
+  facts?: SessionFacts;
 }
 
 /**
@@ -72,16 +99,46 @@ export async function withProfileRegion(values: AwsOptionValues, env: Env): Prom
   return region ? { ...values, region } : values;
 }
 
+/** Checks what can be checked without AWS: the profile exists, the region is a real one. */
+async function checkedValues(given: AwsOptionValues, env: Env, facts: SessionFacts) {
+  const profile = given.profile ?? env.AWS_PROFILE;
+  if (profile) await assertProfileExists(profile, given.profile ? '--profile' : 'AWS_PROFILE', env);
+  const values = await withProfileRegion(given, env);
+  const region = regionOf(values, env);
+  const source = regionSource(values, env, givenRegion(given, env) === undefined);
+  const endpoint = values['endpoint-url'] ?? env.AWS_ENDPOINT_URL;
+  assertKnownRegion(region, source);
+  Object.assign(facts, {
+    region,
+    regionSource: source,
+    credentialSource: credentialSource(values, env),
+    ...(endpoint ? { endpoint } : {}),
+    ...(profile ? { profile } : {}),
+  });
+  return values;
+}
+
 export async function openSession(
   given: AwsOptionValues,
   env: Env,
   options: SessionOptions,
 ): Promise<OperatorSession> {
-  const values = await withProfileRegion(given, env);
+  const facts = options.facts ?? {};
+  const values = await checkedValues(given, env, facts);
   const clientConfig = operatorClientConfig(values, env);
-  const securityAccountId =
-    values['security-account'] ?? env.SECURITY_ACCOUNT_ID ?? (await callerAccount(values, env, clientConfig));
+  facts.clientConfig = clientConfig;
+  const flagged = values['security-account'] ?? env.SECURITY_ACCOUNT_ID;
+  const securityAccountId = flagged ?? (await callerAccount(values, env, clientConfig));
   const config = operatorConfig(values, env, securityAccountId, options);
+  Object.assign(facts, {
+    partition: config.partition,
+    securityAccountId,
+    securityAccountSource: flagged ? '--security-account' : 'the caller',
+    stage: values.stage ?? env.SCP_ALT_STAGE ?? 'prod',
+    table: config.accountsTable,
+    bucket: config.policyBucket,
+    managementRoleArn: `arn:${config.partition}:iam::${config.managementAccountId}:role/${config.managementRoleName}`,
+  });
   const wiring = buildPorts(config, { functionName: `cli-${options.command}`, clientConfig });
   const ctx = flowContextFor(config, wiring.ports, cliLog(options.io, values.verbose ?? false));
   return { config, wiring, ctx, clientConfig };

@@ -2,9 +2,15 @@
 
 import { accountOfArn, iamRoleArn, parseArn, parseRoleSessionArn } from '#policy/arn.ts';
 import type { ContextValue, EvaluationRequest } from '#policy/evaluate.ts';
-import { type AccountLocation, type PolicySource, resolveChain } from '#policy/index.ts';
+import {
+  type AccountLocation,
+  defaultActionCatalog,
+  type PolicySource,
+  resolveChain,
+} from '#policy/index.ts';
 import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
 import type { PolicySnapshot } from '#usecases/compile-account.ts';
+import { closestMatch } from '../suggest.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `k=v` pairs; a key given twice becomes a multi-valued key (e.g. aws:TagKeys). */
@@ -33,6 +39,26 @@ export function defaultPrincipal(partition: string, accountId: string): string {
   return iamRoleArn(partition, accountId, 'scp-alt-simulated-role');
 }
 
+/**
+ * A request names one real action: a mistyped one would otherwise match no statement and come out
+ * allowed. Actions the catalog does not know yet pass with `allowUnknown` (reported as a warning).
+ */
+export function checkedAction(action: string, allowUnknown: boolean): { action: string; warning?: string } {
+  if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
+    throw new UsageError(`--action '${action}' is not service:Action (one action, no wildcards)`);
+  const [service = '', name = ''] = action.split(':');
+  const catalog = defaultActionCatalog();
+  const known = catalog.actionsOf(service);
+  const exact = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  if (exact) return { action: `${service}:${exact}` };
+  const nearest = closestMatch(name, known);
+  const problem = catalog.hasService(service)
+    ? `unknown action '${action}'${nearest ? ` (did you mean '${service}:${nearest}'?)` : ''}`
+    : `unknown service '${service}' in '${action}'`;
+  if (allowUnknown) return { action, warning: `${problem}; decided as given (--allow-unknown-actions)` };
+  throw new UsageError(`${problem}; pass --allow-unknown-actions for an action newer than the catalog`);
+}
+
 export interface RequestOptions {
   accountId: string;
   /** Region assumed for aws:RequestedRegion when neither the context nor the resource names one. */
@@ -45,8 +71,6 @@ export interface RequestOptions {
 
 /** The request as IAM would see it: the principal's ARN and account are always in the context. */
 export function simulationRequest(options: RequestOptions): EvaluationRequest {
-  if (!/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(options.action))
-    throw new UsageError(`--action '${options.action}' is not service:Action`);
   const session = parseRoleSessionArn(options.principal);
   if (!(session && /^\d{12}$/.test(session.accountId)) && !IAM_PRINCIPAL_ARN.test(options.principal))
     throw new UsageError(`--principal '${options.principal}' is not a user, role or role session ARN`);

@@ -51,13 +51,3 @@ export function diffStatements(
 export function isEmptyDiff(diff: StatementDiff): boolean {
   return diff.added.length + diff.removed.length + diff.changed.length === 0;
 }
-
-/** One line per statement: effect, the action list and the Sid, short enough for a terminal. */
-export function describeStatement(statement: ManagedPolicyStatement): string {
-  const actions = statement.Action ?? statement.NotAction ?? [];
-  const list = Array.isArray(actions) ? actions : [actions];
-  const shown = list.length > 4 ? `${list.slice(0, 4).join(', ')}, … (${list.length})` : list.join(', ');
-  const kind = statement.NotAction ? 'NotAction' : 'Action';
-  const condition = statement.Condition ? ' if …' : '';
-  return `${statement.Effect} ${kind} [${shown}]${condition}${statement.Sid ? ` (${statement.Sid})` : ''}`;
-}

@@ -1,5 +1,6 @@
 /** Text output helpers: colours only on a terminal, aligned tables, progress lines on stderr. */
 import type { CliIo } from '../command.ts';
+import type { OperatorEnvironment } from './environment.ts';
 
 export type Colour = 'green' | 'red' | 'yellow' | 'dim' | 'bold';
 
@@ -19,10 +20,11 @@ export interface Terminal {
   progressDone(): void;
 }
 
-export function terminalFor(io: CliIo, isTty: boolean): Terminal {
+export function terminalFor(io: CliIo, isTty: boolean, colours: boolean = isTty): Terminal {
   let drawn = false;
   return {
-    paint: (colour, text) => (isTty ? `\u001b[${CODES[colour][0]}m${text}\u001b[${CODES[colour][1]}m` : text),
+    paint: (colour, text) =>
+      colours ? `\u001b[${CODES[colour][0]}m${text}\u001b[${CODES[colour][1]}m` : text,
     progress: (text) => {
       if (!isTty) return;
       io.stderr(`\r\u001b[2K${text}`);
@@ -33,6 +35,15 @@ export function terminalFor(io: CliIo, isTty: boolean): Terminal {
       drawn = false;
     },
   };
+}
+
+/**
+ * The terminal of a command run: colours only when stdout is a terminal and NO_COLOR is unset or
+ * empty (no-color.org); progress lines whenever stdout is a terminal.
+ */
+export function terminalOf(io: CliIo, environment: OperatorEnvironment): Terminal {
+  const noColour = (environment.env.NO_COLOR ?? '') !== '';
+  return terminalFor(io, environment.stdoutIsTty, environment.stdoutIsTty && !noColour);
 }
 
 // Escape sequences take no room on screen; padding must ignore them.

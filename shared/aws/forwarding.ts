@@ -1,5 +1,6 @@
 import {
   DeleteRuleCommand,
+  DescribeRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
@@ -33,6 +34,13 @@ export interface ForwardingAdapterOptions {
 
 const TARGET_ID = 'scp-alt-security-bus';
 const ROLE_POLICY_NAME = 'scp-alt-forward-to-security-bus';
+/**
+ * Marks the rule as enrollment's own. The StackSets template (member-forwarding.yaml) creates a
+ * rule of the same name with another description; in such an account the forwarding (rule, role
+ * and the template's trail) is CloudFormation's: enrollment neither rewrites nor deletes it.
+ */
+export const ENROLLMENT_RULE_DESCRIPTION =
+  'scp-alt: forward IAM principal creation and boundary tampering to the security account';
 
 /** Event rule + role (+ optional trail) in the member account; every step is idempotent. */
 export class ForwardingAdapter implements ForwardingPort {
@@ -46,13 +54,14 @@ export class ForwardingAdapter implements ForwardingPort {
 
   async ensureForwarding(accountId: string, { createCloudTrail }: ForwardingOptions): Promise<void> {
     const clients = this.options.clientsFor(accountId);
+    if ((await this.ruleOwner(accountId)) === 'others') return;
     const roleArn = await this.ensureRole(accountId);
     await clients.events.send(
       new PutRuleCommand({
         Name: this.ruleName,
         EventPattern: JSON.stringify(forwardedEventPattern()),
         State: 'ENABLED',
-        Description: 'scp-alt: forward IAM principal creation and boundary tampering to the security account',
+        Description: ENROLLMENT_RULE_DESCRIPTION,
       }),
     );
     await clients.events.send(
@@ -66,6 +75,7 @@ export class ForwardingAdapter implements ForwardingPort {
 
   async removeForwarding(accountId: string, { createCloudTrail }: ForwardingOptions): Promise<void> {
     const clients = this.options.clientsFor(accountId);
+    if ((await this.ruleOwner(accountId)) === 'others') return;
     await ignoring(['ResourceNotFoundException'], () =>
       clients.events.send(new RemoveTargetsCommand({ Rule: this.ruleName, Ids: [TARGET_ID] })),
     );
@@ -81,6 +91,18 @@ export class ForwardingAdapter implements ForwardingPort {
       clients.iam.send(new DeleteRoleCommand({ RoleName: this.roleName })),
     );
     if (createCloudTrail) await removeTrail(clients, this.trailNames(accountId));
+  }
+
+  /** Whose rule `scp-event-rule` is: nobody's yet, enrollment's, or others' (a StackSet's). */
+  private async ruleOwner(accountId: string): Promise<'none' | 'enrollment' | 'others'> {
+    const { events } = this.options.clientsFor(accountId);
+    try {
+      const rule = await events.send(new DescribeRuleCommand({ Name: this.ruleName }));
+      return rule.Description === ENROLLMENT_RULE_DESCRIPTION ? 'enrollment' : 'others';
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFoundException')) return 'none';
+      throw error;
+    }
   }
 
   private async ensureRole(accountId: string): Promise<string> {

@@ -4,6 +4,7 @@
  */
 import { defaultActionCatalog } from './action-catalog.ts';
 import { checkValueLimits, MAX_STATEMENTS_PER_FILE, tooManyStatements } from './limits.ts';
+import { DEFAULT_NATIVE_QUOTAS } from './native-pack.ts';
 import {
   isRecord,
   type NormalisedPolicy,
@@ -18,8 +19,8 @@ import { checkStatement } from './validate-statement.ts';
 
 const DOCUMENT_KEYS = new Set(['Version', 'Statement', 'Id']);
 const POLICY_LANGUAGE_VERSION = '2012-10-17';
-/** Native SCPs are limited to 5,120 characters; a larger file cannot move to native SCPs as is. */
-export const NATIVE_SCP_SIZE_LIMIT = 5120;
+/** A native SCP holds 10,240 characters (since May 2026); a larger file cannot move to native SCPs as is. */
+export const NATIVE_SCP_SIZE_LIMIT = DEFAULT_NATIVE_QUOTAS.maxSize;
 
 type FindingDraft = Omit<PolicyFinding, 'file'>;
 

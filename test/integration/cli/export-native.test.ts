@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { policyFolder } from '../../unit/cli-operator/helpers.ts';
 import { useScpAlt } from '../support/for-tests.ts';
-import { operatorEnvironment, scpAlt } from './operator.ts';
+import { operatorEnvironment, scpAlt, scpAltIn } from './operator.ts';
 
 const deployed = useScpAlt();
 const { stack } = deployed;
@@ -83,6 +83,79 @@ describe('scp-alt export-native', () => {
     expect(await attachedTo(workloads)).not.toContain(`scp-alt-${workloads}-1`);
   });
 
+  it('Given --apply without --yes and no terminal, when exported, then the Organizations changes are listed and nothing is applied (exit 1)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'scp-alt-native-'));
+    const run = await scpAlt(
+      env,
+      'export-native',
+      '--policies',
+      policyFolder(files),
+      '--out',
+      out,
+      '--apply',
+    );
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('Organizations changes:');
+    expect(run.out).toMatch(
+      new RegExp(
+        `${workloads} +create scp-alt-${workloads}-1, attach scp-alt-${workloads}-1, detach FullAWSAccess`,
+      ),
+    );
+    expect(run.err).toContain(
+      'CONFIRMATION_REQUIRED: no terminal to confirm 6 Organizations change(s) on; nothing was applied',
+    );
+    expect(run.err).toContain('run again with --yes');
+    expect(await attachedTo(workloads)).toEqual(['FullAWSAccess']);
+  });
+
+  it('Given a terminal and the answer no, when --apply asks, then nothing is applied (exit 1)', async () => {
+    const questions: string[] = [];
+    const terminal = {
+      env,
+      stdoutIsTty: false,
+      stdinIsTty: true,
+      ask: async (question: string) => {
+        questions.push(question);
+        return 'n';
+      },
+    };
+    const out = mkdtempSync(join(tmpdir(), 'scp-alt-native-'));
+    const run = await scpAltIn(
+      terminal,
+      'export-native',
+      '--policies',
+      policyFolder(files),
+      '--out',
+      out,
+      '--apply',
+    );
+    expect(questions).toEqual(['Apply these 6 Organizations change(s)? [y/N] ']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('DECLINED: not confirmed; nothing was applied');
+    expect(await attachedTo(workloads)).toEqual(['FullAWSAccess']);
+  });
+
+  it('Given a folder that differs from the bucket, when --apply runs, then it is refused naming the files (exit 1)', async () => {
+    const changed = { ...files, [`${workloads}.json`]: await samplePolicy('deny-all-billing') };
+    const out = mkdtempSync(join(tmpdir(), 'scp-alt-native-'));
+    const run = await scpAlt(
+      env,
+      'export-native',
+      '--policies',
+      policyFolder(changed),
+      '--out',
+      out,
+      '--apply',
+      '--yes',
+    );
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      `differs from the bucket scp-alt-${deployed.scpAlt.deployment.securityAccountId}: ${policyKey(workloads)} changed; nothing was applied`,
+    );
+    expect(run.err).toContain('--allow-differences');
+    expect(await attachedTo(workloads)).toEqual(['FullAWSAccess']);
+  });
+
   it('Given --apply --retire, when exported, then the SCPs replace FullAWSAccess on each target and the account leaves the emulation', async () => {
     // Organizations attaches FullAWSAccess to every new OU and account.
     expect(await attachedTo(workloads)).toEqual(['FullAWSAccess']);
@@ -96,6 +169,7 @@ describe('scp-alt export-native', () => {
       out,
       '--apply',
       '--retire',
+      '--yes',
       '--json',
     );
     expect(run.err).toBe('');
@@ -125,6 +199,8 @@ describe('scp-alt export-native', () => {
       '--out',
       out,
       '--apply',
+      '--yes',
+      '--allow-differences',
       '--json',
     );
     expect(run.code).toBe(0);

@@ -15,6 +15,7 @@ import { makeEnrollCommand } from '#cli/commands/enroll.ts';
 import { makeExportNativeCommand } from '#cli/commands/export-native.ts';
 import { makePlanCommand } from '#cli/commands/plan.ts';
 import { makeReplayCommand } from '#cli/commands/replay.ts';
+import { makeReportCommand } from '#cli/commands/report.ts';
 import { makeSimulateCommand } from '#cli/commands/simulate.ts';
 import { makeStatusCommand } from '#cli/commands/status.ts';
 import { runCli } from '#cli/main.ts';
@@ -83,6 +84,7 @@ export function operatorCommands(environment: OperatorEnvironment): CliCommand[]
     makePlanCommand(environment),
     makeSimulateCommand(environment),
     makeStatusCommand(environment),
+    makeReportCommand(environment),
     makeEnrollCommand(environment),
     makeDeregisterCommand(environment),
     makeReplayCommand(environment),
@@ -100,7 +102,12 @@ export interface CliRun {
 
 /** `scp-alt <argv>` in-process, as the operator, output captured. */
 export async function scpAlt(env: Record<string, string>, ...argv: string[]): Promise<CliRun> {
+  return scpAltIn({ env, stdoutIsTty: false }, ...argv);
+}
+
+/** The same in a given environment (a terminal that answers questions, say). */
+export async function scpAltIn(environment: OperatorEnvironment, ...argv: string[]): Promise<CliRun> {
   const io = fakeIo();
-  const code = await runCli(argv, io, operatorCommands({ env, stdoutIsTty: false }));
+  const code = await runCli(argv, io, operatorCommands(environment));
   return { code, out: io.out(), err: io.err(), json: <T>() => JSON.parse(io.out()) as T };
 }

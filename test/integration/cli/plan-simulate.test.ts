@@ -21,7 +21,7 @@ interface PlanJson {
     diff: { added: { Sid?: string }[]; removed: { Sid?: string }[] };
     error: { code: string; findings?: { file: string; code: string }[] } | null;
   }[];
-  summary: { accounts: number; changed: number; failed: number };
+  summary: { accounts: number; changed: number; failed: number; warnings: number; files: number };
 }
 
 describe('scp-alt plan / simulate', () => {
@@ -47,7 +47,7 @@ describe('scp-alt plan / simulate', () => {
     const run = await scpAlt(env, 'plan', '--json');
     expect(run.code).toBe(0);
     const plan = run.json<PlanJson>();
-    expect(plan.summary).toEqual({ accounts: 1, changed: 0, failed: 0 });
+    expect(plan.summary).toEqual({ accounts: 1, changed: 0, failed: 0, warnings: 0, files: 0 });
     expect(plan.accounts[0]).toMatchObject({
       accountId: appDev,
       changed: false,
@@ -69,6 +69,44 @@ describe('scp-alt plan / simulate', () => {
     const text = await scpAlt(env, 'plan', '--policies', dir);
     expect(text.out).toMatch(/changes {2}\+\d+ -\d+ ~\d+/);
     expect(text.out).toContain('1 account(s): 1 would change, 0 failed');
+  });
+
+  it('Given one file put over the bucket with --file, when plan runs, then only that file is compared and the account shows every condition in full', async () => {
+    const local = policyFolder({ 'regions.json': await samplePolicy('china-regions-only') });
+    const run = await scpAlt(
+      env,
+      'plan',
+      '--file',
+      `${workloads}=${local}/regions.json`,
+      '--detailed-exitcode',
+    );
+    expect(run.code).toBe(3);
+    expect(run.out).toContain(`files: 1 differ from bucket ${deployed.scpAlt.deployment.bucket}`);
+    expect(run.out).toMatch(
+      new RegExp(`~ ${policyKey(workloads)} changed \\(statements \\+\\d+ -\\d+ ~\\d+\\)`),
+    );
+    expect(run.out).toContain('Condition   StringNotEquals aws:RequestedRegion = cn-north-1,');
+    expect(run.out).not.toContain('if …');
+    expect(run.out).toContain(
+      '1 account(s): 1 would change, 0 failed, 0 warning(s); 1 file(s) differ from the bucket',
+    );
+    expect(await defaultVersion()).toBe('v1');
+  });
+
+  it('Given the bucket unchanged and --detailed-exitcode, when plan runs, then it exits 0 (nothing pending)', async () => {
+    const run = await scpAlt(env, 'plan', '--detailed-exitcode', '--json');
+    expect(run.code).toBe(0);
+    expect(run.json<PlanJson>().summary).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('Given a deny-only OU file, when plan runs, then the account warns that its level allows nothing', async () => {
+    const local = policyFolder({
+      'deny.json': { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] },
+    });
+    const run = await scpAlt(env, 'plan', '--file', `${workloads}=${local}/deny.json`);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`warning compile.level.allows-nothing at ${policyKey(workloads)}:`);
+    expect(run.out).toContain('1 warning(s)');
   });
 
   it('Given a folder with a broken file, when plan runs, then the account fails naming the file and rule (exit 1)', async () => {

@@ -61,13 +61,14 @@ describe('operatorClientConfig', () => {
       { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' },
     );
     expect(config).toEqual({
+      maxAttempts: 4,
       endpoint: 'http://127.0.0.1:4566',
       forcePathStyle: true,
       credentials: { accessKeyId: 'k', secretAccessKey: 's' },
     });
   });
 
-  it('Given nothing, then the SDK default chain and endpoints are left alone', () => {
-    expect(operatorClientConfig({}, {})).toEqual({});
+  it('Given nothing, then the SDK default chain and endpoints are left alone (four attempts: someone is waiting)', () => {
+    expect(operatorClientConfig({}, {})).toEqual({ maxAttempts: 4 });
   });
 });

@@ -5,12 +5,22 @@ import { makeEnrollCommand } from '#cli/commands/enroll.ts';
 import { makeExportNativeCommand } from '#cli/commands/export-native.ts';
 import { makePlanCommand } from '#cli/commands/plan.ts';
 import { makeReplayCommand } from '#cli/commands/replay.ts';
+import { makeReportCommand } from '#cli/commands/report.ts';
 import { makeSimulateCommand } from '#cli/commands/simulate.ts';
 import { makeStatusCommand } from '#cli/commands/status.ts';
 import { runCli } from '#cli/main.ts';
 import { fakeIo, offlineEnvironment } from './helpers.ts';
 
-const OPERATOR_COMMANDS = ['plan', 'simulate', 'status', 'enroll', 'deregister', 'replay', 'export-native'];
+const OPERATOR_COMMANDS = [
+  'plan',
+  'simulate',
+  'status',
+  'report',
+  'enroll',
+  'deregister',
+  'replay',
+  'export-native',
+];
 const offline = [
   makePlanCommand,
   makeSimulateCommand,
@@ -19,10 +29,11 @@ const offline = [
   makeDeregisterCommand,
   makeReplayCommand,
   makeExportNativeCommand,
+  makeReportCommand,
 ].map((make) => make(offlineEnvironment));
 
 describe('operator commands on the command line', () => {
-  it('Given the registry, when --help runs, then all nine commands are listed', async () => {
+  it('Given the registry, when --help runs, then all ten commands are listed', async () => {
     const io = fakeIo();
     expect(await runCli(['--help'], io)).toBe(0);
     for (const name of ['validate', 'compile', ...OPERATOR_COMMANDS])
@@ -52,6 +63,8 @@ describe('operator commands on the command line', () => {
     ['export-native'],
     ['export-native', '--policies', '.', '--retire'],
     ['export-native', '--policies', '.', '--max-size', '0'],
+    ['report', '--from', 'no-such-capture.json'],
+    ['status', '--estate'],
   ])('Given %s with a wrong command line, when run, then it exits 2 before any AWS call', async (...argv) => {
     const io = fakeIo();
     expect(await runCli(argv, io, offline)).toBe(2);

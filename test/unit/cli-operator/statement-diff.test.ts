@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeStatement, diffStatements, isEmptyDiff } from '#cli/operator/statement-diff.ts';
+import { diffStatements, isEmptyDiff } from '#cli/operator/statement-diff.ts';
+import { statementHeader, statementLines } from '#cli/operator/statement-text.ts';
 import type { PolicyDocument, PolicyStatement } from '#policy/index.ts';
 
 const doc = (...statements: PolicyStatement[]): PolicyDocument => ({
@@ -35,14 +36,26 @@ describe('diffStatements', () => {
     });
   });
 
-  it('describes a statement in one line, shortening long action lists', () => {
+  it('Given a statement with a condition, when shown, then every action, resource and condition value is written out and wrapped', () => {
     const many: PolicyStatement = {
+      Sid: 'DenyOutsideChina',
       Effect: 'Deny',
-      NotAction: ['a:1', 'b:2', 'c:3', 'd:4', 'e:5'],
+      NotAction: ['iam:*', 'organizations:*', 'route53:*', 'support:*', 'budgets:*', 'ce:*'],
       Resource: '*',
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      Condition: {
+        StringNotEquals: { 'aws:RequestedRegion': ['cn-north-1', 'cn-northwest-1'] },
+        ArnNotLike: { 'aws:PrincipalArn': 'arn:aws-cn:iam::*:role/OrganizationAccountAccessRole' },
+      },
     };
-    expect(describeStatement(many)).toBe('Deny NotAction [a:1, b:2, c:3, d:4, … (5)] if …');
-    expect(describeStatement(denyS3)).toBe('Deny Action [s3:*] (DenyS3)');
+    expect(statementHeader(many)).toBe('Deny (DenyOutsideChina)');
+    expect(statementLines(many, 50)).toEqual([
+      'NotAction   iam:*, organizations:*, route53:*,',
+      '            support:*, budgets:*, ce:*',
+      'Resource    *',
+      'Condition   StringNotEquals aws:RequestedRegion = cn-north-1,',
+      '            cn-northwest-1',
+      'Condition   ArnNotLike aws:PrincipalArn = arn:aws-cn:iam::*:role/OrganizationAccountAccessRole',
+    ]);
+    expect(statementLines(many, 200).join('\n')).not.toContain('…');
   });
 });

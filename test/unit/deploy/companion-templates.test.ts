@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENROLLMENT_RULE_DESCRIPTION } from '#aws/forwarding.ts';
 import { FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
 import { deployedFunctions } from './support/deployed-functions.ts';
@@ -85,8 +86,15 @@ describe('management-role.yaml', () => {
     expect(allowedActions(always)).toEqual(needed);
   });
 
+  /** The inline policies a condition decides, by their place in Policies (the If's index). */
+  const policyAt = (index: number) =>
+    roleStatements(management, roleId).filter((s) => s.conditional && s.path.includes(`Policies[${index}]`));
+  const conditionOf = (index: number) =>
+    at(management.Resources[roleId]?.Properties, 'Policies', index, 'Fn::If', 0);
+
   it('grants native SCP management only when AllowNativeScpExport opts in, and only the calls export-native makes', () => {
-    const optIn = roleStatements(management, roleId).filter((s) => s.conditional);
+    expect(conditionOf(1)).toBe('NativeScpExport');
+    const optIn = policyAt(1);
     expect(optIn.every((s) => s.path.includes('Fn::If'))).toBe(true);
     expect(management.Conditions?.NativeScpExport).toEqual({
       'Fn::Equals': [{ Ref: 'AllowNativeScpExport' }, 'true'],
@@ -95,6 +103,19 @@ describe('management-role.yaml', () => {
     // Only ListPolicies, which names no resource type, is granted on "*".
     const onAnyResource = optIn.filter((s) => s.resources.includes('*'));
     expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListPolicies']);
+  });
+
+  it('grants the organization tree reads of scp-alt report only when OperatorPrincipalArns names operators', () => {
+    expect(conditionOf(2)).toBe('HasOperators');
+    const reads = policyAt(2);
+    expect(allowedActions(reads)).toEqual([
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListRoots',
+    ]);
+    expect(reads.every((s) => s.effect === 'Allow')).toBe(true);
+    const onAnyResource = reads.filter((s) => s.resources.includes('*'));
+    expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListRoots']);
   });
 
   it('trusts operator roles only when OperatorPrincipalArns names them', () => {
@@ -144,6 +165,18 @@ describe('member-forwarding.yaml', () => {
     expect(allowedActions(roleStatements(forwarding, roleId))).toEqual(['events:PutEvents']);
     expect(JSON.stringify(roleStatements(forwarding, roleId)[0]!.resources)).toContain(
       ':${SecurityAccountID}:event-bus/${SecurityEventBusName}',
+    );
+  });
+
+  it('describes its rule unlike enrollment does, so enrollment and deregistration leave it to CloudFormation', () => {
+    const [ruleId] = onlyResourceOfType(forwarding, 'AWS::Events::Rule');
+    expect(prop(forwarding, ruleId, 'Description')).not.toBe(ENROLLMENT_RULE_DESCRIPTION);
+    expect(String(prop(forwarding, ruleId, 'Description'))).toContain('StackSets');
+  });
+
+  it('defaults CreateCloudTrail as the Service Catalog product does', () => {
+    expect(forwarding.Parameters?.CreateCloudTrail?.Default).toBe(
+      product.Parameters?.CreateCloudTrail?.Default,
     );
   });
 

@@ -5,11 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ACTION_CATALOG_SOURCE, defaultActionCatalog } from '#policy/action-catalog.ts';
-import {
-  buildCatalogData,
-  CATALOG_DATA_FILE,
-  catalogDataText,
-} from '#scripts/generate-action-catalog.ts';
+import { buildCatalogData, CATALOG_DATA_FILE, catalogDataText } from '#scripts/generate-action-catalog.ts';
 
 describe('bundled action catalog', () => {
   it('is exactly what the generator builds from the installed package (run the generator after an upgrade)', async () => {

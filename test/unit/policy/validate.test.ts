@@ -47,8 +47,18 @@ describe('validatePolicyText details', () => {
     ]);
   });
 
-  it('Given a policy over the native SCP limit of 5,120, when validated, then a warning says it cannot move to native SCPs', () => {
+  it('Given a policy of about 6,000 characters (over the former native limit of 5,120), when validated, then no native-limit warning is given', () => {
     const actions = Array.from({ length: 400 }, (_, index) => `s3:GetObject${index % 2 ? 'Acl' : ''}`);
+    const body = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: actions, Resource: '*' }],
+    });
+    expect(body.length).toBeGreaterThan(5120);
+    expect(validatePolicyText({ key: 'medium.json', body })).toEqual([]);
+  });
+
+  it('Given a policy over the native SCP limit of 10,240, when validated, then a warning says it cannot move to native SCPs', () => {
+    const actions = Array.from({ length: 800 }, (_, index) => `s3:GetObject${index % 2 ? 'Acl' : ''}`);
     const body = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Deny', Action: actions, Resource: '*' }],
