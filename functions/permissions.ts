@@ -52,6 +52,28 @@ const SWEEP_PRINCIPALS = [
   'iam:PutUserPermissionsBoundary',
   'iam:PutRolePermissionsBoundary',
 ];
+/**
+ * additional-attachments.ts: who holds each additional policy (ListEntitiesForPolicy, paginated),
+ * then an attach where one is missing; iam-event.ts re-attaches one an event says was detached.
+ */
+const ATTACH_ADDITIONAL_POLICIES = [
+  'iam:ListEntitiesForPolicy',
+  'iam:AttachUserPolicy',
+  'iam:AttachRolePolicy',
+];
+/**
+ * compiled-policies.ts removeAdditionalPolicies: when a chain shrinks, at deregistration, or when
+ * the reconciler finds one the chain no longer needs. Groups: someone else may have attached one.
+ */
+const REMOVE_ADDITIONAL_POLICIES = [
+  'iam:ListEntitiesForPolicy',
+  'iam:DetachUserPolicy',
+  'iam:DetachRolePolicy',
+  'iam:DetachGroupPolicy',
+  'iam:ListPolicyVersions',
+  'iam:DeletePolicyVersion',
+  'iam:DeletePolicy',
+];
 /** forwarding.ts + trail.ts ensureForwarding / removeForwarding. PutTargets with a RoleArn needs PassRole. */
 const EVENT_FORWARDING = [
   'iam:CreateRole',
@@ -97,6 +119,8 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       READ_BOUNDARY_POLICY,
       WRITE_BOUNDARY_POLICY,
       SWEEP_PRINCIPALS,
+      ATTACH_ADDITIONAL_POLICIES,
+      REMOVE_ADDITIONAL_POLICIES,
       EVENT_FORWARDING,
       REMOVE_BOUNDARY,
     ),
@@ -108,13 +132,25 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(
+      READ_BOUNDARY_POLICY,
+      WRITE_BOUNDARY_POLICY,
+      SWEEP_PRINCIPALS,
+      ATTACH_ADDITIONAL_POLICIES,
+      REMOVE_ADDITIONAL_POLICIES,
+    ),
   },
   'iam-event-dispatcher': {
     // GetItem for the (cached) account record; the rest only when repairing a tampered policy.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(
+      READ_BOUNDARY_POLICY,
+      WRITE_BOUNDARY_POLICY,
+      SWEEP_PRINCIPALS,
+      ATTACH_ADDITIONAL_POLICIES,
+      REMOVE_ADDITIONAL_POLICIES,
+    ),
   },
   reconciler: {
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
@@ -123,6 +159,12 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(
+      READ_BOUNDARY_POLICY,
+      WRITE_BOUNDARY_POLICY,
+      SWEEP_PRINCIPALS,
+      ATTACH_ADDITIONAL_POLICIES,
+      REMOVE_ADDITIONAL_POLICIES,
+    ),
   },
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { partitionInfo, partitionOfRegion } from './policy/partition.ts';
+import { DEFAULT_MAX_ADDITIONAL_POLICIES } from './policy/types.ts';
 
 /**
  * Deployment configuration, read once per container from the environment. A missing or malformed
@@ -15,6 +16,8 @@ const csv = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );
+/** The most managed policies IAM lets one user or role hold, once raised on request. */
+const MAX_ATTACHED_POLICIES_QUOTA = 20;
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 
 const EnvSchema = z.object({
@@ -41,6 +44,16 @@ const EnvSchema = z.object({
     .transform((value) => value === 'true'),
   /** Accounts updated in parallel by one fan-out. */
   FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /**
+   * Deny-only policies scp-enforce-policy-2, … attached beside the boundary when a chain needs
+   * them; each takes one of a principal's attached-policy slots (10 by default, 20 at most).
+   */
+  MAX_ADDITIONAL_POLICIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ATTACHED_POLICIES_QUOTA - 1)
+    .default(DEFAULT_MAX_ADDITIONAL_POLICIES),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -64,6 +77,7 @@ export interface AppConfig {
   organizationId: string | undefined;
   requireBoundaryOnCreate: boolean;
   fanoutConcurrency: number;
+  maxAdditionalPolicies: number;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     organizationId: e.ORGANIZATION_ID,
     requireBoundaryOnCreate: e.REQUIRE_BOUNDARY_ON_CREATE,
     fanoutConcurrency: e.FANOUT_CONCURRENCY,
+    maxAdditionalPolicies: e.MAX_ADDITIONAL_POLICIES,
   };
 }

@@ -64,6 +64,11 @@ export const ERROR_TABLE = {
     nextAction:
       'The listed principals keep their current boundary; shrink or fix the customer policy named, then run replay.',
   },
+  ATTACHMENT_QUOTA_FULL: {
+    summary: 'Principals lack additional policies: attachment quota full',
+    nextAction:
+      'The listed principals keep the boundary but lack the additional policies named. Free a slot (detach one of their own managed policies), ask AWS to raise the managed policies per role or user quota (20 at most), or change the policy files so the chain needs fewer additional policies (MaxAdditionalPolicies bounds how many a chain may use); then run `scp-alt replay` (the reconciler also retries).',
+  },
   TAMPERING_DETECTED: {
     summary: 'Boundary tampering detected',
     nextAction: 'Review who made the call (CloudTrail); scp-alt re-applied the boundary where it could.',
@@ -207,6 +212,40 @@ export class DerivedBoundaryError extends ScpAltError {
     reason: string,
   ) {
     super('DERIVED_BOUNDARY_FAILED', `derived boundary for ${customerPolicyArn}: ${reason}`);
+  }
+}
+
+/** A principal that could not take every additional policy of its account. */
+export interface PrincipalShortOfPolicies {
+  principalArn: string;
+  /** Names of the additional policies it lacks. */
+  missing: string[];
+}
+
+/** How many principals the message names; the notice's details name every one. */
+const NAMED_IN_MESSAGE = 5;
+
+/**
+ * Principals that hold their quota of attached managed policies and so could not take the
+ * additional policies. They keep the boundary (and whatever additional policies did fit).
+ */
+export class AttachmentQuotaError extends ScpAltError {
+  override name = 'AttachmentQuotaError';
+  /** One line per principal, for the notice. */
+  readonly details: string[];
+  constructor(
+    readonly accountId: string,
+    readonly principals: PrincipalShortOfPolicies[],
+  ) {
+    const named = principals.slice(0, NAMED_IN_MESSAGE).map((entry) => entry.principalArn);
+    const more =
+      principals.length > NAMED_IN_MESSAGE ? ` and ${principals.length - NAMED_IN_MESSAGE} more` : '';
+    const missing = [...new Set(principals.flatMap((entry) => entry.missing))];
+    super(
+      'ATTACHMENT_QUOTA_FULL',
+      `account ${accountId}: ${principals.length} principal(s) hold their quota of attached managed policies and lack ${missing.join(', ')}: ${named.join(', ')}${more}`,
+    );
+    this.details = principals.map((entry) => `${entry.principalArn}: lacks ${entry.missing.join(', ')}`);
   }
 }
 

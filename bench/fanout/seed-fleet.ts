@@ -117,6 +117,7 @@ function enrolledRecord(
     ouId: ouPath[ouPath.length - 1] ?? '',
     ouPath,
     customerBoundaryArns: [],
+    additionalPolicies: [],
     policyFileKeys,
     updatedAt: new Date().toISOString(),
     compiledHash,

@@ -14,9 +14,10 @@ import { UsageError } from '../operator/usage-error.ts';
 
 const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [options]
 
-Enrolls a member account: compiles its SCP chain into scp-enforce-policy, attaches it as the
-permissions boundary of every non-exempt user and role, sets up IAM event forwarding and writes
-the account record. The same use case the Service Catalog product runs.
+Enrolls a member account: compiles its SCP chain into scp-enforce-policy (and, when it does not
+fit, the Deny-only scp-enforce-policy-2, ...), attaches it as the permissions boundary of every
+non-exempt user and role (the others beside it), sets up IAM event forwarding and writes the
+account record. The same use case the Service Catalog product runs.
 
 Required:
   --account ID      12-digit member account id
@@ -30,7 +31,8 @@ Options:
 
 ${AWS_OPTIONS_HELP}
 
-Exit status: 0 enrolled, 1 refused or failed (the record shows FAILED and why), 2 usage error.
+Exit status: 0 enrolled, 1 refused or failed, or enrolled with principals that could not take
+every additional policy (the record shows FAILED and why), 2 usage error.
 `;
 
 const OPTIONS = {
@@ -74,10 +76,16 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
             `  hash     ${result.compiledHash}\n` +
             `  attached ${result.attached} principal(s)\n`,
         );
+        if (result.additionalPolicies.length > 0)
+          io.stdout(`  beside   ${result.additionalPolicies.join(', ')}\n`);
         for (const arn of result.customerBoundaryArns) io.stdout(`  kept customer boundary ${arn}\n`);
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+        for (const entry of result.shortOfPolicies)
+          io.stderr(
+            `ATTACHMENT_QUOTA_FULL: ${entry.principalArn} holds its quota of attached managed policies and lacks ${entry.missing.join(', ')}\n`,
+          );
       }
-      return ExitCode.ok;
+      return result.shortOfPolicies.length > 0 ? ExitCode.policyError : ExitCode.ok;
     });
   return {
     name: 'enroll',

@@ -28,6 +28,10 @@ const ItemSchema = z.object({
   ScpUpdateTime: z.string().default(''),
   PolicyHash: z.string().optional(),
   PolicyVersionId: z.string().optional(),
+  BoundaryHash: z.string().optional(),
+  AdditionalPolicies: z
+    .array(z.object({ Name: z.string(), VersionId: z.string(), Hash: z.string() }))
+    .default([]),
   Status: z.enum(['ENROLLING', 'ACTIVE', 'FAILED', 'DEREGISTERING']).default('ACTIVE'),
   LastError: z.string().optional(),
   CreateCloudTrail: z.boolean().default(false),
@@ -50,6 +54,12 @@ export function recordFromItem(raw: unknown): AccountRecord {
     updatedAt: item.ScpUpdateTime,
     compiledHash: item.PolicyHash,
     boundaryVersionId: item.PolicyVersionId,
+    boundaryHash: item.BoundaryHash,
+    additionalPolicies: item.AdditionalPolicies.map((policy) => ({
+      name: policy.Name,
+      versionId: policy.VersionId,
+      hash: policy.Hash,
+    })),
     status: item.Status,
     lastError: item.LastError,
     createCloudTrail: item.CreateCloudTrail,
@@ -73,6 +83,12 @@ export function itemFromRecord(record: AccountRecord): Item {
     ScpUpdateTime: record.updatedAt,
     PolicyHash: record.compiledHash,
     PolicyVersionId: record.boundaryVersionId,
+    BoundaryHash: record.boundaryHash,
+    AdditionalPolicies: record.additionalPolicies.map((policy) => ({
+      Name: policy.name,
+      VersionId: policy.versionId,
+      Hash: policy.hash,
+    })),
     Status: record.status,
     LastError: record.lastError,
     CreateCloudTrail: record.createCloudTrail,

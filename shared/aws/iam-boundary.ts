@@ -17,6 +17,7 @@ import {
   paginateListRoles,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
+import { isAdditionalPolicyName } from '#policy/additional-names.ts';
 import { iamPolicyArn } from '#policy/arn.ts';
 import type { ManagedPolicyDocument } from '#policy/types.ts';
 import {
@@ -28,13 +29,21 @@ import {
 } from '#runtime/aws-errors.ts';
 import { type ConsistencyRetryOptions, retryEventualConsistency } from '#runtime/retry.ts';
 import type {
+  AttachOutcome,
   BoundaryIamPort,
   BoundaryPolicyVersion,
+  PolicyHolder,
   Principal,
   PrincipalRef,
   PrincipalState,
   WriteBoundaryOptions,
 } from '#usecases/ports.ts';
+import {
+  attachManagedPolicy,
+  detachManagedPolicy,
+  type IamCallers,
+  policyHolders,
+} from './iam-attachments.ts';
 import { parseManagedPolicyDocument } from './iam-policy-document.ts';
 
 export interface BoundaryIamOptions {
@@ -215,6 +224,23 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
     );
   }
 
+  attachPolicy(accountId: string, ref: PrincipalRef, policyArn: string): Promise<AttachOutcome> {
+    return attachManagedPolicy(this.options.iamClientFor(accountId), this.callers, ref, policyArn);
+  }
+
+  detachPolicy(accountId: string, holder: PolicyHolder, policyArn: string): Promise<void> {
+    return detachManagedPolicy(this.options.iamClientFor(accountId), this.callers, holder, policyArn);
+  }
+
+  listPolicyHolders(accountId: string, policyArn: string): Promise<PolicyHolder[] | undefined> {
+    return policyHolders(this.options.iamClientFor(accountId), this.callers, policyArn);
+  }
+
+  private readonly callers: IamCallers = {
+    call: (send) => this.call(send),
+    callAfterCreate: (send) => this.callAfterCreate(send),
+  };
+
   private async listVersions(iam: IAMClient, policyArn: string): Promise<PolicyVersion[] | undefined> {
     try {
       const output = await this.call(() => iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn })));
@@ -253,10 +279,7 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
           new CreatePolicyCommand({
             PolicyName: policyName,
             PolicyDocument: text,
-            Description:
-              policyName === this.options.policyName
-                ? 'scp-alt: service control policies of this account, enforced as permissions boundary'
-                : 'scp-alt: a customer boundary intersected with scp-enforce-policy',
+            Description: this.descriptionOf(policyName),
           }),
         ),
       );
@@ -265,6 +288,14 @@ export class BoundaryIamAdapter implements BoundaryIamPort {
       if (isAwsError(error, 'EntityAlreadyExists')) return undefined;
       throw error;
     }
+  }
+
+  private descriptionOf(policyName: string): string {
+    if (policyName === this.options.policyName)
+      return 'scp-alt: service control policies of this account, enforced as permissions boundary';
+    if (isAdditionalPolicyName(this.options.policyName, policyName))
+      return 'scp-alt: Deny statements of this account that do not fit in scp-enforce-policy';
+    return 'scp-alt: a customer boundary intersected with scp-enforce-policy';
   }
 
   /** A version that is already gone is not an error. */

@@ -5,6 +5,7 @@
  * allows as explicit Deny; every Deny as written. Pure and deterministic.
  */
 import { defaultActionCatalog } from './action-catalog.ts';
+import { additionalPolicyName } from './additional-names.ts';
 import { type ReadLevel, readLevels } from './compile-levels.ts';
 import { complementOfLevel } from './complement.ts';
 import type { SourcedStatement } from './complement-statements.ts';
@@ -120,7 +121,7 @@ function additionalPoliciesOf(packing: Packing, policyName: string): AdditionalP
     }
     const policy = documentOf(statements);
     return {
-      name: `${policyName}-${index + 2}`,
+      name: additionalPolicyName(policyName, index),
       policy,
       size: documentSize(statements),
       hash: policyHash(policy),

@@ -1,6 +1,9 @@
 /** CloudTrail event names scp-alt reacts to; the forwarding rule and the dispatcher share them. */
 export const PRINCIPAL_CREATE_EVENTS = ['CreateUser', 'CreateRole'] as const;
 
+/** Detaching one of our additional policies from a user or role. */
+export const DETACH_EVENTS = ['DetachUserPolicy', 'DetachRolePolicy'] as const;
+
 /** Calls that could weaken the boundary; only exempt principals should ever succeed with them. */
 export const TAMPERING_EVENTS = [
   'DeleteUserPermissionsBoundary',
@@ -10,6 +13,7 @@ export const TAMPERING_EVENTS = [
   'CreatePolicyVersion',
   'SetDefaultPolicyVersion',
   'DeletePolicy',
+  ...DETACH_EVENTS,
 ] as const;
 
 /** EventBridge has used both spellings of this detail type. */

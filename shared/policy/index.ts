@@ -1,5 +1,6 @@
 /** Public surface of the pure policy core. */
 export { ACTION_CATALOG_SOURCE, defaultActionCatalog, staticActionCatalog } from './action-catalog.ts';
+export { additionalPolicyName, additionalPolicyNames, isAdditionalPolicyName } from './additional-names.ts';
 export { compileBoundary } from './compile.ts';
 export * from './evaluate.ts';
 export { isExemptPrincipal, type PrincipalIdentity } from './exemptions.ts';

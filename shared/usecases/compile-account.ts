@@ -1,10 +1,10 @@
 import {
   type AccountLocation,
+  type AdditionalPolicy,
   compileBoundary,
   type PolicyDocument,
   type PolicyFinding,
   type PolicySource,
-  refuseAdditionalPolicies,
   resolveChain,
 } from '#policy/index.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
@@ -66,9 +66,16 @@ export function policySnapshot(store: PolicyStorePort, now: Clock = systemClock)
 export type AccountCompilation =
   | {
       ok: true;
+      /** The boundary. */
       policy: PolicyDocument;
+      /** Covers the boundary and the additional policies (compiledHash). */
       hash: string;
+      /** The boundary alone. */
+      boundaryHash: string;
+      /** Size of the boundary. */
       size: number;
+      /** Deny-only policies attached beside the boundary, in attachment order (often none). */
+      additionalPolicies: AdditionalPolicy[];
       /** Keys compiled in, root → account. */
       sources: string[];
       /** Which object contents were compiled (key@etag); compared later to detect newer uploads. */
@@ -77,7 +84,7 @@ export type AccountCompilation =
     }
   | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError };
 
-/** Resolves the chain of an account, reads its files and compiles the boundary. */
+/** Resolves the chain of an account, reads its files and compiles the boundary and additional policies. */
 export async function compileForAccount(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
@@ -103,19 +110,19 @@ export async function compileForAccount(
       error: new NoPolicyAppliesError(location.accountId, 'policy files were deleted meanwhile'),
     };
   }
-  // The use cases deploy the boundary only, so a chain that needs additional policies is refused.
-  const outcome = refuseAdditionalPolicies(
-    compileBoundary({
-      chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
-      params: boundaryParametersFor(ctx.settings, location.accountId),
-    }),
-  );
+  const outcome = compileBoundary({
+    chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
+    params: boundaryParametersFor(ctx.settings, location.accountId),
+    maxAdditionalPolicies: ctx.settings.maxAdditionalPolicies,
+  });
   if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };
   return {
     ok: true,
     policy: outcome.policy,
     hash: outcome.hash,
+    boundaryHash: outcome.boundaryHash,
     size: outcome.size,
+    additionalPolicies: outcome.additionalPolicies,
     sources: outcome.sources,
     fingerprint: fingerprintOf(sources),
     warnings: outcome.warnings,

@@ -1,7 +1,10 @@
+import { additionalPolicyNames } from '#policy/index.ts';
 import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { boundaryNameIn, removeAdditionalPolicies } from './compiled-policies.ts';
 import { derivedPolicyNameIn } from './derived-policies.ts';
 import type { FlowContext } from './flow-context.ts';
+import type { AccountRecord } from './ports.ts';
 import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
 import { reportFailure } from './report-failure.ts';
 
@@ -10,6 +13,21 @@ export interface DeregisterResult {
   /** False when there was nothing to do (reserved account never enrolled). */
   removed: boolean;
   detached: number;
+  /** Additional policies detached from every holder and deleted. */
+  additionalPoliciesRemoved: string[];
+}
+
+/**
+ * The additional policies the record names, and every name this deployment could have used: a run
+ * that died before writing the record may have created some.
+ */
+function additionalPolicyCandidates(ctx: FlowContext, accountId: string, record: AccountRecord | undefined) {
+  const recorded = record?.additionalPolicies.map((extra) => extra.name) ?? [];
+  const possible = additionalPolicyNames(
+    boundaryNameIn(ctx, accountId),
+    Math.max(ctx.settings.maxAdditionalPolicies, recorded.length),
+  );
+  return [...new Set([...recorded, ...possible])];
 }
 
 /** Derived policies first (their principals got the customer's boundary back), then ours. */
@@ -22,14 +40,14 @@ async function deleteOurPolicies(ctx: FlowContext, accountId: string, customers:
 }
 
 /**
- * Removes everything enrollment created: our boundary from every principal, the policy, the event
- * forwarding and the record. Works without any policy file and without a record, so a failed or
+ * Removes everything enrollment created: our boundary from every principal, the additional
+ * policies, the policy, the event forwarding and the record. Works without any policy file and without a record, so a failed or
  * half-finished enrollment can always be cleaned up.
  */
 export async function deregisterAccount(ctx: FlowContext, accountId: string): Promise<DeregisterResult> {
   const { securityAccountId, managementAccountId } = ctx.settings;
   if (accountId === securityAccountId || accountId === managementAccountId) {
-    return { accountId, removed: false, detached: 0 };
+    return { accountId, removed: false, detached: 0, additionalPoliciesRemoved: [] };
   }
   try {
     const record = await updateAccountRecord(ctx, accountId, (current) =>
@@ -40,6 +58,9 @@ export async function deregisterAccount(ctx: FlowContext, accountId: string): Pr
     const detached = await inStep('detach-boundaries', () =>
       detachBoundaryFromAllPrincipals(ctx, accountId, policyArn, customers),
     );
+    const additionalPoliciesRemoved = await inStep('remove-additional-policies', () =>
+      removeAdditionalPolicies(ctx, accountId, additionalPolicyCandidates(ctx, accountId, record)),
+    );
     await inStep('delete-policy', () => deleteOurPolicies(ctx, accountId, customers));
     // Without a record we cannot know whether we created the trail; removing ours is harmless.
     const createCloudTrail = record?.createCloudTrail ?? true;
@@ -47,8 +68,8 @@ export async function deregisterAccount(ctx: FlowContext, accountId: string): Pr
       ctx.ports.forwarding.removeForwarding(accountId, { createCloudTrail }),
     );
     await inStep('delete-record', () => ctx.ports.accounts.delete(accountId));
-    ctx.log.info('account deregistered', { accountId, detached });
-    return { accountId, removed: true, detached };
+    ctx.log.info('account deregistered', { accountId, detached, additionalPoliciesRemoved });
+    return { accountId, removed: true, detached, additionalPoliciesRemoved };
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'deregister'), accountId });

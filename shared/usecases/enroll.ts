@@ -1,15 +1,24 @@
-import { policyHash, targetOfKey } from '#policy/index.ts';
+import { targetOfKey } from '#policy/index.ts';
 import {
   AccountRefusedError,
+  AttachmentQuotaError,
   codeOf,
   errorText,
   inStep,
   OrganizationLookupError,
+  type PrincipalShortOfPolicies,
   stepOf,
 } from '#shared/errors.ts';
 import { markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
-import { type AccountCompilation, compileForAccount, policySnapshot } from './compile-account.ts';
+import { compileForAccount, policySnapshot } from './compile-account.ts';
+import {
+  deployedFields,
+  droppedAdditionalPolicies,
+  removeAdditionalPolicies,
+  shortOfPolicies,
+  writeCompiledPolicies,
+} from './compiled-policies.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import {
@@ -36,6 +45,10 @@ export interface EnrollResult {
   versionId: string;
   compiledHash: string;
   attached: number;
+  /** Names of the additional policies attached beside the boundary, in attachment order. */
+  additionalPolicies: string[];
+  /** Principals at their attachment quota that lack some of them (the record is then FAILED). */
+  shortOfPolicies: PrincipalShortOfPolicies[];
   customerBoundaryArns: string[];
   warnings: string[];
 }
@@ -105,16 +118,18 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
   });
   // Nothing in the member account is touched before the policy is known to be valid.
   if (!compiled.ok) throw compiled.error;
-  const written = await inStep('write-policy', () => writeIfChanged(ctx, accountId, compiled));
+  const previous = await ctx.ports.accounts.get(accountId);
+  // What is deployed is read, not taken from the record: a re-enrollment repairs drift too.
+  const written = await writeCompiledPolicies(ctx, accountId, compiled, previous, 'read');
   // Forwarding first: a principal created while we sweep is then caught by the event path.
   await inStep('event-forwarding', () =>
     forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
   );
-  const known = (await ctx.ports.accounts.get(accountId))?.customerBoundaryArns ?? [];
   const sweep = await inStep('attach-boundaries', () =>
-    attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
+    attachBoundaryToAllPrincipals(ctx, accountId, written.boundary.policyArn, {
       ourDocument: compiled.policy,
-      knownCustomerArns: known,
+      knownCustomerArns: previous?.customerBoundaryArns ?? [],
+      additionalPolicyNames: written.additional.map((extra) => extra.name),
     }),
   );
   const custom = customerBoundaryArns(sweep);
@@ -130,45 +145,43 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     );
     throw sweepError;
   }
+  await inStep('remove-additional-policies', () =>
+    removeAdditionalPolicies(ctx, accountId, droppedAdditionalPolicies(previous, compiled)),
+  );
+  const short = shortOfPolicies(written.short, sweep.short);
+  // Enrolled all the same (every principal carries the boundary); FAILED tells the operator, and
+  // the reconciler and replay attach what is missing once a slot is free.
+  const quota = short.length > 0 ? new AttachmentQuotaError(accountId, short) : undefined;
   await updateAccountRecord(ctx, accountId, (current) => ({
     ...(current ?? newRecord(ctx, accountId)),
+    ...deployedFields(compiled, written),
     ouId: request.ouId,
     ouPath,
-    policyFileKeys: compiled.sources,
     customerBoundaryArns: custom,
-    compiledHash: compiled.hash,
-    boundaryVersionId: written.versionId,
     createCloudTrail: request.createCloudTrail,
-    status: 'ACTIVE',
-    lastError: undefined,
+    status: quota ? 'FAILED' : 'ACTIVE',
+    lastError: quota ? `${quota.code}: ${errorText(quota)}`.slice(0, 1000) : undefined,
   }));
+  if (quota) await reportFailure(ctx, quota, { step: 'attach-additional-policies', accountId });
   ctx.log.info('account enrolled', {
     accountId,
     ouPath,
     attached: sweep.attached.length,
     size: compiled.size,
+    additionalPolicies: written.additional.length,
   });
   return {
     accountId,
     ouPath,
-    policyArn: written.policyArn,
-    versionId: written.versionId,
+    policyArn: written.boundary.policyArn,
+    versionId: written.boundary.versionId,
     compiledHash: compiled.hash,
     attached: sweep.attached.length,
+    additionalPolicies: written.additional.map((extra) => extra.name),
+    shortOfPolicies: short,
     customerBoundaryArns: custom,
     warnings,
   };
-}
-
-/** Writes a new default version unless the current one already has the compiled content. */
-async function writeIfChanged(
-  ctx: FlowContext,
-  accountId: string,
-  compiled: Extract<AccountCompilation, { ok: true }>,
-): Promise<{ policyArn: string; versionId: string }> {
-  const current = await ctx.ports.iam.readBoundaryPolicy(accountId);
-  if (current && policyHash(current.document) === compiled.hash) return current;
-  return ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, { lastVersionId: current?.versionId });
 }
 
 /**
@@ -234,6 +247,7 @@ export function newRecord(ctx: FlowContext, accountId: string): AccountRecord {
     ouId: '',
     ouPath: [],
     customerBoundaryArns: [],
+    additionalPolicies: [],
     policyFileKeys: [],
     updatedAt: '',
     compiledHash: undefined,

@@ -16,6 +16,7 @@ export type FlowSettings = Pick<
   | 'automationRoleArns'
   | 'requireBoundaryOnCreate'
   | 'fanoutConcurrency'
+  | 'maxAdditionalPolicies'
 >;
 
 /** What every use case receives: its ports, settings, a logger and a clock. */

@@ -1,10 +1,10 @@
-import { parseRoleSessionArn } from '#policy/arn.ts';
+import { parseRoleSessionArn, resourceNameOf } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
-import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
-import { isExemptPrincipal } from '#policy/index.ts';
+import { DETACH_EVENTS, PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
+import { isAdditionalPolicyName, isExemptPrincipal } from '#policy/index.ts';
 import { BoundedIdSet, TtlCache } from '#runtime/memory-caches.ts';
-import { DerivedBoundaryError } from '#shared/errors.ts';
-import { updateAccountRecord } from './account-records.ts';
+import { AttachmentQuotaError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
+import { markFailed, updateAccountRecord } from './account-records.ts';
 import { policySnapshot } from './compile-account.ts';
 import { derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
@@ -39,9 +39,16 @@ export type PrincipalOutcome =
   | 'customer-boundary'
   | 'missing';
 
+/** The account's additional policies on one principal: attached now, or lacking (attachment quota). */
+export interface AdditionalOutcome {
+  attached: string[];
+  missing: string[];
+}
+
 export type IamEventOutcome =
   | { action: 'ignored'; reason: string }
-  | { action: 'principal'; outcome: PrincipalOutcome }
+  /** `additional` is there when the account has additional policies. */
+  | { action: 'principal'; outcome: PrincipalOutcome; additional?: AdditionalOutcome }
   | { action: 'tampering'; repaired: boolean }
   | { action: 'derived-rebuilt'; customerPolicyArn: string };
 
@@ -110,15 +117,14 @@ async function bindNewPrincipal(
   iamEvent: IamEvent,
   record: AccountRecord,
 ): Promise<IamEventOutcome> {
-  return {
-    action: 'principal',
-    outcome: await ensureOurBoundary(
-      ctx,
-      iamEvent.accountId,
-      iamEvent.principal as PrincipalRef,
-      record.customerBoundaryArns,
-    ),
-  };
+  const ref = iamEvent.principal as PrincipalRef;
+  const { outcome, state } = await bindBoundary(ctx, iamEvent.accountId, ref, record.customerBoundaryArns);
+  // RequireBoundaryOnCreate puts the boundary on at create time, but the additional policies only
+  // now: the window between the two is stated in the README.
+  const exempt = state && isExemptPrincipal(state, boundaryParametersFor(ctx.settings, iamEvent.accountId));
+  if (!state || exempt || record.additionalPolicies.length === 0) return { action: 'principal', outcome };
+  const additional = await ensureAdditionalPolicies(ctx, iamEvent.accountId, state, record);
+  return { action: 'principal', outcome, additional };
 }
 
 export async function ensureOurBoundary(
@@ -127,18 +133,56 @@ export async function ensureOurBoundary(
   ref: PrincipalRef,
   knownCustomerArns: readonly string[] = [],
 ): Promise<PrincipalOutcome> {
+  return (await bindBoundary(ctx, accountId, ref, knownCustomerArns)).outcome;
+}
+
+/** The outcome, and the principal as read (undefined when it does not exist). */
+async function bindBoundary(
+  ctx: FlowContext,
+  accountId: string,
+  ref: PrincipalRef,
+  knownCustomerArns: readonly string[],
+): Promise<{ outcome: PrincipalOutcome; state?: PrincipalState }> {
   const { iam } = ctx.ports;
   const policyArn = iam.policyArnFor(accountId);
   const state = await iam.readPrincipal(accountId, ref);
-  if (!state) return 'missing';
-  if (state.boundaryArn === policyArn) return 'already-bound';
-  if (isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId))) return 'exempt';
+  if (!state) return { outcome: 'missing' };
+  if (state.boundaryArn === policyArn) return { outcome: 'already-bound', state };
+  if (isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId)))
+    return { outcome: 'exempt', state };
   if (state.boundaryArn === undefined) {
     await iam.attachBoundary(accountId, ref, policyArn);
     ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
-    return 'attached';
+    return { outcome: 'attached', state };
   }
-  return combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns);
+  return { outcome: await combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns), state };
+}
+
+/**
+ * The additional policies the record names onto the principal: one attach each (attaching one it
+ * holds changes nothing), no read. A principal at its quota is reported by name and leaves the
+ * account FAILED, so the reconciler tries again once a slot is free.
+ */
+async function ensureAdditionalPolicies(
+  ctx: FlowContext,
+  accountId: string,
+  principal: PrincipalState,
+  record: AccountRecord,
+): Promise<AdditionalOutcome> {
+  const { iam } = ctx.ports;
+  const result: AdditionalOutcome = { attached: [], missing: [] };
+  for (const { name } of record.additionalPolicies) {
+    const outcome = await iam.attachPolicy(accountId, principal, iam.policyArnFor(accountId, name));
+    (outcome === 'attached' ? result.attached : result.missing).push(name);
+  }
+  if (result.missing.length > 0) {
+    const error = new AttachmentQuotaError(accountId, [
+      { principalArn: principal.arn, missing: result.missing },
+    ]);
+    await markFailed(ctx, accountId, `${error.code}: ${errorText(error)}`);
+    await reportFailure(ctx, error, { step: 'attach-additional-policies', accountId });
+  }
+  return result;
 }
 
 /** The principal carries someone else's boundary: replace it by customer ∩ ours (never edit theirs). */
@@ -214,6 +258,8 @@ async function respondToTampering(
 ): Promise<IamEventOutcome> {
   const ourPolicy = ctx.ports.iam.policyArnFor(iamEvent.accountId);
   const onOurPolicy = iamEvent.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, iamEvent.policyArn);
+  if ((DETACH_EVENTS as readonly string[]).includes(iamEvent.eventName))
+    return respondToDetach(ctx, iamEvent, record);
   let repaired = false;
   if (
     iamEvent.eventName.startsWith('Delete') &&
@@ -242,11 +288,45 @@ async function respondToTampering(
   } else {
     return { action: 'ignored', reason: 'not our policy' };
   }
+  await noticeTampering(ctx, iamEvent, repaired ? 'boundary re-applied' : undefined);
+  return { action: 'tampering', repaired };
+}
+
+/**
+ * One of our additional policies was detached from a principal (only trusted principals can):
+ * it goes back on, unless the principal is exempt or the policy is not one the record names.
+ */
+async function respondToDetach(
+  ctx: FlowContext,
+  iamEvent: IamEvent,
+  record: AccountRecord,
+): Promise<IamEventOutcome> {
+  const { iam } = ctx.ports;
+  const { accountId, policyArn, principal } = iamEvent;
+  const base = resourceNameOf(iam.policyArnFor(accountId));
+  const name = policyArn === undefined ? '' : resourceNameOf(policyArn);
+  if (policyArn !== iam.policyArnFor(accountId, name) || !isAdditionalPolicyName(base, name))
+    return { action: 'ignored', reason: 'not our policy' };
+  const recorded = record.additionalPolicies.some((extra) => extra.name === name);
+  const state = recorded && principal ? await iam.readPrincipal(accountId, principal) : undefined;
+  const bounded =
+    state !== undefined && !isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId));
+  const outcome = bounded ? await iam.attachPolicy(accountId, state, policyArn) : undefined;
+  const repaired = outcome === 'attached';
+  await noticeTampering(ctx, iamEvent, repaired ? `${name} re-attached` : undefined);
+  return { action: 'tampering', repaired };
+}
+
+async function noticeTampering(
+  ctx: FlowContext,
+  iamEvent: IamEvent,
+  repair: string | undefined,
+): Promise<void> {
   await sendNotice(ctx, {
     code: 'TAMPERING_DETECTED',
     step: 'iam-event',
     accountId: iamEvent.accountId,
-    reason: `${iamEvent.eventName} by ${iamEvent.actorArn ?? 'unknown principal'}${repaired ? '; boundary re-applied' : ''}`,
+    reason: `${iamEvent.eventName} by ${iamEvent.actorArn ?? 'unknown principal'}${repair ? `; ${repair}` : ''}`,
     details: [
       `event id: ${iamEvent.eventId}`,
       ...(iamEvent.principal
@@ -255,7 +335,6 @@ async function respondToTampering(
       ...(iamEvent.policyArn ? [`policy: ${iamEvent.policyArn}`] : []),
     ],
   });
-  return { action: 'tampering', repaired };
 }
 
 function principalLabel(kind: PrincipalKind, name: string): string {

@@ -24,6 +24,15 @@ export interface PrincipalState extends Principal {
   boundaryArn: string | undefined;
 }
 
+/** What a managed policy can be attached to: users and roles (ours to bound), groups (someone else's doing). */
+export interface PolicyHolder {
+  kind: PrincipalKind | 'group';
+  name: string;
+}
+
+/** 'quota-full': the principal already holds its quota of attached managed policies (10 by default). */
+export type AttachOutcome = 'attached' | 'quota-full';
+
 export interface BoundaryPolicyVersion {
   policyArn: string;
   versionId: string;
@@ -42,7 +51,8 @@ export interface WriteBoundaryOptions {
 
 /**
  * scp-enforce-policy and the boundaries of principals in member accounts. `policyName` defaults to
- * scp-enforce-policy; derived policies (scp-enforce-policy-<hash>) are the only other names used.
+ * scp-enforce-policy; the additional policies (scp-enforce-policy-2, …) and the derived policies
+ * (scp-enforce-policy-<hash>) are the only other names used.
  */
 export interface BoundaryIamPort {
   /** ARN of scp-enforce-policy (or another policy of ours) in the account (no AWS call). */
@@ -68,6 +78,15 @@ export interface BoundaryIamPort {
   attachBoundary(accountId: string, ref: PrincipalRef, policyArn: string): Promise<void>;
   /** A missing principal or boundary is not an error. */
   detachBoundary(accountId: string, ref: PrincipalRef): Promise<void>;
+  /** Attaches a managed policy of ours to the principal; attaching it again changes nothing. */
+  attachPolicy(accountId: string, ref: PrincipalRef, policyArn: string): Promise<AttachOutcome>;
+  /** A missing holder, or a policy not attached to it, is not an error. */
+  detachPolicy(accountId: string, holder: PolicyHolder, policyArn: string): Promise<void>;
+  /**
+   * Who the managed policy is attached to as a permissions policy (not as a boundary); undefined
+   * when the policy does not exist.
+   */
+  listPolicyHolders(accountId: string, policyArn: string): Promise<PolicyHolder[] | undefined>;
 }
 
 /** A policy object as listed: the ETag fingerprints its content. */
@@ -94,6 +113,16 @@ export interface OrganizationPort {
 
 export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING';
 
+/** One additional policy as last written into a member account. */
+export interface DeployedPolicy {
+  /** scp-enforce-policy-2, -3, … */
+  name: string;
+  /** Its default version as last written. */
+  versionId: string;
+  /** policyHash of the content written: an unchanged policy costs no write. */
+  hash: string;
+}
+
 /** One enrolled account as stored (attribute names in account-store.ts). */
 export interface AccountRecord {
   accountId: string;
@@ -112,6 +141,13 @@ export interface AccountRecord {
   updatedAt: string;
   compiledHash: string | undefined;
   boundaryVersionId: string | undefined;
+  /**
+   * policyHash of the boundary alone as last written (compiledHash covers the additional policies
+   * too); undefined in records written before additional policies were deployed.
+   */
+  boundaryHash?: string | undefined;
+  /** The additional policies deployed beside the boundary, in attachment order (empty when none). */
+  additionalPolicies: DeployedPolicy[];
   status: AccountStatus;
   lastError: string | undefined;
   createCloudTrail: boolean;

@@ -1,6 +1,12 @@
 import { isExemptPrincipal, type ManagedPolicyDocument } from '#policy/index.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
-import { AwsStepError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
+import {
+  AwsStepError,
+  DerivedBoundaryError,
+  errorText,
+  type PrincipalShortOfPolicies,
+} from '#shared/errors.ts';
+import { type AdditionalAttachments, additionalAttachments } from './additional-attachments.ts';
 import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
 import type { Principal } from './ports.ts';
@@ -26,6 +32,10 @@ export interface SweepResult {
   derivedRewritten: string[];
   /** Customer policies the account record already knew (kept in ScpCustomPolicyList). */
   knownCustomerArns: string[];
+  /** ARNs of principals that received an additional policy now. */
+  additionalAttached: string[];
+  /** Principals holding their quota of attached managed policies, and what they lack. */
+  short: PrincipalShortOfPolicies[];
   failed: { principalArn: string; reason: string; error: unknown }[];
 }
 
@@ -34,12 +44,15 @@ export interface SweepOptions {
   ourDocument?: ManagedPolicyDocument;
   /** Customer policies from the account record (ScpCustomPolicyList). */
   knownCustomerArns?: readonly string[];
+  /** The additional policies every bounded principal must hold beside its boundary. */
+  additionalPolicyNames?: readonly string[];
 }
 
 /**
  * Gives every non-exempt principal of the account our boundary: a principal without one gets
  * scp-enforce-policy, one with a customer boundary gets the derived policy (customer ∩ ours), and
- * derived policies are rebuilt when either side changed. Nothing is ever detached here.
+ * derived policies are rebuilt when either side changed. Each also gets the additional policies it
+ * lacks, beside whichever boundary it carries. Nothing is ever detached here.
  */
 export async function attachBoundaryToAllPrincipals(
   ctx: FlowContext,
@@ -60,15 +73,18 @@ export async function attachBoundaryToAllPrincipals(
     derivedAttached: [],
     derivedRewritten: derived.rewritten,
     knownCustomerArns: known,
+    additionalAttached: [],
+    short: [],
     failed: [],
   };
+  const extras = await additionalAttachments(ctx, accountId, options.additionalPolicyNames ?? []);
   const principals = await iam.listPrincipals(accountId);
   const candidates = principals.filter((principal) => !isExemptPrincipal(principal, params));
   result.exempt = principals.length - candidates.length;
   const outcomes = await mapSettled(
     candidates,
     ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
-    (principal) => bindPrincipal(ctx, accountId, principal, { policyArn, derived, result }),
+    (principal) => bindPrincipal(ctx, accountId, principal, { policyArn, derived, extras, result }),
   );
   outcomes.forEach((outcome, index) => {
     if (!outcome.ok) {
@@ -82,18 +98,40 @@ export async function attachBoundaryToAllPrincipals(
 interface BindTarget {
   policyArn: string;
   derived: DerivedPolicies;
+  extras: AdditionalAttachments;
   result: SweepResult;
 }
 
+/** The boundary first, so a principal never holds less than it; then the additional policies. */
 async function bindPrincipal(
   ctx: FlowContext,
   accountId: string,
   principal: Principal,
-  { policyArn, derived, result }: BindTarget,
+  target: BindTarget,
 ): Promise<void> {
+  let boundaryFailure: { error: unknown } | undefined;
+  try {
+    if (!(await bindBoundary(ctx, accountId, principal, target))) return; // deleted since listed
+  } catch (error) {
+    boundaryFailure = { error };
+  }
+  // They only deny: a principal whose boundary could not be settled still gets them.
+  const { attached, missing } = await target.extras.complete(principal);
+  if (attached.length > 0) target.result.additionalAttached.push(principal.arn);
+  if (missing.length > 0) target.result.short.push({ principalArn: principal.arn, missing });
+  if (boundaryFailure) throw boundaryFailure.error;
+}
+
+/** False when the principal no longer exists. */
+async function bindBoundary(
+  ctx: FlowContext,
+  accountId: string,
+  principal: Principal,
+  { policyArn, derived, result }: BindTarget,
+): Promise<boolean> {
   const { iam } = ctx.ports;
   const state = await iam.readPrincipal(accountId, principal);
-  if (!state) return; // deleted since it was listed
+  if (!state) return false;
   const current = state.boundaryArn;
   if (current === policyArn) {
     result.alreadyBound++;
@@ -106,7 +144,7 @@ async function bindPrincipal(
     if (!customer) {
       ctx.log.warn('derived boundary not in the account record', { accountId, principal: state.arn });
       result.alreadyBound++;
-      return;
+      return true;
     }
     const derivedArn = await derived.ensure(customer);
     result.customerBoundaries.push({
@@ -122,6 +160,7 @@ async function bindPrincipal(
     await iam.attachBoundary(accountId, principal, entry.derivedPolicyArn);
     result.derivedAttached.push(state.arn);
   }
+  return true;
 }
 
 /**

@@ -1,13 +1,28 @@
-import { type ManagedPolicyDocument, policyHash } from '#policy/index.ts';
-import { codeOf, errorText, inStep } from '#shared/errors.ts';
+import { AttachmentQuotaError, codeOf, errorText, inStep } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
-import { compileForAccount, type PolicySnapshot, policySnapshot } from './compile-account.ts';
+import {
+  type AccountCompilation,
+  compileForAccount,
+  type PolicySnapshot,
+  policySnapshot,
+} from './compile-account.ts';
+import {
+  boundaryNameIn,
+  type DeployedState,
+  deployedFields,
+  droppedAdditionalPolicies,
+  readDeployedPolicies,
+  removeAdditionalPolicies,
+  shortOfPolicies,
+  type WrittenPolicies,
+  writeCompiledPolicies,
+} from './compiled-policies.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
-import { attachBoundaryToAllPrincipals, customerBoundaryArns } from './principal-sweep.ts';
-import { sendNotice } from './report-failure.ts';
+import { attachBoundaryToAllPrincipals, customerBoundaryArns, type SweepResult } from './principal-sweep.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
 import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
 export interface AccountDrift {
@@ -18,6 +33,8 @@ export interface AccountDrift {
   attached: string[];
   /** Customer policies whose derived policy was rebuilt, and principals that received one. */
   derived?: { rebuilt: string[]; attached: string[] };
+  /** Principals that got an additional policy back; additional policies no longer needed, removed. */
+  additional?: { attached: string[]; removed: string[] };
   /** Principals or steps that could not be repaired. */
   problems: string[];
 }
@@ -31,8 +48,9 @@ export interface ReconcileReport {
 export const STALE_ENROLLING_MS = 20 * 60 * 1000;
 
 /**
- * Compares every enrolled account with its desired state (compiled policy as default version,
- * boundary or derived boundary on every non-exempt principal), repairs what differs, and sends one
+ * Compares every enrolled account with its desired state (each compiled policy as default version,
+ * boundary or derived boundary and the additional policies on every non-exempt principal, no
+ * additional policy the chain no longer needs), repairs what differs, and sends one
  * summary when anything was repaired or could not be. Never loosens: a policy that cannot be
  * compiled leaves the deployed boundary as it is and is reported.
  */
@@ -69,6 +87,8 @@ function hasDrifted(drift: AccountDrift): boolean {
     drift.attached.length > 0 ||
     (drift.derived?.rebuilt.length ?? 0) > 0 ||
     (drift.derived?.attached.length ?? 0) > 0 ||
+    (drift.additional?.attached.length ?? 0) > 0 ||
+    (drift.additional?.removed.length ?? 0) > 0 ||
     drift.problems.length > 0
   );
 }
@@ -97,75 +117,157 @@ async function repairAccount(
   const record = await ctx.ports.accounts.get(accountId);
   if (!record) return drift; // deregistered meanwhile
   const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: record.ouPath });
-  const current = await inStep('read-policy', () => ctx.ports.iam.readBoundaryPolicy(accountId));
+  const boundaryName = boundaryNameIn(ctx, accountId);
+  const deployed = await inStep('read-policy', () => readDeployed(ctx, accountId, boundaryName, compiled));
+  const boundary = deployed.get(boundaryName);
   // A policy that cannot be compiled now leaves the deployed one in force (the stricter, known
   // state): principals that lost it still get it back, and the compile error is the problem.
-  if (!compiled.ok && !current) throw compiled.error;
-  const desired: ManagedPolicyDocument | undefined = compiled.ok ? compiled.policy : current?.document;
-  // Compares the default version's content, so a SetDefaultPolicyVersion to an old version counts.
+  if (!compiled.ok && !boundary?.exists) throw compiled.error;
+  // Compares the default versions' content, so a SetDefaultPolicyVersion to an old version counts.
   const rewrite =
-    compiled.ok && (!current || policyHash(current.document) !== compiled.hash)
-      ? await rewriteUnderLease(ctx, snapshot, record, compiled.policy, current?.versionId)
+    compiled.ok && needsRewrite(compiled, boundary, deployed, record)
+      ? await rewriteUnderLease(ctx, snapshot, record, compiled)
       : undefined;
-  const deployed = rewrite?.written ?? current;
-  const leased = rewrite?.written ? rewrite.lease : undefined;
+  drift.policyRewritten = (rewrite?.written?.written.length ?? 0) > 0;
   // Not written (a policy change applied a newer listing while we compared, or enrollment or
   // deregistration took the account over): what is deployed stands, and so do its record fields.
-  const superseded = rewrite !== undefined && !rewrite.written;
-  drift.policyRewritten = leased !== undefined;
-  const policyArn = deployed?.policyArn ?? ctx.ports.iam.policyArnFor(accountId);
-  const sweep = await inStep('attach-boundaries', () =>
-    attachBoundaryToAllPrincipals(ctx, accountId, policyArn, {
+  const current = compiled.ok && !(rewrite && !rewrite.written) ? compiled : undefined;
+  const sweep = await inStep('attach-boundaries', async () =>
+    attachBoundaryToAllPrincipals(ctx, accountId, ctx.ports.iam.policyArnFor(accountId), {
       // Derived policies are rebuilt from our document only when it is the one deployed.
-      ...(desired && !superseded ? { ourDocument: desired } : {}),
+      ...(current ? { ourDocument: current.policy } : {}),
+      ...(!compiled.ok && boundary?.document ? { ourDocument: boundary.document } : {}),
       knownCustomerArns: record.customerBoundaryArns,
+      additionalPolicyNames: current
+        ? current.additionalPolicies.map((extra) => extra.name)
+        : await recordedAdditionalPolicies(ctx, record, rewrite !== undefined),
     }),
   );
-  drift.attached = sweep.attached;
-  if (sweep.derivedRewritten.length > 0 || sweep.derivedAttached.length > 0) {
-    drift.derived = { rebuilt: [...sweep.derivedRewritten], attached: sweep.derivedAttached };
-  }
-  if (!compiled.ok) drift.problems.push(`${compiled.error.code}: ${errorText(compiled.error)}`);
-  drift.problems.push(...sweep.failed.map((failure) => `${failure.principalArn}: ${failure.reason}`));
+  const quota = noteProblems(drift, compiled, sweep, rewrite?.written);
   await updateAccountRecord(ctx, accountId, (latest) =>
     latest
       ? {
-          ...(leased ? releasedRecord(latest, leased.owner, leased.listedAtMs) : latest),
-          ...(compiled.ok && !superseded
-            ? { policyFileKeys: compiled.sources, compiledHash: compiled.hash }
-            : {}),
-          boundaryVersionId: superseded
-            ? latest.boundaryVersionId
-            : (deployed?.versionId ?? latest.boundaryVersionId),
+          ...(rewrite?.written
+            ? releasedRecord(latest, rewrite.lease.owner, rewrite.lease.listedAtMs)
+            : latest),
+          ...(current ? deployedFieldsAfter(current, rewrite?.written, boundary, deployed) : {}),
+          ...(!compiled.ok && boundary?.versionId ? { boundaryVersionId: boundary.versionId } : {}),
           customerBoundaryArns: customerBoundaryArns(sweep),
           status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
           lastError: drift.problems[0],
         }
       : undefined,
   );
+  if (quota) await reportFailure(ctx, quota, { step: 'attach-additional-policies', accountId });
   return drift;
 }
 
-/** Writes the desired policy under the account's write lease; no write when the lease says not to. */
+/** What the record says is deployed; read again when another writer has just changed it. */
+async function recordedAdditionalPolicies(
+  ctx: FlowContext,
+  record: AccountRecord,
+  superseded: boolean,
+): Promise<string[]> {
+  const latest = superseded ? await ctx.ports.accounts.get(record.accountId) : record;
+  return (latest ?? record).additionalPolicies.map((extra) => extra.name);
+}
+
+/** The sweep's repairs and every problem into the drift; the quota error, when principals fell short. */
+function noteProblems(
+  drift: AccountDrift,
+  compiled: AccountCompilation,
+  sweep: SweepResult,
+  written: Rewritten | undefined,
+): AttachmentQuotaError | undefined {
+  drift.attached = sweep.attached;
+  if (sweep.derivedRewritten.length > 0 || sweep.derivedAttached.length > 0) {
+    drift.derived = { rebuilt: [...sweep.derivedRewritten], attached: sweep.derivedAttached };
+  }
+  const removed = written?.removed ?? [];
+  if (sweep.additionalAttached.length > 0 || removed.length > 0) {
+    drift.additional = { attached: sweep.additionalAttached, removed };
+  }
+  if (!compiled.ok) drift.problems.push(`${compiled.error.code}: ${errorText(compiled.error)}`);
+  drift.problems.push(...sweep.failed.map((failure) => `${failure.principalArn}: ${failure.reason}`));
+  const short = shortOfPolicies(written?.short ?? [], sweep.short);
+  if (short.length === 0) return undefined;
+  const quota = new AttachmentQuotaError(drift.accountId, short);
+  drift.problems.push(`${quota.code}: ${errorText(quota)}`);
+  return quota;
+}
+
+type Compiled = Extract<AccountCompilation, { ok: true }>;
+
+/** The default versions of the boundary and of every additional policy the chain compiles to. */
+function readDeployed(
+  ctx: FlowContext,
+  accountId: string,
+  boundaryName: string,
+  compiled: AccountCompilation,
+) {
+  const extras = compiled.ok ? compiled.additionalPolicies.map((extra) => extra.name) : [];
+  return readDeployedPolicies(ctx, accountId, [boundaryName, ...extras]);
+}
+
+function needsRewrite(
+  compiled: Compiled,
+  boundary: DeployedState | undefined,
+  deployed: Map<string, DeployedState>,
+  record: AccountRecord,
+): boolean {
+  const wanted = [
+    { hash: compiled.boundaryHash, state: boundary },
+    ...compiled.additionalPolicies.map((extra) => ({ hash: extra.hash, state: deployed.get(extra.name) })),
+  ];
+  return (
+    wanted.some(({ hash, state }) => !state?.exists || state.hash !== hash) ||
+    droppedAdditionalPolicies(record, compiled).length > 0
+  );
+}
+
+/** The record fields after the repair: as written, or as read when nothing needed writing. */
+function deployedFieldsAfter(
+  compiled: Compiled,
+  written: Rewritten | undefined,
+  boundary: DeployedState | undefined,
+  deployed: Map<string, DeployedState>,
+) {
+  if (written) return deployedFields(compiled, written);
+  return {
+    policyFileKeys: compiled.sources,
+    compiledHash: compiled.hash,
+    boundaryHash: compiled.boundaryHash,
+    boundaryVersionId: boundary?.versionId,
+    additionalPolicies: compiled.additionalPolicies.map((extra) => ({
+      name: extra.name,
+      versionId: deployed.get(extra.name)?.versionId ?? '',
+      hash: extra.hash,
+    })),
+  };
+}
+
+type Rewritten = WrittenPolicies & { removed: string[] };
+
+/** Writes what differs under the account's write lease; no write when the lease says not to. */
 async function rewriteUnderLease(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   record: AccountRecord,
-  policy: ManagedPolicyDocument,
-  lastVersionId: string | undefined,
-): Promise<{
-  written?: { policyArn: string; versionId: string };
-  lease: { owner: string; listedAtMs: number };
-}> {
+  compiled: Compiled,
+): Promise<{ written?: Rewritten; lease: { owner: string; listedAtMs: number } }> {
   const lease = { owner: newLeaseOwner(), listedAtMs: await snapshot.listedAtMs() };
+  const { accountId } = record;
   const outcome = await withWriteLease(
     ctx,
     record,
     { ...lease, stillNeeded: (current) => !inEnrollmentOrDeregistration(current) },
-    () =>
-      inStep('write-policy', () =>
-        ctx.ports.iam.writeBoundaryPolicy(record.accountId, policy, { lastVersionId }),
-      ),
+    async (leased) => {
+      const written = await writeCompiledPolicies(ctx, accountId, compiled, leased, 'read');
+      const removed = await inStep('remove-additional-policies', () =>
+        removeAdditionalPolicies(ctx, accountId, droppedAdditionalPolicies(leased, compiled)),
+      );
+      return { ...written, removed };
+    },
   );
   return outcome.held ? { written: outcome.value, lease } : { lease };
 }
@@ -186,6 +288,10 @@ function describeDrift(drift: AccountDrift): string {
     drift.policyRewritten ? 'policy rewritten' : '',
     `${drift.attached.length} boundary(ies) re-attached`,
     drift.derived ? `${drift.derived.rebuilt.length} derived policy(ies) rebuilt` : '',
+    drift.additional?.attached.length
+      ? `additional policies re-attached to ${drift.additional.attached.length} principal(s)`
+      : '',
+    drift.additional?.removed.length ? `removed ${drift.additional.removed.join(', ')}` : '',
     drift.problems.length > 0 ? `problems: ${drift.problems.join(' | ')}` : '',
   ];
   return `${drift.accountId}: ${parts.filter(Boolean).join('; ')}`;

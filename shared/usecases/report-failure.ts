@@ -1,4 +1,10 @@
-import { codeOf, describeFinding, errorText, PolicyInvalidError } from '#shared/errors.ts';
+import {
+  AttachmentQuotaError,
+  codeOf,
+  describeFinding,
+  errorText,
+  PolicyInvalidError,
+} from '#shared/errors.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { FailureNotice } from './ports.ts';
 
@@ -14,6 +20,7 @@ export function noticeFor(error: unknown, where: FailureWhere): FailureNotice {
     notice.details = error.findings.map(describeFinding);
     notice.file ??= error.findings.find((finding) => finding.file)?.file;
   }
+  if (error instanceof AttachmentQuotaError) notice.details = error.details;
   return notice;
 }
 

@@ -1,7 +1,14 @@
-import { codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { AttachmentQuotaError, codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
 import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
+import {
+  deployedFields,
+  droppedAdditionalPolicies,
+  removeAdditionalPolicies,
+  shortOfPolicies,
+  writeCompiledPolicies,
+} from './compiled-policies.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import { attachBoundaryToAllPrincipals, customerBoundaryArns, sweepFailureError } from './principal-sweep.ts';
@@ -29,9 +36,10 @@ export interface SyncAccountOptions {
 }
 
 /**
- * Recompiles one enrolled account from the snapshot and applies the result: one new policy
- * version when the content changed, written under the account's write lease (write-lease.ts),
- * then our boundary on any principal missing it (derived policies rebuilt). Transient failures are
+ * Recompiles one enrolled account from the snapshot and applies the result: one new version of
+ * each compiled policy whose content changed (additional policies created, attached or removed as
+ * the chain needs), written under the account's write lease (write-lease.ts), then our boundary on
+ * any principal missing it when a sweep is due (derived policies rebuilt). Transient failures are
  * retried with backoff. Never throws: the outcome (and the failure, recorded and notified) is
  * returned so a fan-out carries on.
  */
@@ -109,7 +117,7 @@ interface LeasedWrite {
   base: ResultBase;
 }
 
-/** Under the lease: the policy write, the sweep when needed, the record saved with the lease given back. */
+/** Under the lease: the policy writes, the sweep when needed, the record saved with the lease given back. */
 async function writeAndRecord(
   ctx: FlowContext,
   record: AccountRecord,
@@ -117,25 +125,33 @@ async function writeAndRecord(
   { owner, listedAtMs, options, base }: LeasedWrite,
 ): Promise<AccountSyncResult> {
   const { accountId } = record;
-  const written = await inStep('write-policy', () =>
-    ctx.ports.iam.writeBoundaryPolicy(accountId, compiled.policy, {
-      lastVersionId: record.boundaryVersionId,
-    }),
+  // After a failed run or on an explicit repair the record's hashes are not trusted.
+  const repair = options.force === true || record.status !== 'ACTIVE';
+  const written = await writeCompiledPolicies(
+    ctx,
+    accountId,
+    compiled,
+    record,
+    repair ? 'write-all' : 'record',
   );
-  // The new default version already reaches every principal bound to the policy ARN. Reading each
-  // principal again would cost one IAM call per principal on every change, against the account's
-  // IAM throttle (see BENCHMARKS.md); new principals are the event path's job, drift the
-  // reconciler's. Sweep when something may be missing: after a failed run, on an explicit repair,
-  // or when derived policies (customer boundaries) must be rebuilt.
-  const sweepNeeded = options.force || record.status !== 'ACTIVE' || record.customerBoundaryArns.length > 0;
-  const sweep = sweepNeeded
-    ? await inStep('attach-boundaries', () =>
-        attachBoundaryToAllPrincipals(ctx, accountId, written.policyArn, {
-          ourDocument: compiled.policy,
-          knownCustomerArns: record.customerBoundaryArns,
-        }),
-      )
-    : undefined;
+  // A new default version already reaches every principal bound to the policy ARN (or holding the
+  // additional policy). Reading each principal again would cost one IAM call per principal on
+  // every change, against the account's IAM throttle (see BENCHMARKS.md); new principals are the
+  // event path's job, drift the reconciler's. Sweep when something may be missing: after a failed
+  // run, on an explicit repair, or when derived policies (customer boundaries) must be rebuilt.
+  const sweep =
+    repair || record.customerBoundaryArns.length > 0
+      ? await inStep('attach-boundaries', () =>
+          attachBoundaryToAllPrincipals(ctx, accountId, written.boundary.policyArn, {
+            ourDocument: compiled.policy,
+            knownCustomerArns: record.customerBoundaryArns,
+            additionalPolicyNames: written.additional.map((extra) => extra.name),
+          }),
+        )
+      : undefined;
+  const removed = await inStep('remove-additional-policies', () =>
+    removeAdditionalPolicies(ctx, accountId, droppedAdditionalPolicies(record, compiled)),
+  );
   // The leased record is the base of the optimistic write; only a conflict costs a re-read.
   await updateAccountRecord(
     ctx,
@@ -144,9 +160,7 @@ async function writeAndRecord(
       current
         ? {
             ...releasedRecord(current, owner, listedAtMs),
-            policyFileKeys: compiled.sources,
-            compiledHash: compiled.hash,
-            boundaryVersionId: written.versionId,
+            ...deployedFields(compiled, written),
             customerBoundaryArns: sweep ? customerBoundaryArns(sweep) : current.customerBoundaryArns,
             status: 'ACTIVE',
             lastError: undefined,
@@ -156,11 +170,15 @@ async function writeAndRecord(
   );
   const sweepError = sweep && sweepFailureError(sweep);
   if (sweepError) throw sweepError;
-  ctx.log.info('boundary updated', {
+  const short = shortOfPolicies(written.short, sweep?.short ?? []);
+  if (short.length > 0) throw new AttachmentQuotaError(accountId, short);
+  ctx.log.info('compiled policies updated', {
     accountId,
-    versionId: written.versionId,
+    versionId: written.boundary.versionId,
+    written: written.written,
+    removed,
     attached: sweep?.attached.length ?? 0,
     derivedRewritten: sweep?.derivedRewritten.length ?? 0,
   });
-  return { ...base, outcome: 'updated', versionId: written.versionId };
+  return { ...base, outcome: 'updated', versionId: written.boundary.versionId };
 }

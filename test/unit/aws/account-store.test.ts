@@ -16,6 +16,8 @@ const RECORD: AccountRecord = {
   updatedAt: '2026-03-01T12:00:00.000Z',
   compiledHash: 'abc',
   boundaryVersionId: 'v2',
+  boundaryHash: 'def',
+  additionalPolicies: [{ name: 'scp-enforce-policy-2', versionId: 'v3', hash: 'ghi' }],
   status: 'ACTIVE',
   lastError: undefined,
   createCloudTrail: true,
@@ -49,6 +51,8 @@ describe('DynamoAccountStore', () => {
       ScpUpdateTime: '2026-03-01T12:00:00.000Z',
       Status: 'ACTIVE',
       Revision: 4,
+      BoundaryHash: 'def',
+      AdditionalPolicies: [{ Name: 'scp-enforce-policy-2', VersionId: 'v3', Hash: 'ghi' }],
     });
     expect(input.ConditionExpression).toContain('Revision = :expected');
   });
@@ -78,6 +82,14 @@ describe('DynamoAccountStore', () => {
     expect(await store.get('111111111111')).toEqual(RECORD);
     expect(await store.listAll()).toHaveLength(2);
   });
+
+  it('reads an item written before additional policies were deployed as having none', async () => {
+    const { BoundaryHash: _hash, AdditionalPolicies: _policies, ...older } = storeItem();
+    const { store } = storeWith({ GetItem: () => ({ Item: older }) });
+    const record = await store.get('111111111111');
+    expect(record?.additionalPolicies).toEqual([]);
+    expect(record?.boundaryHash).toBeUndefined();
+  });
 });
 
 function storeItem(): Record<string, unknown> {
@@ -91,6 +103,8 @@ function storeItem(): Record<string, unknown> {
     ScpUpdateTime: RECORD.updatedAt,
     PolicyHash: 'abc',
     PolicyVersionId: 'v2',
+    BoundaryHash: 'def',
+    AdditionalPolicies: [{ Name: 'scp-enforce-policy-2', VersionId: 'v3', Hash: 'ghi' }],
     Status: 'ACTIVE',
     CreateCloudTrail: true,
   };

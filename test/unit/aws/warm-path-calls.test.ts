@@ -42,6 +42,7 @@ describe('warm CreateRole through the real IAM adapter', () => {
       ouId: 'ou-ab12-aaaaaaaa',
       ouPath: ['r-ab12', 'ou-ab12-aaaaaaaa'],
       customerBoundaryArns: [],
+      additionalPolicies: [],
       policyFileKeys: [],
       updatedAt: '',
       compiledHash: 'h',

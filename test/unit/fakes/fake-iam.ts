@@ -1,7 +1,9 @@
 import type { PolicyDocument } from '#policy/types.ts';
 import type {
+  AttachOutcome,
   BoundaryIamPort,
   BoundaryPolicyVersion,
+  PolicyHolder,
   Principal,
   PrincipalKind,
   PrincipalRef,
@@ -22,9 +24,14 @@ interface FakePolicy {
 
 interface FakeAccount {
   principals: Map<string, PrincipalState>;
-  /** Policies scp-alt writes, by name (scp-enforce-policy and derived ones). */
+  /** Policies scp-alt writes, by name (scp-enforce-policy, additional and derived ones). */
   policies: Map<string, FakePolicy>;
+  /** Managed policies attached (not as boundary), by holder key (`role/x`, `user/y`, `group/z`). */
+  attached: Map<string, Set<string>>;
 }
+
+/** IAM's default quota of managed policies attached to one user or role. */
+export const DEFAULT_ATTACHMENT_QUOTA = 10;
 
 /** One IAM API call the real adapter would make, for counting. */
 export interface IamCall {
@@ -32,7 +39,7 @@ export interface IamCall {
   api: string;
 }
 
-const key = (ref: PrincipalRef) => `${ref.kind}/${ref.name}`;
+const key = (ref: PrincipalRef | PolicyHolder) => `${ref.kind}/${ref.name}`;
 
 /**
  * In-memory IAM of many member accounts. Every method records the IAM API calls the real adapter
@@ -44,6 +51,8 @@ export class FakeIam implements BoundaryIamPort {
   private failures: { api: string; accountId?: string; error: Error }[] = [];
   /** Managed policies scp-alt only reads (customer boundaries), by ARN. */
   private readonly managed = new Map<string, PolicyDocument>();
+  /** Managed policies one user or role may hold, as IAM's quota. */
+  attachmentQuota = DEFAULT_ATTACHMENT_QUOTA;
 
   constructor(
     private readonly partition = 'aws-cn',
@@ -65,6 +74,24 @@ export class FakeIam implements BoundaryIamPort {
       arn,
       boundaryArn: options.boundaryArn,
     });
+  }
+
+  /** Policy ARNs attached to the user, role or group (not its boundary), sorted. */
+  attachedTo(accountId: string, kind: PolicyHolder['kind'], name: string): string[] {
+    return [...(this.account(accountId).attached.get(key({ kind, name })) ?? [])].sort();
+  }
+
+  /** Attaches policies as a customer would (no call recorded), e.g. to fill a principal's quota. */
+  attachAsCustomer(accountId: string, holder: PolicyHolder, ...policyArns: string[]): void {
+    const attached = this.account(accountId).attached;
+    const held = attached.get(key(holder)) ?? new Set<string>();
+    for (const arn of policyArns) held.add(arn);
+    attached.set(key(holder), held);
+  }
+
+  /** Detaches as an administrator could (no call recorded), for drift tests. */
+  detachAsAdministrator(accountId: string, holder: PolicyHolder, policyArn: string): void {
+    this.account(accountId).attached.get(key(holder))?.delete(policyArn);
   }
 
   boundaryOf(accountId: string, kind: PrincipalKind, name: string): string | undefined {
@@ -190,8 +217,10 @@ export class FakeIam implements BoundaryIamPort {
     const account = this.account(accountId);
     if (!account.policies.has(policyName)) return;
     const policyArn = this.policyArnFor(accountId, policyName);
-    const inUse = [...account.principals.values()].some((p) => p.boundaryArn === policyArn);
-    if (inUse) throw Object.assign(new Error('policy is attached as a boundary'), { name: 'DeleteConflict' });
+    const inUse =
+      [...account.principals.values()].some((p) => p.boundaryArn === policyArn) ||
+      [...account.attached.values()].some((held) => held.has(policyArn));
+    if (inUse) throw Object.assign(new Error('policy is attached'), { name: 'DeleteConflict' });
     this.record(accountId, 'DeletePolicy');
     account.policies.delete(policyName);
   }
@@ -226,6 +255,49 @@ export class FakeIam implements BoundaryIamPort {
     if (state) state.boundaryArn = undefined;
   }
 
+  async attachPolicy(accountId: string, ref: PrincipalRef, policyArn: string): Promise<AttachOutcome> {
+    this.record(accountId, ref.kind === 'user' ? 'AttachUserPolicy' : 'AttachRolePolicy');
+    const account = this.account(accountId);
+    if (!account.principals.has(key(ref)))
+      throw Object.assign(new Error(`${key(ref)} not found`), { name: 'NoSuchEntity' });
+    if (!this.policyExists(account, policyArn))
+      throw Object.assign(new Error(`${policyArn} not found`), { name: 'NoSuchEntity' });
+    const held = account.attached.get(key(ref)) ?? new Set<string>();
+    if (held.has(policyArn)) return 'attached';
+    if (held.size >= this.attachmentQuota) return 'quota-full';
+    held.add(policyArn);
+    account.attached.set(key(ref), held);
+    return 'attached';
+  }
+
+  async detachPolicy(accountId: string, holder: PolicyHolder, policyArn: string): Promise<void> {
+    const api = { user: 'DetachUserPolicy', role: 'DetachRolePolicy', group: 'DetachGroupPolicy' }[
+      holder.kind
+    ];
+    this.record(accountId, api);
+    this.account(accountId).attached.get(key(holder))?.delete(policyArn);
+  }
+
+  async listPolicyHolders(accountId: string, policyArn: string): Promise<PolicyHolder[] | undefined> {
+    this.record(accountId, 'ListEntitiesForPolicy');
+    const account = this.account(accountId);
+    if (!this.policyExists(account, policyArn)) return undefined;
+    return [...account.attached.entries()]
+      .filter(([, held]) => held.has(policyArn))
+      .map(([holder]) => {
+        const [kind, ...name] = holder.split('/');
+        return { kind: kind as PolicyHolder['kind'], name: name.join('/') };
+      });
+  }
+
+  private policyExists(account: FakeAccount, policyArn: string): boolean {
+    const name = policyArn.slice(policyArn.lastIndexOf('/') + 1);
+    return (
+      this.managed.has(policyArn) ||
+      (policyArn === this.policyArnFor(policyArn.split(':')[4] ?? '', name) && account.policies.has(name))
+    );
+  }
+
   private record(accountId: string, api: string): void {
     this.calls.push({ accountId, api });
     const index = this.failures.findIndex(
@@ -240,7 +312,7 @@ export class FakeIam implements BoundaryIamPort {
   private account(accountId: string): FakeAccount {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { principals: new Map(), policies: new Map() };
+      account = { principals: new Map(), policies: new Map(), attached: new Map() };
       this.accounts.set(accountId, account);
     }
     return account;

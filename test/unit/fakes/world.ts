@@ -56,6 +56,7 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
     automationRoleArns: [],
     requireBoundaryOnCreate: true,
     fanoutConcurrency: 4,
+    maxAdditionalPolicies: 4,
     ...overrides,
   };
   const ctx: FlowContext = {

@@ -17,7 +17,7 @@ describe('deregisterAccount', () => {
   it('removes our boundary from every principal, the policy, the forwarding and the record', async () => {
     const world = await enrolled();
     const result = await deregisterAccount(world.ctx, ACCOUNT);
-    expect(result).toEqual({ accountId: ACCOUNT, removed: true, detached: 2 });
+    expect(result).toEqual({ accountId: ACCOUNT, removed: true, detached: 2, additionalPoliciesRemoved: [] });
     expect(world.iam.boundaryOf(ACCOUNT, 'role', 'app-role')).toBeUndefined();
     expect(world.iam.boundaryOf(ACCOUNT, 'user', 'alice')).toBeUndefined();
     expect(world.iam.currentDocument(ACCOUNT)).toBeUndefined();
