@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { partitionOfRegion } from '#policy/partition.ts';
+import { ATTACHMENT_RULES } from './attachment-rules.ts';
 import { awsErrorResponse, type ProxyResponse, throttlingError } from './aws-errors.ts';
 import { CONTROL_PREFIX, handleControl } from './control-api.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
@@ -24,7 +25,13 @@ export interface FidelityProxy {
   close(): Promise<void>;
 }
 
-const RULES: FidelityRules = { ...IAM_RULES, ...USER_BOUNDARY_RULES, ...STS_RULES, ...ORGANIZATIONS_RULES };
+const RULES: FidelityRules = {
+  ...IAM_RULES,
+  ...ATTACHMENT_RULES,
+  ...USER_BOUNDARY_RULES,
+  ...STS_RULES,
+  ...ORGANIZATIONS_RULES,
+};
 
 /** Start the proxy in front of moto; every AWS call of the local stack goes through it. */
 export async function startFidelityProxy(options: {

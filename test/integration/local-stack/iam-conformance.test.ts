@@ -1,5 +1,6 @@
 import {
   AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
@@ -10,9 +11,12 @@ import {
   DeleteRolePermissionsBoundaryCommand,
   DeleteUserPermissionsBoundaryCommand,
   DetachRolePolicyCommand,
+  GetPolicyCommand,
   GetRoleCommand,
   GetUserCommand,
   IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListEntitiesForPolicyCommand,
   PutRolePermissionsBoundaryCommand,
   PutUserPermissionsBoundaryCommand,
   paginateListRoles,
@@ -140,6 +144,70 @@ describe('deleting a policy that is still in use', () => {
     });
     await iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
     await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
+  });
+});
+
+describe('managed policies attached to a user or role', () => {
+  async function policies(count: number): Promise<string[]> {
+    const arns: string[] = [];
+    for (let index = 0; index < count; index++) arns.push(await createPolicy(`customer-${index}`));
+    return arns;
+  }
+
+  it('refuses an eleventh attached policy on a role with LimitExceeded, as IAM does', async () => {
+    const [eleventh, ...ten] = await policies(11);
+    await iam.send(new CreateRoleCommand({ RoleName: 'app', AssumeRolePolicyDocument: TRUST }));
+    for (const arn of ten) await iam.send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: arn }));
+
+    const error = await iam
+      .send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: eleventh }))
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({
+      name: 'LimitExceededException',
+      message: 'Cannot exceed quota for PoliciesPerRole: 10',
+      $metadata: { httpStatusCode: 409 },
+    });
+    const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'app' }));
+    expect(AttachedPolicies).toHaveLength(10);
+  });
+
+  it('refuses an eleventh attached policy on a user too', async () => {
+    const [eleventh, ...ten] = await policies(11);
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    for (const arn of ten) await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: arn }));
+    await expect(
+      iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: eleventh })),
+    ).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: 'Cannot exceed quota for PoliciesPerUser: 10',
+    });
+  });
+
+  it('does not count a policy attached twice twice: one detach frees it for deletion', async () => {
+    const [arn = ''] = await policies(1);
+    await iam.send(new CreateRoleCommand({ RoleName: 'app', AssumeRolePolicyDocument: TRUST }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: arn }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: arn }));
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.AttachmentCount).toBe(1);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: 'app', PolicyArn: arn }));
+    await iam.send(new DeletePolicyCommand({ PolicyArn: arn }));
+  });
+
+  it('lists who holds a policy, users and roles, and answers NoSuchEntity for a missing policy', async () => {
+    const [arn = ''] = await policies(1);
+    await iam.send(new CreateRoleCommand({ RoleName: 'app', AssumeRolePolicyDocument: TRUST }));
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: arn }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: arn }));
+    const holders = await iam.send(
+      new ListEntitiesForPolicyCommand({ PolicyArn: arn, PolicyUsageFilter: 'PermissionsPolicy' }),
+    );
+    expect(holders.PolicyRoles?.map((role) => role.RoleName)).toEqual(['app']);
+    expect(holders.PolicyUsers?.map((user) => user.UserName)).toEqual(['alice']);
+    await expect(
+      iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: `${arn}-missing` })),
+    ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
   });
 });
 

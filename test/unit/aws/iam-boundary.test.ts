@@ -342,3 +342,76 @@ describe('BoundaryIamAdapter', () => {
     ]);
   });
 });
+
+describe('BoundaryIamAdapter, additional policies', () => {
+  const EXTRA = `${POLICY_ARN}-2`;
+
+  it('Given a role at its attachment quota, When a policy is attached, Then the answer is quota-full at once, not an error to retry', async () => {
+    const { adapter, calls } = adapterWith({
+      AttachRolePolicy: () => {
+        throw awsError('LimitExceededException', 'Cannot exceed quota for PoliciesPerRole: 10');
+      },
+    });
+    await expect(adapter.attachPolicy(ACCOUNT, { kind: 'role', name: 'app' }, EXTRA)).resolves.toBe(
+      'quota-full',
+    );
+    expect(calls.map((call) => call.command)).toEqual(['AttachRolePolicy']);
+  });
+
+  it('attaches to users with AttachUserPolicy, naming the policy', async () => {
+    const { adapter, calls } = adapterWith({ AttachUserPolicy: () => ({}) });
+    await expect(adapter.attachPolicy(ACCOUNT, { kind: 'user', name: 'alice' }, EXTRA)).resolves.toBe(
+      'attached',
+    );
+    expect(calls[0]?.input).toEqual({ UserName: 'alice', PolicyArn: EXTRA });
+  });
+
+  it('lists users, roles and groups holding a policy across pages, and nobody for a missing policy', async () => {
+    const { adapter } = adapterWith({
+      ListEntitiesForPolicy: (input) =>
+        input.Marker
+          ? { PolicyGroups: [{ GroupName: 'ops' }], IsTruncated: false }
+          : {
+              PolicyRoles: [{ RoleName: 'app' }],
+              PolicyUsers: [{ UserName: 'alice' }],
+              IsTruncated: true,
+              Marker: 'next',
+            },
+    });
+    expect(await adapter.listPolicyHolders(ACCOUNT, EXTRA)).toEqual([
+      { kind: 'user', name: 'alice' },
+      { kind: 'role', name: 'app' },
+      { kind: 'group', name: 'ops' },
+    ]);
+    const missing = adapterWith({
+      ListEntitiesForPolicy: () => {
+        throw awsError('NoSuchEntityException');
+      },
+    });
+    expect(await missing.adapter.listPolicyHolders(ACCOUNT, EXTRA)).toBeUndefined();
+  });
+
+  it('counts a detach of a policy no longer attached as done', async () => {
+    const { adapter } = adapterWith({
+      DetachGroupPolicy: () => {
+        throw awsError('NoSuchEntityException');
+      },
+    });
+    await expect(
+      adapter.detachPolicy(ACCOUNT, { kind: 'group', name: 'ops' }, EXTRA),
+    ).resolves.toBeUndefined();
+  });
+
+  it('describes an additional policy as such when it creates one', async () => {
+    const { adapter, calls } = adapterWith({
+      ListPolicyVersions: () => {
+        throw awsError('NoSuchEntityException');
+      },
+      CreatePolicy: () => ({ Policy: { DefaultVersionId: 'v1' } }),
+    });
+    await adapter.writeBoundaryPolicy(ACCOUNT, DOCUMENT, { policyName: 'scp-enforce-policy-2' });
+    expect(calls[1]?.input.Description).toBe(
+      'scp-alt: Deny statements of this account that do not fit in scp-enforce-policy',
+    );
+  });
+});
