@@ -118,6 +118,8 @@ export interface IamCallDetail {
   eventName: string;
   /** `userName` or `roleName` in the request parameters. */
   principal?: { kind: 'user' | 'role'; name: string };
+  /** `policyArn` in the request parameters (Detach*Policy, CreatePolicyVersion, …). */
+  policyArn?: string;
   /** Who made the call; defaults to an administrator's role session in the account. */
   actorArn?: string;
   eventId?: string;
@@ -146,7 +148,13 @@ export function cloudTrailDetail(deployment: Deployment, call: IamCallDetail) {
     awsRegion: deployment.environment.AWS_REGION,
     sourceIPAddress: '198.51.100.7',
     userAgent: 'aws-cli/2.15.0',
-    requestParameters: call.principal ? { [nameKey]: call.principal.name } : null,
+    requestParameters:
+      call.principal || call.policyArn
+        ? {
+            ...(call.principal ? { [nameKey]: call.principal.name } : {}),
+            ...(call.policyArn ? { policyArn: call.policyArn } : {}),
+          }
+        : null,
     responseElements: null,
     ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: `${call.errorCode} (test)` } : {}),
     requestID: randomUUID(),

@@ -10,6 +10,9 @@ import {
   GetRoleCommand,
   GetUserCommand,
   IAMClient,
+  paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListPolicies,
   paginateListRoles,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
@@ -130,4 +133,29 @@ export function actionsIn(document: PolicyDocument | undefined): string[] {
   return (document?.Statement ?? []).flatMap((statement) =>
     [statement.Action ?? [], statement.NotAction ?? []].flat(),
   );
+}
+
+/** Names of the managed policies attached to a user or role (not its boundary), sorted. */
+export async function attachedPolicyNames(
+  iam: IAMClient,
+  kind: 'user' | 'role',
+  name: string,
+): Promise<string[]> {
+  const names: string[] = [];
+  if (kind === 'user') {
+    for await (const page of paginateListAttachedUserPolicies({ client: iam }, { UserName: name }))
+      names.push(...(page.AttachedPolicies ?? []).map((policy) => policy.PolicyName ?? ''));
+  } else {
+    for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: name }))
+      names.push(...(page.AttachedPolicies ?? []).map((policy) => policy.PolicyName ?? ''));
+  }
+  return names.sort();
+}
+
+/** Names of the account's own managed policies that start with `prefix` (scp-alt's: scp-enforce-policy). */
+export async function localPolicyNames(iam: IAMClient, prefix = BOUNDARY_POLICY_NAME): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListPolicies({ client: iam }, { Scope: 'Local' }))
+    names.push(...(page.Policies ?? []).map((policy) => policy.PolicyName ?? ''));
+  return names.filter((name) => name.startsWith(prefix)).sort();
 }

@@ -36,20 +36,29 @@ export async function deletePolicy(deployment: Deployment, key: string): Promise
 }
 
 /**
- * A well-formed policy whose statements cannot be merged (each Deny has its own condition), so the
- * compiled boundary exceeds the 6,144-character IAM limit.
+ * Allow * and `count` Denies that cannot be merged (each has its own condition), for teams
+ * `first`, `first + 1`, …: about 120 characters each, so a few dozen spill out of the boundary
+ * into additional policies.
  */
-export function oversizePolicy(statementCount = 90): string {
-  const statements = Array.from({ length: statementCount }, (_, index) => ({
-    Sid: `DenyTeam${index}`,
+export function conditionalDenyPolicy(count: number, first = 0): string {
+  const statements = Array.from({ length: count }, (_, index) => ({
+    Sid: `DenyTeam${first + index}`,
     Effect: 'Deny',
     Action: 'ec2:RunInstances',
     Resource: '*',
-    Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${index}` } },
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${first + index}` } },
   }));
   return JSON.stringify(
     { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, ...statements] },
     null,
     2,
   );
+}
+
+/**
+ * A well-formed policy whose compiled statements exceed what the boundary and the default four
+ * additional policies of 6,144 characters each can hold together.
+ */
+export function oversizePolicy(statementCount = 300): string {
+  return conditionalDenyPolicy(statementCount);
 }

@@ -10,7 +10,7 @@ import type { AuditedCall } from '#dev/local-aws/types.ts';
 import { functionRoleName, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { memberIam } from '#dev/local-deployment/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { conditionalDenyPolicy, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { FUNCTION_PERMISSIONS, type FunctionName } from '#functions/permissions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
@@ -54,16 +54,19 @@ describe('what the functions call, against what they are granted', () => {
     const { scpAlt, stack } = env;
     const appDev = stack.organization.accounts['app-dev'] ?? '';
     const workloads = stack.organization.ous.Workloads ?? '';
-    // Given the product's flows run through the real handlers: enroll with a trail, a policy
-    // change, a role created without the boundary, a reconcile, a deregistration
-    await uploadPolicy(scpAlt.deployment, policyKey(workloads), await samplePolicy('deny-all-billing'));
+    // Given the product's flows run through the real handlers, with a chain that spills into
+    // additional policies: enroll with a trail, a policy change that grows the chain and one that
+    // shrinks it, a role created without the boundary, a reconcile, a deregistration
+    await uploadPolicy(scpAlt.deployment, policyKey(workloads), conditionalDenyPolicy(60));
     const enrolled = await scpAlt.register('Create', {
       accountId: appDev,
       ouId: workloads,
       createCloudTrail: 'yes',
     });
     expect(enrolled.response?.Status).toBe('SUCCESS');
-    await scpAlt.uploadPolicy(policyKey(workloads), await samplePolicy('020-deny-all-S3-actions'));
+    const root = stack.organization.rootId;
+    await scpAlt.uploadPolicy(policyKey(root), conditionalDenyPolicy(60, 1000));
+    await scpAlt.deletePolicy(policyKey(root));
     const iam = await memberIam(stack, appDev);
     await iam.send(
       new CreateRoleCommand({
@@ -102,6 +105,20 @@ describe('what the functions call, against what they are granted', () => {
         `${fn}: ${used.own.length} own, ${used.management.length} management, ${used.member.length} member actions`,
       );
     }
+    // And the additional policies' calls were among them, so the check above covered them
+    expect(usedBy(audit, 's3-event-dispatcher').member).toEqual(
+      expect.arrayContaining([
+        'iam:ListEntitiesForPolicy',
+        'iam:AttachRolePolicy',
+        'iam:AttachUserPolicy',
+        'iam:DetachRolePolicy',
+        'iam:DeletePolicy',
+      ]),
+    );
+    expect(usedBy(audit, 'iam-event-dispatcher').member).toContain('iam:AttachRolePolicy');
+    expect(usedBy(audit, 'account-register').member).toEqual(
+      expect.arrayContaining(['iam:AttachRolePolicy', 'iam:DetachUserPolicy', 'iam:DeletePolicy']),
+    );
     console.log(`function calls audited:\n  ${report.join('\n  ')}`);
   });
 });
