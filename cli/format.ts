@@ -14,3 +14,8 @@ export function formatFindings(findings: PolicyFinding[]): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** `; scp-enforce-policy-2, scp-enforce-policy-3 detached and deleted`, or nothing when there were none. */
+export function removedText(names: readonly string[]): string {
+  return names.length === 0 ? '' : `; ${names.join(', ')} detached and deleted`;
+}

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
+import { removedText } from '../format.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
@@ -11,14 +12,15 @@ import { printJson } from '../operator/terminal.ts';
 const usage = `Usage: scp-alt deregister --account ID [options]
 
 Removes scp-alt from a member account: detaches scp-enforce-policy from every user and role,
-deletes the policy and the event forwarding (and the trail if scp-alt created it), and deletes the
+detaches and deletes the additional policies scp-enforce-policy-2, ..., deletes the policy and the
+event forwarding (and the trail if scp-alt created it), and deletes the
 account record. Works without a policy file and without a record.
 
 Required:
   --account ID   12-digit member account id
 
 Options:
-  --json         print { ok, accountId, removed, detached }
+  --json         print { ok, accountId, removed, detached, additionalPoliciesRemoved }
   -h, --help     show this help
 
 ${AWS_OPTIONS_HELP}
@@ -43,7 +45,9 @@ export function makeDeregisterCommand(environment: OperatorEnvironment): CliComm
       const result = await deregisterAccount(ctx, accountId);
       if (values.json) printJson(io, { ok: result.removed, ...result });
       else if (result.removed) {
-        io.stdout(`deregistered ${accountId}: boundary removed from ${result.detached} principal(s)\n`);
+        io.stdout(
+          `deregistered ${accountId}: boundary removed from ${result.detached} principal(s)${removedText(result.additionalPoliciesRemoved)}\n`,
+        );
       } else {
         io.stderr(`scp-alt deregister: ${accountId} is the security or management account; never enrolled\n`);
       }

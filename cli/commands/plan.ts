@@ -30,8 +30,10 @@ bucket: first the files that differ from the bucket (new, removed, changed, with
 differences), then for every enrolled account (or the accounts given) the files that would apply,
 the compiled boundary's size against IAM's 6,144-character limit, warnings (a level whose files
 allow nothing denies every request), and the statement-level difference from the boundary deployed
-now (the default version of scp-enforce-policy). Statements are shown in full: actions,
-resources and every condition.
+now (the default version of scp-enforce-policy), then the same for each Deny-only additional
+policy beside it (scp-enforce-policy-2, ...: new ones, changed ones, and those the chain no longer
+needs, which would be detached and deleted). Statements are shown in full: actions, resources and
+every condition.
 
 Options:
   --policies SOURCE  a folder laid out like the bucket prefix, or TARGET=FILE pairs

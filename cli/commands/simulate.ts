@@ -38,8 +38,10 @@ const usage = `Usage: scp-alt simulate --account ID --action SERVICE:ACTION [opt
 
 Decides whether a request in a member account is allowed by its SCP chain root → OUs → account as
 scp-alt enforces it: the chain's files (a denial names the file, level and statement), scp-alt's
-protective statements, and the compiled boundary. The principal is assumed to hold
-AdministratorAccess, so only the chain and the boundary can deny. Uses scp-alt's own evaluator.
+protective statements, and the compiled policies: the boundary, and the Deny-only additional
+policies scp-enforce-policy-2, ... (identity policies beside it) when the chain does not fit in
+one. The principal is assumed to hold AdministratorAccess, so only the chain and those can deny.
+Uses scp-alt's own evaluator.
 An action missing from the IAM action catalog is an error (with the nearest real one). Exempt
 principals (the organization access role, whitelisted names, service-linked roles) carry no
 boundary: they are answered "Exempt", with what the chain alone would decide.
@@ -216,7 +218,12 @@ async function simulate(
   });
   const params = boundaryParametersFor(settings, accountId);
   const chain = await chainSources(snapshot, { accountId, ouPath });
-  const outcome = simulateAccess({ request, chain, params });
+  const outcome = simulateAccess({
+    request,
+    chain,
+    params,
+    maxAdditionalPolicies: settings.maxAdditionalPolicies,
+  });
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const { result } = outcome;
   const exemption = exemptionOf(principal, params);

@@ -13,7 +13,8 @@ import { UsageError } from '../operator/usage-error.ts';
 const usage = `Usage: scp-alt status [--account ID] [options]
 
 Lists the enrolled accounts from the account table: status, OU path, policy files, policy hash,
-policy version, last update and last error.
+boundary version, the additional policies beside it (scp-enforce-policy-2, ... with their
+versions), last update and last error.
 
 Options:
   --account ID   only this account
@@ -51,8 +52,26 @@ function shortened(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
+/** `-2 v1, -3 v4`: each additional policy by its suffix, with its version. */
+function additionalText(record: AccountRecord): string {
+  if (record.additionalPolicies.length === 0) return '-';
+  return record.additionalPolicies
+    .map((extra) => `${extra.name.slice(extra.name.lastIndexOf('-'))} ${extra.versionId}`)
+    .join(', ');
+}
+
 function statusTable(records: AccountRecord[], terminal: Terminal): string {
-  const header = ['ACCOUNT', 'STATUS', 'OU PATH', 'FILES', 'HASH', 'VERSION', 'UPDATED', 'LAST ERROR'];
+  const header = [
+    'ACCOUNT',
+    'STATUS',
+    'OU PATH',
+    'FILES',
+    'HASH',
+    'VERSION',
+    'ADDITIONAL',
+    'UPDATED',
+    'LAST ERROR',
+  ];
   const rows = records.map((record) => [
     record.accountId,
     terminal.paint(STATUS_COLOUR[record.status], record.status),
@@ -60,6 +79,7 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
     record.policyFileKeys.map((key) => key.replace(/^permission-boundary-policy\//, '')).join(',') || '-',
     record.compiledHash?.slice(0, 12) ?? '-',
     record.boundaryVersionId ?? '-',
+    additionalText(record),
     record.updatedAt || '-',
     shortened(record.lastError ?? '', LAST_ERROR_WIDTH),
   ]);

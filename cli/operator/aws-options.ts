@@ -27,6 +27,7 @@ export const AWS_OPTIONS = {
   whitelist: { type: 'string' },
   'automation-roles': { type: 'string' },
   'no-require-boundary-on-create': { type: 'boolean' },
+  'max-additional-policies': { type: 'string' },
   partition: { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
@@ -49,6 +50,8 @@ export const AWS_OPTIONS_HELP = `AWS options (flag, else the environment variabl
   --whitelist LIST          role/user name globs never bounded (default stacksets-exec-*) [WHITELIST_ROLE_NAMES]
   --automation-roles LIST   role ARNs exempt from the protective denies [AUTOMATION_ROLE_ARNS]
   --no-require-boundary-on-create                             [REQUIRE_BOUNDARY_ON_CREATE=false]
+  --max-additional-policies N
+                            Deny-only policies beside the boundary, at most (default 4) [MAX_ADDITIONAL_POLICIES]
   --partition NAME          override the partition derived from the region [SCP_PARTITION]
   --verbose                 log what the use cases do (stderr)
 Pass the values the deployment uses: the boundary compiled here must equal the deployed one.`;
@@ -70,6 +73,7 @@ const FLAG_OF_VARIABLE: Record<string, string> = {
   ACCOUNTS_TABLE: '--table',
   FAILURE_TOPIC_ARN: '--topic-arn',
   EVENT_BUS_ARN: '--event-bus-arn',
+  MAX_ADDITIONAL_POLICIES: '--max-additional-policies',
 };
 
 /** Defaults of serverless.yml, so a CLI run compiles what the deployed functions compile. */
@@ -135,6 +139,7 @@ export function operatorConfig(
       : env.REQUIRE_BOUNDARY_ON_CREATE,
     ORGANIZATION_ID: env.ORGANIZATION_ID,
     FANOUT_CONCURRENCY: env.FANOUT_CONCURRENCY,
+    MAX_ADDITIONAL_POLICIES: values['max-additional-policies'] ?? env.MAX_ADDITIONAL_POLICIES,
   };
   try {
     return loadConfig(withoutUndefined(variables));

@@ -13,6 +13,8 @@ const accountEntry = z.object({
   policyFileKeys: z.array(z.string()),
   compiledHash: z.string().nullable(),
   boundaryVersionId: z.string().nullable(),
+  /** The Deny-only policies beside the boundary (captures from before them have none). */
+  additionalPolicies: z.array(z.object({ name: z.string(), versionId: z.string() })).default([]),
   updatedAt: z.string(),
   lastError: z.string().nullable(),
   customerBoundaryArns: z.array(z.string()),

@@ -26,6 +26,7 @@ export function statusEntry(record: AccountRecord): AccountEntry {
     policyFileKeys: record.policyFileKeys,
     compiledHash: record.compiledHash ?? null,
     boundaryVersionId: record.boundaryVersionId ?? null,
+    additionalPolicies: record.additionalPolicies.map(({ name, versionId }) => ({ name, versionId })),
     updatedAt: record.updatedAt,
     lastError: record.lastError ?? null,
     customerBoundaryArns: record.customerBoundaryArns,

@@ -4,12 +4,14 @@
  * of ours detached and deleted, and FullAWSAccess detached last (left attached, it would allow
  * everything the files do not). SCPs of anyone else are left alone and reported.
  */
+
 import type { NativeScpPort, NativeScpSummary } from '#aws/native-scp.ts';
 import { targetOfKey } from '#policy/index.ts';
 import { errorText, inStep } from '#shared/errors.ts';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import type { NativeTarget } from '#usecases/export-native.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import { removedText } from '../format.ts';
 
 export const FULL_AWS_ACCESS_NAME = 'FullAWSAccess';
 
@@ -197,7 +199,7 @@ export async function retireEmulation(ctx: FlowContext, applied: AppliedTarget[]
       results.push({
         accountId: record.accountId,
         outcome: 'retired',
-        reason: `boundary removed from ${removed.detached} principal(s)`,
+        reason: `boundary removed from ${removed.detached} principal(s)${removedText(removed.additionalPoliciesRemoved)}`,
       });
     } catch (error) {
       results.push({ accountId: record.accountId, outcome: 'failed', reason: errorText(error) });

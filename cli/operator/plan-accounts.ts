@@ -1,13 +1,18 @@
 /**
  * What a policy folder would do to each account, without changing anything: the files that apply,
- * the compiled size against the IAM limit and the statement diff against the deployed boundary.
+ * the compiled size against the IAM limit and the statement diff against the deployed boundary and
+ * each additional policy (scp-enforce-policy-2, …), including those it would add or remove.
  */
 
 import { IAM_MANAGED_POLICY_SIZE_LIMIT, type PolicyFinding, policyHash } from '#policy/index.ts';
 import { isAwsError } from '#runtime/aws-errors.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import { errorText } from '#shared/errors.ts';
-import { compileForAccount, type PolicySnapshot } from '#usecases/compile-account.ts';
+import {
+  type AccountCompilation,
+  compileForAccount,
+  type PolicySnapshot,
+} from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
@@ -18,8 +23,20 @@ export interface PlanTarget {
   accountId: string;
   ouPath: string[];
   status: AccountStatus | 'NOT_ENROLLED';
+  /** Additional policies the account record says are deployed. */
+  deployedAdditional: string[];
   /** Why the account could not even be placed (e.g. it does not exist). */
   lookupError?: FailureReport;
+}
+
+/** One additional policy: what the plan would write, beside what is deployed. */
+export interface AdditionalPolicyPlan {
+  name: string;
+  /** Size as compiled; null when the chain no longer needs it (it would be detached and deleted). */
+  size: number | null;
+  deployed: { versionId: string; hash: string } | null;
+  change: 'added' | 'changed' | 'unchanged' | 'removed';
+  diff: StatementDiff | null;
 }
 
 export interface AccountPlan extends PlanTarget {
@@ -30,6 +47,8 @@ export interface AccountPlan extends PlanTarget {
   plannedHash: string | null;
   changed: boolean;
   diff: StatementDiff | null;
+  /** The Deny-only policies beside the boundary, in attachment order, then those to remove. */
+  additionalPolicies: AdditionalPolicyPlan[];
   warnings: PolicyFinding[];
   error: FailureReport | null;
 }
@@ -70,10 +89,11 @@ export async function planTargets(ctx: FlowContext, accountIds: string[]): Promi
     ids.map(async (accountId, index) => {
       const record = records[index];
       const status = record?.status ?? ('NOT_ENROLLED' as const);
+      const deployedAdditional = record?.additionalPolicies.map((extra) => extra.name) ?? [];
       try {
-        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status };
+        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status, deployedAdditional };
       } catch (error) {
-        return { accountId, ouPath: [], status, lookupError: failureReport(error) };
+        return { accountId, ouPath: [], status, deployedAdditional, lookupError: failureReport(error) };
       }
     }),
   );
@@ -89,9 +109,31 @@ function emptyPlan({ lookupError, ...target }: PlanTarget): AccountPlan {
     plannedHash: null,
     changed: false,
     diff: null,
+    additionalPolicies: [],
     warnings: [],
     error: lookupError ?? null,
   };
+}
+
+/** Each additional policy compiled or deployed, read from IAM and compared. */
+async function planAdditional(
+  ctx: FlowContext,
+  target: PlanTarget,
+  compiled: Extract<AccountCompilation, { ok: true }>,
+): Promise<AdditionalPolicyPlan[]> {
+  const wanted = new Map(compiled.additionalPolicies.map((extra) => [extra.name, extra]));
+  const names = [...wanted.keys(), ...target.deployedAdditional.filter((name) => !wanted.has(name))];
+  return Promise.all(
+    names.map(async (name): Promise<AdditionalPolicyPlan> => {
+      const current = await ctx.ports.iam.readBoundaryPolicy(target.accountId, name);
+      const deployed = current ? { versionId: current.versionId, hash: policyHash(current.document) } : null;
+      const extra = wanted.get(name);
+      if (!extra) return { name, size: null, deployed, change: 'removed', diff: null };
+      const diff = diffStatements(current?.document, extra.policy);
+      const change = !current ? 'added' : isEmptyDiff(diff) ? 'unchanged' : 'changed';
+      return { name, size: extra.size, deployed, change, diff };
+    }),
+  );
 }
 
 /** How a failure reads in the plan; the command passes one that names the cause (diagnose.ts). */
@@ -112,13 +154,15 @@ async function planOne(
     const compiled = await compileForAccount(ctx, snapshot, target);
     if (!compiled.ok) throw compiled.error;
     const diff = diffStatements(deployed?.document, compiled.policy);
+    const additionalPolicies = await planAdditional(ctx, target, compiled);
     return {
       ...plan,
       files: compiled.sources,
       size: compiled.size,
       plannedHash: compiled.hash,
-      changed: !isEmptyDiff(diff),
+      changed: !isEmptyDiff(diff) || additionalPolicies.some((extra) => extra.change !== 'unchanged'),
       diff,
+      additionalPolicies,
       warnings: compiled.warnings,
     };
   } catch (error) {

@@ -1,8 +1,8 @@
 /** How a plan reads on a terminal: file changes first, then each account, every statement in full. */
 import { formatFindings } from '../format.ts';
 import type { FileChange } from './file-diff.ts';
-import type { AccountPlan } from './plan-accounts.ts';
-import type { StatementDiff } from './statement-diff.ts';
+import type { AccountPlan, AdditionalPolicyPlan } from './plan-accounts.ts';
+import { isEmptyDiff, type StatementDiff } from './statement-diff.ts';
 import { statementHeader, statementLines } from './statement-text.ts';
 import type { Terminal } from './terminal.ts';
 
@@ -74,9 +74,30 @@ export function accountPlanText(plan: AccountPlan, terminal: Terminal): string {
     lines.push(terminal.paint('yellow', `  ${formatFindings([warning]).trimEnd()}`));
   const diff = plan.diff;
   if (!plan.changed || !diff) lines.push(`  ${terminal.paint('dim', 'no change')}`);
-  else {
+  else if (!isEmptyDiff(diff)) {
     lines.push(`  changes  ${counts(diff)} (=${diff.unchanged})`);
     lines.push(...statementChanges(diff, terminal, '    '));
   }
+  for (const extra of plan.additionalPolicies) lines.push(...additionalPolicyLines(extra, plan, terminal));
   return `${lines.join('\n')}\n`;
+}
+
+/** One additional policy: its size, what is deployed, and its statement diff. */
+function additionalPolicyLines(extra: AdditionalPolicyPlan, plan: AccountPlan, terminal: Terminal): string[] {
+  const deployed = extra.deployed
+    ? `${extra.deployed.versionId} ${extra.deployed.hash.slice(0, 12)}`
+    : 'none';
+  if (extra.change === 'removed')
+    return [
+      terminal.paint('red', `  - ${extra.name} no longer needed: detached from every principal and deleted`),
+    ];
+  const header = `  ${extra.name} size ${extra.size} / ${plan.sizeLimit}, deployed ${deployed}`;
+  if (extra.change === 'unchanged' || !extra.diff) return [`${header} ${terminal.paint('dim', 'no change')}`];
+  const mark =
+    extra.change === 'added' ? terminal.paint('green', 'new: attached to every bounded principal') : '';
+  return [
+    `${header}${mark ? ` ${mark}` : ''}`,
+    `    changes  ${counts(extra.diff)} (=${extra.diff.unchanged})`,
+    ...statementChanges(extra.diff, terminal, '      '),
+  ];
 }

@@ -2,8 +2,9 @@
  * `simulate`'s decision for one request in one account, with our evaluator (shared/policy/
  * evaluate.ts): the request is checked against the account's SCP chain as native SCPs would
  * check it (the files, so a denial names its file and statement), against scp-alt's protective
- * statements, and against the compiled boundary that is actually enforced. The principal is
- * assumed to hold AdministratorAccess, so only the chain and the boundary can deny.
+ * statements, and against the compiled policies that are actually enforced: the boundary, and the
+ * additional policies as identity policies beside it (their explicit Denies are as final). The
+ * principal is assumed to hold AdministratorAccess, so only the chain and those can deny.
  */
 import {
   type DecidingStatement,
@@ -20,7 +21,6 @@ import {
   type PolicyFinding,
   type PolicySource,
   protectiveStatements,
-  refuseAdditionalPolicies,
   substituteAccountId,
 } from '#policy/index.ts';
 
@@ -28,6 +28,8 @@ export interface ChainInput {
   /** Levels root → account with the raw files of each (placeholders not yet substituted). */
   chain: { target: string; sources: PolicySource[] }[];
   params: BoundaryParameters;
+  /** As the deployment's MaxAdditionalPolicies; the compiler's default when absent. */
+  maxAdditionalPolicies?: number;
 }
 
 export interface SimulationInput extends ChainInput {
@@ -39,6 +41,8 @@ export interface PreparedChain {
   levels: ScpChainLevel[];
   protective: PolicyDocument;
   boundary: PolicyDocument;
+  /** scp-enforce-policy-2, …: identity policies of every bounded principal, beside the boundary. */
+  additional: NamedPolicy[];
 }
 
 export type DeniedBy = 'scp-file' | 'protective' | 'boundary';
@@ -60,7 +64,7 @@ export interface SimulationResult {
   implicitDenyLevel: { level: string; files: string[] } | null;
   /** For allowed requests: the Allow that matched at every level of the chain. */
   allowedBy: LevelAllow[];
-  /** Whether the compiled boundary decides as the chain plus protective statements do. */
+  /** Whether the compiled policies (boundary and additional) decide as the chain plus protective statements do. */
   boundaryAgrees: boolean;
   boundaryDecision: EvaluationResult['decision'];
 }
@@ -104,28 +108,42 @@ function levelAllows(request: EvaluationRequest, levels: ScpChainLevel[]): Level
   });
 }
 
+/** An administrator bounded by `document`, also holding the `beside` policies (explicit Denies only). */
 function boundaryOnly(
   request: EvaluationRequest,
   source: string,
   document: PolicyDocument,
+  beside: NamedPolicy[] = [],
 ): EvaluationResult {
   return evaluateRequest(request, {
     scpChain: [],
-    identityPolicies: [ADMINISTRATOR],
+    identityPolicies: [ADMINISTRATOR, ...beside],
     permissionsBoundary: { source, document },
   });
 }
 
-/** Compiles the boundary and reads the chain's files; errors when the chain does not compile. */
+/** Compiles the boundary and additional policies and reads the chain's files; errors when the chain does not compile. */
 export function prepareChain(input: ChainInput): PreparedOutcome {
-  // Simulates the boundary as deployed today: alone, so chains that need more are refused.
-  const compiled = refuseAdditionalPolicies(compileBoundary({ chain: input.chain, params: input.params }));
+  const compiled = compileBoundary({
+    chain: input.chain,
+    params: input.params,
+    ...(input.maxAdditionalPolicies === undefined
+      ? {}
+      : { maxAdditionalPolicies: input.maxAdditionalPolicies }),
+  });
   if (!compiled.ok) return { ok: false, errors: compiled.errors };
   const protective: PolicyDocument = {
     Version: '2012-10-17',
     Statement: [ALLOW_ALL, ...protectiveStatements(input.params)],
   };
-  return { ok: true, prepared: { levels: chainLevels(input), protective, boundary: compiled.policy } };
+  const additional = compiled.additionalPolicies.map(({ name, policy }) => ({
+    source: name,
+    document: policy,
+  }));
+  return {
+    ok: true,
+    prepared: { levels: chainLevels(input), protective, boundary: compiled.policy, additional },
+  };
 }
 
 export function simulateAccess(input: SimulationInput): SimulationOutcome {
@@ -138,7 +156,7 @@ export function decideRequest(prepared: PreparedChain, request: EvaluationReques
   const { levels } = prepared;
   const chain = evaluateRequest(request, { scpChain: levels, identityPolicies: [ADMINISTRATOR] });
   const protective = boundaryOnly(request, PROTECTIVE_SOURCE, prepared.protective);
-  const boundary = boundaryOnly(request, BOUNDARY_SOURCE, prepared.boundary);
+  const boundary = boundaryOnly(request, BOUNDARY_SOURCE, prepared.boundary, prepared.additional);
   const expected = chain.decision === 'Allowed' && protective.decision === 'Allowed';
   const agreement = {
     boundaryAgrees: expected === (boundary.decision === 'Allowed'),

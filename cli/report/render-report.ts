@@ -53,6 +53,12 @@ function chainCell(account: AccountEntry, names: Map<string, string>): string {
   return element('ol', { class: 'chain' }, ...rows);
 }
 
+/** The boundary's version, then each additional policy's: `v3 + scp-enforce-policy-2 v1`. */
+function versionsOf(account: EstateCapture['accounts'][number]): string {
+  const extras = account.additionalPolicies.map((extra) => `${extra.name} ${extra.versionId}`);
+  return [account.boundaryVersionId ?? '-', ...extras].join(' + ');
+}
+
 function accountTable(capture: EstateCapture, now: Date): string {
   const names = ouNames(capture);
   const rows = capture.accounts.map((account) => {
@@ -62,7 +68,7 @@ function accountTable(capture: EstateCapture, now: Date): string {
       { class: `status-${account.status.toLowerCase()}`, 'data-account': account.accountId },
       element('td', {}, escapeHtml(account.accountId)),
       element('td', {}, element('span', { class: 'badge' }, escapeHtml(account.status))),
-      element('td', {}, escapeHtml(account.boundaryVersionId ?? '-')),
+      element('td', {}, escapeHtml(versionsOf(account))),
       element('td', { title: account.updatedAt }, escapeHtml(age)),
       element('td', {}, chainCell(account, names)),
       element('td', { class: 'error' }, escapeHtml(account.lastError ?? '')),

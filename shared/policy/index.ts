@@ -15,7 +15,6 @@ export {
 } from './parameters.ts';
 export { protectiveStatements } from './protective.ts';
 export { MAX_POLICIES_PER_TARGET, resolveChain, substituteAccountId, targetOfKey } from './resolve-chain.ts';
-export { refuseAdditionalPolicies } from './single-policy.ts';
 export { policySize } from './size.ts';
 export * from './types.ts';
 export { type PolicyReadResult, readPolicy, validatePolicyDocument, validatePolicyText } from './validate.ts';

@@ -71,7 +71,9 @@ describe('scp-alt enroll / status / deregister', () => {
     const run = await scpAlt(env, 'status');
     expect(run.code).toBe(0);
     const [header, row, ...rest] = run.out.trimEnd().split('\n');
-    expect(header).toMatch(/^ACCOUNT\s+STATUS\s+OU PATH\s+FILES\s+HASH\s+VERSION\s+UPDATED\s+LAST ERROR$/);
+    expect(header).toMatch(
+      /^ACCOUNT\s+STATUS\s+OU PATH\s+FILES\s+HASH\s+VERSION\s+ADDITIONAL\s+UPDATED\s+LAST ERROR$/,
+    );
     expect(row).toContain(`${appDev}  ACTIVE`);
     expect(rest).toEqual([]);
     expect(run.out).not.toContain('\u001b[');
@@ -94,7 +96,13 @@ describe('scp-alt enroll / status / deregister', () => {
   it('Given the enrolled account, when deregister --json runs, then every boundary is removed and status no longer lists it', async () => {
     const run = await scpAlt(env, 'deregister', '--account', appDev, '--json');
     expect(run.code).toBe(0);
-    expect(run.json()).toEqual({ ok: true, accountId: appDev, removed: true, detached: attached });
+    expect(run.json()).toEqual({
+      ok: true,
+      accountId: appDev,
+      removed: true,
+      detached: attached,
+      additionalPoliciesRemoved: [],
+    });
     const iam = new IAMClient(await memberAccountConfig(stack, appDev, 'iam'));
     expect(await roleBoundary(iam, 'app-runtime')).toBeUndefined();
     const status = await scpAlt(env, 'status', '--account', appDev);

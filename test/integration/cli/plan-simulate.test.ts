@@ -2,7 +2,7 @@
 import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
-import { policyKey, samplePolicy } from '#dev/local-deployment/policy-files.ts';
+import { conditionalDenyPolicy, policyKey, samplePolicy } from '#dev/local-deployment/policy-files.ts';
 import { policyFolder } from '../../unit/cli-operator/helpers.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 import { operatorEnvironment, scpAlt } from './operator.ts';
@@ -90,6 +90,23 @@ describe('scp-alt plan / simulate', () => {
     expect(run.out).toContain(
       '1 account(s): 1 would change, 0 failed, 0 warning(s); 1 file(s) differ from the bucket',
     );
+    expect(await defaultVersion()).toBe('v1');
+  });
+
+  it('Given a folder whose chain spills, when plan runs, then the additional policies are listed as new, each with its statements, and nothing is written', async () => {
+    const dir = policyFolder({ [`${workloads}.json`]: conditionalDenyPolicy(60) });
+    const run = await scpAlt(env, 'plan', '--policies', dir, '--json');
+    expect(run.code).toBe(0);
+    const [account] = run.json<PlanJson & { accounts: { additionalPolicies: unknown[] }[] }>().accounts;
+    expect(account?.changed).toBe(true);
+    expect(account?.additionalPolicies).toEqual([
+      expect.objectContaining({ name: 'scp-enforce-policy-2', change: 'added', deployed: null }),
+    ]);
+    const text = await scpAlt(env, 'plan', '--policies', dir);
+    expect(text.out).toMatch(
+      / {2}scp-enforce-policy-2 size \d+ \/ 6144, deployed none new: attached to every bounded principal/,
+    );
+    expect(text.out).toContain('aws:PrincipalTag/team');
     expect(await defaultVersion()).toBe('v1');
   });
 

@@ -26,6 +26,7 @@ import {
 } from '#dev/local-deployment/inspect.ts';
 import { conditionalDenyPolicy, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
+import { operatorEnvironment, scpAlt } from '../cli/operator.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
 const env = useScpAlt();
@@ -131,6 +132,10 @@ describe('additional policies through the real handlers', () => {
     expect(await localPolicyNames(iam)).toEqual([BOUNDARY, EXTRA_2, EXTRA_3]);
     everyoneHolds(await holdings(), [EXTRA_2, EXTRA_3]);
     expect(await recordedExtras()).toEqual([EXTRA_2, EXTRA_3]);
+    // The operator sees them in status.
+    const operator = await operatorEnvironment(env.stack, env.scpAlt.deployment);
+    const status = await scpAlt(operator, 'status', '--account', appDev);
+    expect(status.out.split('\n')[1]).toMatch(/ACTIVE .* v\d+ +-2 v\d+, -3 v1 /);
   });
 
   it('a new principal gets the boundary at create time and the additional policies from the event', async () => {

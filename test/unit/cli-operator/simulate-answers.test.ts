@@ -115,3 +115,52 @@ describe('scp-alt simulate', () => {
     expect(answer.request.principalArn).toBe(`arn:aws-cn:iam::${ACCOUNT}:role/scp-alt-simulated-role`);
   });
 });
+
+describe('scp-alt simulate, a chain larger than the boundary', () => {
+  const spilling = policyFolder({
+    'r-ab12.json': {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        ...Array.from({ length: 120 }, (_, index) => ({
+          Effect: 'Deny',
+          Action: 'ec2:RunInstances',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${index}` } },
+        })),
+      ],
+    },
+  });
+  const run = async (...argv: string[]) => {
+    const io = fakeIo();
+    const code = await runCli(
+      ['simulate', '--policies', spilling, '--ou-path', 'r-ab12', '--account', ACCOUNT, ...argv],
+      io,
+      [makeSimulateCommand(offlineEnvironment)],
+    );
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  it('Given a request only a statement of an additional policy denies, then the compiled policies deny it as the chain does', async () => {
+    const result = await run(
+      '--action',
+      'ec2:RunInstances',
+      '--context',
+      'aws:PrincipalTag/team=team-119',
+      '--json',
+    );
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toMatchObject({
+      decision: 'Denied',
+      deniedBy: 'scp-file',
+      boundaryAgrees: true,
+      boundaryDecision: 'ExplicitDeny',
+    });
+  });
+
+  it('Given --max-additional-policies 0, then the chain cannot be compiled and nothing is decided (exit 3)', async () => {
+    const result = await run('--action', 'ec2:RunInstances', '--max-additional-policies', '0');
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('compile.size.exceeded');
+  });
+});

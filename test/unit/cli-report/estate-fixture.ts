@@ -21,6 +21,7 @@ const record = (
   policyFileKeys: [] as string[],
   compiledHash: null,
   boundaryVersionId: null,
+  additionalPolicies: [] as { name: string; versionId: string }[],
   updatedAt: '2026-11-20T08:00:00.000Z',
   lastError: null,
   customerBoundaryArns: [] as string[],

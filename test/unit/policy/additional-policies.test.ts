@@ -8,7 +8,6 @@ import { compileBoundary } from '#policy/compile.ts';
 import { policyHash } from '#policy/hash.ts';
 import { defaultBoundaryParameters } from '#policy/parameters.ts';
 import { protectiveStatements } from '#policy/protective.ts';
-import { refuseAdditionalPolicies } from '#policy/single-policy.ts';
 import type { CompileInput, PolicyDocument, PolicyStatement } from '#policy/types.ts';
 import { ACCOUNT_ID, allowAll, compiled, failed, inputOf, PREFIX } from './compile-helpers.ts';
 
@@ -168,13 +167,5 @@ describe('additional policies', () => {
     });
     const named = compiled(compileBoundary(chainInput(undefined, { params })));
     expect(named.additionalPolicies.map((extra) => extra.name)[0]).toBe('guard-2');
-  });
-
-  it('Given a caller that attaches the boundary only, when the chain spills, then refuseAdditionalPolicies turns it into the size error naming the extra policies', () => {
-    const refused = refuseAdditionalPolicies(outcome);
-    expect(failed(refused).map((error) => error.code)).toEqual(['compile.size.exceeded']);
-    expect(failed(refused)[0]?.message).toContain('scp-enforce-policy-2');
-    const fits = compiled(compileBoundary(inputOf({ [account]: { 'a.json': [allowAll] } })));
-    expect(refuseAdditionalPolicies(fits)).toBe(fits);
   });
 });
