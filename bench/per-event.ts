@@ -147,7 +147,7 @@ async function createRoles(
 }
 
 /** The EventBridge event the security bus delivers for a CreateRole in a member account. */
-function createRoleEvent(scpAlt: LocalScpAlt, accountId: string, roleName: string) {
+export function createRoleEvent(scpAlt: LocalScpAlt, accountId: string, roleName: string) {
   const detail = cloudTrailDetail(scpAlt.deployment, {
     accountId,
     eventName: 'CreateRole',

@@ -3,6 +3,7 @@ import type { FanoutResult } from './fanout/fanout.ts';
 import type { FootprintResult } from './footprint.ts';
 import type { PerEventResult } from './per-event.ts';
 import { HEADLINE_LATENCY_MS } from './profile.ts';
+import type { SpillResult } from './spill.ts';
 
 const ms = (value: number) =>
   value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
@@ -128,4 +129,53 @@ export function headline(results: FanoutResult[]): string {
   if (!row) return 'fan-out speedup vs sequential: n/a';
   const speedup = (row.baseline.wallMs / row.oursChanged.wallMs).toFixed(1);
   return `fan-out speedup vs sequential: ${speedup}x (${row.accounts} accounts, ${row.latencyMs} ms per call)`;
+}
+
+/** Calls of one event or change by operation, most frequent first: `iam:AttachRolePolicy 2, …`. */
+function operations(calls: { byOperation: Record<string, number> }, perUnit = 1): string {
+  return Object.entries(calls.byOperation)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([name, count]) => `${name} ${Number((count / perUnit).toFixed(1))}`)
+    .join(', ');
+}
+
+export function spillEventTable(result: SpillResult): string {
+  const { events } = result;
+  return table(
+    ['warm event', 'calls', 'time', 'calls of a typical event'],
+    [
+      [
+        `CreateRole with our boundary, ${events.additionalPolicies} additional policies`,
+        String(events.callsPerEvent),
+        ms(events.wallMsPerEvent),
+        operations(events.typicalEvent),
+      ],
+    ],
+  );
+}
+
+export function spillChangeTable(result: SpillResult): string {
+  const rows = result.changes.map((r) => [
+    r.change,
+    `${r.additionalBefore} → ${r.additionalAfter}`,
+    `${r.accounts} × ${r.principalsPerAccount}`,
+    `${r.latencyMs} ms`,
+    `${ms(r.wallMs)} / ${r.calls.total}`,
+    `${r.calls.iamWrites} / ${r.calls.iamReads}`,
+    String(r.calls.throttled),
+    operations(r.calls, r.accounts),
+  ]);
+  return table(
+    [
+      'policy change',
+      'additional',
+      'accounts × principals',
+      'latency',
+      'time / calls',
+      'IAM writes / reads',
+      'throttled',
+      'calls per account',
+    ],
+    rows,
+  );
 }

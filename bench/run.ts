@@ -9,7 +9,15 @@ import { benchFanout } from './fanout/fanout.ts';
 import { benchFootprint } from './footprint.ts';
 import { benchPerEvent, perEventLatencyMs } from './per-event.ts';
 import { profileFromArgs } from './profile.ts';
-import { fanoutTable, footprintTable, headline, perEventTable } from './report.ts';
+import {
+  fanoutTable,
+  footprintTable,
+  headline,
+  perEventTable,
+  spillChangeTable,
+  spillEventTable,
+} from './report.ts';
+import { benchSpill } from './spill.ts';
 
 async function main(): Promise<void> {
   const profile = profileFromArgs(process.argv.slice(2));
@@ -28,12 +36,17 @@ async function main(): Promise<void> {
   try {
     const perEvent = await benchPerEvent(stack, profile);
     const fanout = await benchFanout(stack, profile);
+    const spill = await benchSpill(stack, profile);
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
-    const results = { profile, machine, startedAt, durationS, perEvent, fanout, footprint };
+    const results = { profile, machine, startedAt, durationS, perEvent, fanout, spill, footprint };
     await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
     const perEventTitle = `Per event (median of ${profile.eventsPerCase} warm events, ${perEventLatencyMs(profile)} ms per call)`;
     console.log(`\n${perEventTitle}\n${perEventTable(perEvent)}`);
     console.log(`\nFan-out of one policy change (time / AWS calls)\n${fanoutTable(fanout)}`);
+    console.log(
+      `\nA chain that spills into additional policies: per event (median of ${spill.events.events} warm events, ${spill.events.latencyMs} ms per call)\n${spillEventTable(spill)}`,
+    );
+    console.log(`\nA chain that spills: one policy change across the fleet\n${spillChangeTable(spill)}`);
     console.log(
       `\nFootprint (median of ${profile.coldStartRuns} fresh processes)\n${footprintTable(footprint)}`,
     );

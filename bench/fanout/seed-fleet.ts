@@ -2,13 +2,15 @@
  * N enrolled accounts × P principals in the state enrollment leaves them in, written straight into
  * moto (no proxy latency while seeding): the organization access role, scp-enforce-policy with five
  * versions (the steady state in which every new version first prunes the oldest), P roles carrying
- * the boundary, and an ACTIVE account record whose hash is what scp-alt compiles for the account.
+ * the boundary, the additional policies when the chain spills (five versions each, attached to
+ * every role), and an ACTIVE account record whose hashes are what scp-alt compiles for the account.
  * The accounts exist only in IAM and the table, not in Organizations: neither the fan-out of
  * scp-alt nor the baseline's asks Organizations anything.
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  AttachRolePolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
@@ -19,7 +21,7 @@ import { itemFromRecord } from '#aws/account-store.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
-import { compileForAccount, policySnapshot } from '#usecases/compile-account.ts';
+import { type AccountCompilation, compileForAccount, policySnapshot } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
 import type { AccountRecord } from '#usecases/ports.ts';
 import { actingIn, forEachLimited, motoDirectConfig } from './moto-direct.ts';
@@ -47,18 +49,19 @@ export async function seedFleet(stack: LocalStackClient, ctx: FlowContext, fleet
   await forEachLimited(fleet.accountIds, SEED_CONCURRENCY, async (accountId) => {
     const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: fleet.ouPath });
     if (!compiled.ok) throw compiled.error;
-    const document = JSON.stringify(compiled.policy);
-    await seedAccountIam(stack, ctx, accountId, document, fleet.principalsPerAccount);
-    records.push(enrolledRecord(ctx, accountId, fleet.ouPath, compiled.sources, compiled.hash));
+    await seedAccountIam(stack, ctx, accountId, compiled, fleet.principalsPerAccount);
+    records.push(enrolledRecord(ctx, accountId, fleet.ouPath, compiled));
   });
   await writeRecords(stack, ctx.settings.securityAccountId, table, records);
 }
+
+type Compiled = Extract<AccountCompilation, { ok: true }>;
 
 async function seedAccountIam(
   stack: LocalStackClient,
   ctx: FlowContext,
   accountId: string,
-  document: string,
+  compiled: Compiled,
   principals: number,
 ) {
   const iam = actingIn(new IAMClient(motoDirectConfig(stack)), accountId);
@@ -76,18 +79,10 @@ async function seedAccountIam(
       }),
     }),
   );
-  const { Policy } = await iam.send(
-    new CreatePolicyCommand({ PolicyName: 'scp-enforce-policy', PolicyDocument: document }),
-  );
-  for (let version = 2; version <= POLICY_VERSIONS; version++) {
-    await iam.send(
-      new CreatePolicyVersionCommand({
-        PolicyArn: Policy?.Arn,
-        PolicyDocument: document,
-        SetAsDefault: true,
-      }),
-    );
-  }
+  const boundaryArn = await createWithVersions(iam, 'scp-enforce-policy', JSON.stringify(compiled.policy));
+  const extraArns: string[] = [];
+  for (const extra of compiled.additionalPolicies)
+    extraArns.push(await createWithVersions(iam, extra.name, JSON.stringify(extra.policy)));
   const workloadTrust = trusting({ Service: 'ec2.amazonaws.com' });
   await forEachLimited(
     Array.from({ length: principals }, (_, index) => `workload-${index}`),
@@ -97,19 +92,35 @@ async function seedAccountIam(
         new CreateRoleCommand({
           RoleName: roleName,
           AssumeRolePolicyDocument: workloadTrust,
-          PermissionsBoundary: Policy?.Arn,
+          PermissionsBoundary: boundaryArn,
         }),
       );
+      for (const PolicyArn of extraArns)
+        await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn }));
     },
   );
+}
+
+/** The policy with five identical versions, the last one default; returns its ARN. */
+async function createWithVersions(iam: IAMClient, name: string, document: string): Promise<string> {
+  const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: document }));
+  for (let version = 2; version <= POLICY_VERSIONS; version++) {
+    await iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: Policy?.Arn,
+        PolicyDocument: document,
+        SetAsDefault: true,
+      }),
+    );
+  }
+  return Policy?.Arn ?? '';
 }
 
 function enrolledRecord(
   ctx: FlowContext,
   accountId: string,
   ouPath: string[],
-  policyFileKeys: string[],
-  compiledHash: string,
+  compiled: Compiled,
 ): AccountRecord {
   return {
     accountId,
@@ -117,10 +128,15 @@ function enrolledRecord(
     ouId: ouPath[ouPath.length - 1] ?? '',
     ouPath,
     customerBoundaryArns: [],
-    additionalPolicies: [],
-    policyFileKeys,
+    additionalPolicies: compiled.additionalPolicies.map(({ name, hash }) => ({
+      name,
+      hash,
+      versionId: `v${POLICY_VERSIONS}`,
+    })),
+    policyFileKeys: compiled.sources,
     updatedAt: new Date().toISOString(),
-    compiledHash,
+    compiledHash: compiled.hash,
+    boundaryHash: compiled.boundaryHash,
     boundaryVersionId: `v${POLICY_VERSIONS}`,
     status: 'ACTIVE',
     lastError: undefined,
