@@ -121,6 +121,12 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
   const previous = await ctx.ports.accounts.get(accountId);
   // What is deployed is read, not taken from the record: a re-enrollment repairs drift too.
   const written = await writeCompiledPolicies(ctx, accountId, compiled, previous, 'read');
+  // The event path reads an enrolling account's record afresh for every event: with the additional
+  // policies named there, a principal created while we sweep gets them from its event too.
+  if (written.additional.length > 0)
+    await updateAccountRecord(ctx, accountId, (current) =>
+      current?.status === 'ENROLLING' ? { ...current, additionalPolicies: written.additional } : undefined,
+    );
   // Forwarding first: a principal created while we sweep is then caught by the event path.
   await inStep('event-forwarding', () =>
     forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),

@@ -80,6 +80,33 @@ describe('enrollment with a chain that spills', () => {
   });
 });
 
+describe('an enrollment in progress', () => {
+  it('Given a role created while the account enrolls, Then its event attaches the additional policies already', async () => {
+    const world = makeWorld();
+    addMemberAccount(world, ACCOUNT, [ROOT, OU_A]);
+    world.policyStore.put(ouFile, teamDenies(TWO_EXTRAS));
+    const respond = createIamEventResponder(world.ctx);
+    let duringEnrollment: unknown;
+    const ensureForwarding = world.forwarding.ensureForwarding.bind(world.forwarding);
+    world.forwarding.ensureForwarding = async (accountId, options) => {
+      await ensureForwarding(accountId, options);
+      world.iam.addPrincipal(ACCOUNT, 'role', 'early-bird', { boundaryArn: arn(BOUNDARY) });
+      duringEnrollment = await respond({
+        eventId: 'e-0',
+        eventName: 'CreateRole',
+        accountId: ACCOUNT,
+        principal: { kind: 'role', name: 'early-bird' },
+        actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
+      });
+    };
+
+    await enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false });
+
+    expect(duringEnrollment).toMatchObject({ additional: { attached: [EXTRA_2, EXTRA_3], missing: [] } });
+    expect(world.iam.attachedTo(ACCOUNT, 'role', 'early-bird')).toEqual([arn(EXTRA_2), arn(EXTRA_3)]);
+  });
+});
+
 describe('policy changes that grow and shrink the additional policies', () => {
   it('Given one additional policy, When a root file pushes the OU statements out, Then -3 is created and attached, and no Deny of the old or new chain is ever out of force', async () => {
     const world = await enrolledWith(ONE_EXTRA);
