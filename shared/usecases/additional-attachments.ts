@@ -7,7 +7,7 @@ import { isExemptPrincipal } from '#policy/index.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import { AwsStepError, errorText, type PrincipalShortOfPolicies } from '#shared/errors.ts';
 import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
-import type { Principal, PrincipalRef } from './ports.ts';
+import type { AttachOutcome, Principal, PrincipalRef } from './ports.ts';
 
 export interface PrincipalAttachments {
   /** Names of the policies attached now. */
@@ -45,7 +45,8 @@ export async function additionalAttachments(
       // In attachment order: a principal one slot short keeps the first policies, not the last.
       for (const policy of policies) {
         if (policy.holders.has(holderKey(principal))) continue;
-        const outcome = await iam.attachPolicy(accountId, principal, policy.arn);
+        const outcome = await attachUnlessGone(ctx, accountId, principal, policy.arn);
+        if (outcome === 'gone') return result;
         if (outcome === 'attached') {
           policy.holders.add(holderKey(principal));
           result.attached.push(policy.name);
@@ -54,6 +55,21 @@ export async function additionalAttachments(
       return result;
     },
   };
+}
+
+/** A principal deleted since it was listed is no failure: there is nothing left to bound. */
+async function attachUnlessGone(
+  ctx: FlowContext,
+  accountId: string,
+  principal: PrincipalRef,
+  policyArn: string,
+): Promise<AttachOutcome | 'gone'> {
+  try {
+    return await ctx.ports.iam.attachPolicy(accountId, principal, policyArn);
+  } catch (error) {
+    if ((await ctx.ports.iam.readPrincipal(accountId, principal)) === undefined) return 'gone';
+    throw error;
+  }
 }
 
 export interface AttachAllResult {

@@ -94,6 +94,13 @@ export class FakeIam implements BoundaryIamPort {
     this.account(accountId).attached.get(key(holder))?.delete(policyArn);
   }
 
+  /** Deletes a user or role as its owner could, e.g. between a listing and a write. */
+  removePrincipal(accountId: string, kind: PrincipalKind, name: string): void {
+    const account = this.account(accountId);
+    account.principals.delete(key({ kind, name }));
+    account.attached.delete(key({ kind, name }));
+  }
+
   boundaryOf(accountId: string, kind: PrincipalKind, name: string): string | undefined {
     return this.account(accountId).principals.get(key({ kind, name }))?.boundaryArn;
   }

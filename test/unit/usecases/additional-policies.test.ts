@@ -176,6 +176,22 @@ describe('policy changes that grow and shrink the additional policies', () => {
     expect(world.iam.currentDocument(ACCOUNT, EXTRA_3)?.Statement).toHaveLength(lastBefore + 5);
   });
 
+  it('Given a role deleted between the listing and its attach, When -3 is created, Then the change still succeeds for everyone else', async () => {
+    const world = await enrolledWith(ONE_EXTRA);
+    world.iam.addPrincipal(ACCOUNT, 'role', 'short-lived', { boundaryArn: arn(BOUNDARY) });
+    const listPrincipals = world.iam.listPrincipals.bind(world.iam);
+    world.iam.listPrincipals = async (accountId) => {
+      const listed = await listPrincipals(accountId);
+      world.iam.removePrincipal(ACCOUNT, 'role', 'short-lived');
+      return listed;
+    };
+
+    const results = await change(world, ouFile, TWO_EXTRAS);
+
+    expect(results.accounts.map((account) => account.outcome)).toEqual(['updated']);
+    expect(extrasOf(world, APP_ROLE)).toEqual([arn(EXTRA_2), arn(EXTRA_3)]);
+  });
+
   it('Given a policy upload that compiles to the same policies, Then no IAM call is made at all', async () => {
     const world = await enrolledWith(TWO_EXTRAS);
     await change(world, ouFile, TWO_EXTRAS);
