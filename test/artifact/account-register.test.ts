@@ -9,14 +9,21 @@ import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
 import {
   accountItem,
   actionsIn,
+  attachedPolicyNames,
   boundaryPolicyArn,
   carrying,
   defaultVersion,
   failureMessages,
+  localPolicyNames,
   memberIam,
   principalBoundaries,
 } from '#dev/local-deployment/inspect.ts';
-import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import {
+  conditionalDenyPolicy,
+  policyKey,
+  samplePolicy,
+  uploadPolicy,
+} from '#dev/local-deployment/policy-files.ts';
 import { describeFailure, type RegistrationAnswer, usePackagedScpAlt } from './support/packaged-scp-alt.ts';
 
 const env = usePackagedScpAlt();
@@ -114,6 +121,26 @@ describe('account-register from its zip: Create, Update, Delete of the custom re
     expect(carrying(await principalBoundaries(iam), boundaryPolicyArn(env.deployment, appProd))).toContain(
       'user/carol',
     );
+  });
+
+  it('Create with a chain larger than the boundary attaches the additional policy beside it; Delete removes it too', async () => {
+    const sandbox = account('sandbox');
+    await uploadPolicy(env.deployment, policyKey(ou('Sandbox')), conditionalDenyPolicy(60));
+
+    const created = onlyAnswer(await env.register('Create', { accountId: sandbox, ouId: ou('Sandbox') }));
+
+    expect(created.body.Status, created.body.Reason).toBe('SUCCESS');
+    const iam = await memberIam(env.stack, sandbox);
+    expect(await localPolicyNames(iam)).toEqual(['scp-enforce-policy', 'scp-enforce-policy-2']);
+    for (const user of ['dave', 'erin', 'frank'])
+      expect(await attachedPolicyNames(iam, 'user', user), user).toEqual(['scp-enforce-policy-2']);
+    expect(await attachedPolicyNames(iam, 'role', 'experimenter')).toEqual(['scp-enforce-policy-2']);
+
+    const deleted = onlyAnswer(await env.register('Delete', { accountId: sandbox, ouId: ou('Sandbox') }));
+
+    expect(deleted.body.Status).toBe('SUCCESS');
+    expect(await localPolicyNames(iam)).toEqual([]);
+    expect(await attachedPolicyNames(iam, 'role', 'experimenter')).toEqual([]);
   });
 
   it('Delete removes everything enrollment created: boundaries, policy, forwarding, record', async () => {
