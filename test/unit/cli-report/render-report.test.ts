@@ -41,6 +41,14 @@ describe('renderEstateReport', () => {
     );
   });
 
+  it('Given an account with additional policies, then their versions follow the boundary version', () => {
+    const capture = estateFixture();
+    const [first] = capture.accounts;
+    if (first) first.additionalPolicies = [{ name: 'scp-enforce-policy-2', versionId: 'v7' }];
+    const withExtras = renderEstateReport(capture, new Date('2026-11-23T10:00:00.000Z'));
+    expect(withExtras).toContain('<td>v3 + scp-enforce-policy-2 v7</td>');
+  });
+
   it('Given principals without a boundary, then each is listed with the reason, missing ones apart from exempt ones', () => {
     expect(page).toContain(
       `<li class="missing"><code>arn:aws-cn:iam::${ACTIVE_ACCOUNT}:role/batch-runner</code>`,
