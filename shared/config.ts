@@ -41,6 +41,11 @@ const EnvSchema = z.object({
     .transform((value) => value === 'true'),
   /** Accounts updated in parallel by one fan-out. */
   FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /**
+   * maxReceiveCount of the queues in front of the functions: a message failing on this receive
+   * goes to the dead-letter queue, so that is when its failure is notified.
+   */
+  QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -64,6 +69,7 @@ export interface AppConfig {
   organizationId: string | undefined;
   requireBoundaryOnCreate: boolean;
   fanoutConcurrency: number;
+  queueMaxReceiveCount: number;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     organizationId: e.ORGANIZATION_ID,
     requireBoundaryOnCreate: e.REQUIRE_BOUNDARY_ON_CREATE,
     fanoutConcurrency: e.FANOUT_CONCURRENCY,
+    queueMaxReceiveCount: e.QUEUE_MAX_RECEIVE_COUNT,
   };
 }
