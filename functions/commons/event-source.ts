@@ -20,6 +20,7 @@ import { mapSettled } from '#runtime/concurrency.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import { codeOf, type ErrorCode, errorText, InputRejectedError } from '#shared/errors.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import type { FailureNotice } from '#usecases/ports.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import { type CollectingNotifier, NoticeScope } from './notices.ts';
 import { parseSqsMessage, type SqsMessage } from './sqs-messages.ts';
@@ -111,7 +112,7 @@ async function handleSqsBatch<R>(
         });
       } else {
         if (!outcome.ok && outcome.retry) deadLettered(scope, message, options.maxReceiveCount);
-        invocation.held.push(...scope.held);
+        invocation.held.push(...scope.held.map((notice) => fromMessage(notice, message)));
       }
       return outcome.ok || !outcome.retry;
     },
@@ -157,8 +158,14 @@ function stepFor(error: unknown, step: string): string {
   return error instanceof InputRejectedError ? `${step}: read event` : step;
 }
 
+/** Names the SQS message a notice came from, so the operator can find it (or its dead letter). */
+function fromMessage(notice: FailureNotice, message: SqsMessage): FailureNotice {
+  if (!message.messageId) return notice;
+  return { ...notice, details: [...(notice.details ?? []), `SQS message ${message.messageId}`] };
+}
+
 function deadLettered(scope: NoticeScope, message: SqsMessage, maxReceiveCount: number): void {
-  const line = `SQS message ${message.messageId || '(no id)'} failed on its receive ${message.receiveCount} of ${maxReceiveCount}: it goes to the dead-letter queue`;
+  const line = `failed on receive ${message.receiveCount} of ${maxReceiveCount}: the message goes to the dead-letter queue`;
   for (const notice of scope.held) notice.details = [...(notice.details ?? []), line];
 }
 

@@ -45,6 +45,8 @@ export class CollectingNotifier implements NotifierPort {
     scope.closed = true;
     const notice = combineNotices(scope.held);
     if (!notice) return;
+    // The summary may leave lines out; the log keeps every notice.
+    if (scope.held.length > 1) this.logger.info('notices combined into one', { notices: scope.held });
     try {
       await this.target.notify(notice);
     } catch (error) {
