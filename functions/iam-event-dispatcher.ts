@@ -5,6 +5,7 @@ import {
   type IamEventOutcome,
   type IamEventResponderOptions,
 } from '#usecases/iam-event.ts';
+import { withAccountRetries } from '#usecases/account-retry.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import { handleDirectOrSqs, type MessageRejected } from './commons/event-source.ts';
 import { readIamEvent } from './commons/iam-events.ts';
@@ -38,7 +39,9 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
     const iamEvent = readIamEvent(event);
     deps.logger.appendKeys({ accountId: iamEvent.accountId });
     try {
-      const outcome = await respond(iamEvent);
+      // A throttling burst that outlasts the SDK's retries is waited out here, within the deadline,
+      // before the record goes back to SQS.
+      const outcome = await withAccountRetries(ctx, iamEvent.accountId, () => respond(iamEvent));
       deps.logger.info('iam event processed', {
         eventName: iamEvent.eventName,
         eventId: iamEvent.eventId,
