@@ -1,11 +1,11 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { deadlineBeforeTimeout } from '#runtime/deadline.ts';
+import { withAccountRetries } from '#usecases/account-retry.ts';
 import {
   createIamEventResponder,
   type IamEventOutcome,
   type IamEventResponderOptions,
 } from '#usecases/iam-event.ts';
-import { withAccountRetries } from '#usecases/account-retry.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import { handleDirectOrSqs, type MessageRejected } from './commons/event-source.ts';
 import { readIamEvent } from './commons/iam-events.ts';
