@@ -71,10 +71,12 @@ describe('iam-event-dispatcher handler', () => {
 
   it('handles SQS-wrapped events and reports only the failing message', async () => {
     const { world, handler } = await enrolledWorld();
-    world.iam.failNext(
-      'PutUserPermissionsBoundary',
-      Object.assign(new Error('throttled'), { name: 'Throttling' }),
-    );
+    // Throttled on every try the invocation makes.
+    for (let i = 0; i < 3; i++)
+      world.iam.failNext(
+        'PutUserPermissionsBoundary',
+        Object.assign(new Error('throttled'), { name: 'Throttling' }),
+      );
     const response = await handler(
       sqs(
         cloudTrailEvent('e1', {}),

@@ -31,6 +31,15 @@ async function world(roles: string[]) {
 }
 
 describe('iam-event-dispatcher on SQS', () => {
+  it('Given one throttling refusal, Then the record waits it out within the invocation', async () => {
+    const w = await world(['r1']);
+    w.iam.failNext('PutRolePermissionsBoundary', throttling());
+    const answer = await makeHandler(handlerDeps(w))(onReceive(1, [createRole('e1', 'r1')]), lambdaContext());
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(w.iam.boundaryOf(ACCOUNT, 'role', 'r1')).toBe(POLICY_ARN);
+    expect(w.notifier.notices).toEqual([]);
+  });
+
   it('Given throttling that outlasts the retries, When it is not the last receive, Then the record comes back and nobody is told', async () => {
     const w = await world(['r1']);
     for (let i = 0; i < 3; i++) w.iam.failNext('PutRolePermissionsBoundary', throttling());
@@ -77,8 +86,8 @@ describe('iam-event-dispatcher on SQS', () => {
 
   it('Given a throttling burst, When SQS delivers the records again and they succeed, Then every role is bounded and nobody is told', async () => {
     const w = await world(['r1', 'r2']);
-    w.iam.failNext('PutRolePermissionsBoundary', throttling());
-    w.iam.failNext('GetRole', throttling());
+    // Six refusals: both records' three tries within the invocation.
+    for (let i = 0; i < 6; i++) w.iam.failNext('PutRolePermissionsBoundary', throttling());
     const handler = makeHandler(handlerDeps(w));
     const events = [createRole('e1', 'r1'), createRole('e2', 'r2')];
     const first = await handler(onReceive(1, events), lambdaContext());
