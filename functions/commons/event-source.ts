@@ -72,7 +72,8 @@ export async function handleDirectOrSqs<R>(
 /**
  * The entry rule for an event invoked directly (asynchronously, by S3, EventBridge or a schedule):
  * a transient failure is rethrown so Lambda runs the event again; anything else is answered.
- * Lambda does not say which attempt this is, so each attempt's notices are sent.
+ * Lambda does not say which attempt this is: the first attempt's notice is sent, and the same
+ * notice from the retries that follow in this container is not.
  */
 export async function handleDirect<R>(
   event: unknown,
@@ -80,14 +81,12 @@ export async function handleDirect<R>(
   handleMessage: (message: unknown) => Promise<R>,
 ): Promise<R | MessageRejected> {
   const scope = new NoticeScope();
-  try {
-    const settled = await settle(options, scope, () => handleMessage(event), true);
-    if (settled.ok) return settled.value;
-    if (settled.retry) throw settled.error;
-    return { rejected: { code: codeOf(settled.error), reason: errorText(settled.error) } };
-  } finally {
-    await options.notices.flush(scope);
-  }
+  const settled = await settle(options, scope, () => handleMessage(event), true);
+  const retried = !settled.ok && settled.retry;
+  await options.notices.flush(scope, { retried });
+  if (settled.ok) return settled.value;
+  if (settled.retry) throw settled.error;
+  return { rejected: { code: codeOf(settled.error), reason: errorText(settled.error) } };
 }
 
 async function handleSqsBatch<R>(

@@ -17,12 +17,22 @@ export class NoticeScope {
   closed = false;
 }
 
+/**
+ * How long a notice sent by an invocation that Lambda will run again is not sent a second time:
+ * Lambda retries an asynchronous invocation after about one and three minutes, mostly in the same
+ * container, and the operator needs the failure once.
+ */
+const RETRIED_NOTICE_MEMORY_MS = 10 * 60 * 1000;
+
 export class CollectingNotifier implements NotifierPort {
   private readonly storage = new AsyncLocalStorage<NoticeScope>();
+  /** Notices of invocations rethrown for a retry, until when a repeat is dropped (epoch ms). */
+  private readonly sentBeforeRetry = new Map<string, number>();
 
   constructor(
     private readonly target: NotifierPort,
     private readonly logger: Logger,
+    private readonly nowMs: () => number = Date.now,
   ) {}
 
   /** Held in the current scope; sent at once outside any scope or after its scope was flushed. */
@@ -40,13 +50,25 @@ export class CollectingNotifier implements NotifierPort {
     return this.storage.run(scope, work);
   }
 
-  /** Sends what `scope` holds as one notice (nothing when it holds none); never throws. */
-  async flush(scope: NoticeScope): Promise<void> {
+  /**
+   * Sends what `scope` holds as one notice (nothing when it holds none); never throws. With
+   * `retried`, the invocation is rethrown for Lambda to run again: the same notice from those runs
+   * is not sent again.
+   */
+  async flush(scope: NoticeScope, options: { retried?: boolean } = {}): Promise<void> {
     scope.closed = true;
     const notice = combineNotices(scope.held);
     if (!notice) return;
     // The summary may leave lines out; the log keeps every notice.
     if (scope.held.length > 1) this.logger.info('notices combined into one', { notices: scope.held });
+    const key = JSON.stringify(notice);
+    const now = this.nowMs();
+    for (const [sent, until] of this.sentBeforeRetry) if (until <= now) this.sentBeforeRetry.delete(sent);
+    if (this.sentBeforeRetry.has(key)) {
+      this.logger.info('notice already sent before this retry', { notice });
+      return;
+    }
+    if (options.retried) this.sentBeforeRetry.set(key, now + RETRIED_NOTICE_MEMORY_MS);
     try {
       await this.target.notify(notice);
     } catch (error) {
@@ -60,7 +82,7 @@ export function collectingContext(
   ctx: FlowContext,
   logger: Logger,
 ): { ctx: FlowContext; notices: CollectingNotifier } {
-  const notices = new CollectingNotifier(ctx.ports.notifier, logger);
+  const notices = new CollectingNotifier(ctx.ports.notifier, logger, () => ctx.now().getTime());
   return { ctx: { ...ctx, ports: { ...ctx.ports, notifier: notices } }, notices };
 }
 

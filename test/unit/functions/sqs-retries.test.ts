@@ -6,7 +6,8 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '#functions/iam-event-dispatcher.ts';
-import { cloudTrailEvent, sqsBatch } from '../fakes/lambda-events.ts';
+import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
+import { cloudTrailEvent, s3Notification, sqsBatch } from '../fakes/lambda-events.ts';
 import { lambdaContext } from '../fakes/world.ts';
 import { ACCOUNT, enrolledWorld, handlerDeps, POLICY_ARN } from './handler-setup.ts';
 
@@ -153,6 +154,23 @@ describe('iam-event-dispatcher deadline', () => {
         code: 'DEADLINE_EXCEEDED',
         details: ['SQS message m1: receive 5', 'SQS message m2: receive 5'],
       }),
+    ]);
+  });
+});
+
+describe("Lambda's retries of a direct invocation", () => {
+  it('Given S3 cannot be read, When Lambda runs the event three times, Then it is rethrown each time and notified once', async () => {
+    const w = await world([]);
+    w.ctx.ports.accounts.listAll = async () => {
+      throw Object.assign(new Error('slow down'), { name: 'SlowDown' });
+    };
+    const handler = makeS3EventDispatcher(handlerDeps(w));
+    const event = s3Notification('ObjectCreated:Put', 'permission-boundary-policy/r-ab12.json');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'SlowDown' });
+    }
+    expect(w.notifier.notices).toEqual([
+      expect.objectContaining({ step: 'read-policy', reason: expect.stringContaining('slow down') }),
     ]);
   });
 });
