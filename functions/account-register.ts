@@ -30,6 +30,11 @@ export function makeHandler(deps: AccountRegisterDeps) {
   const handle = async (event: unknown, context: Context): Promise<CfnOutcome> => {
     const parsed = CfnRequestSchema.safeParse(event);
     if (!parsed.success) return rejectRequest({ ...deps, ctx, put }, event, parsed.error, context);
+    // Work nobody can be told about is not started: the stack would hang, then roll back.
+    if (!hasUsableResponseUrl(event)) {
+      const problem = new Error('ResponseURL: not an http(s) URL');
+      return rejectRequest({ ...deps, ctx, put }, event, problem, context);
+    }
     const request = parsed.data;
     const accountId = request.ResourceProperties.MemberAccountID ?? request.PhysicalResourceId;
     startInvocation(deps.logger, context, typeof accountId === 'string' ? accountId : undefined);

@@ -192,6 +192,7 @@ describe('account-register', () => {
     ...SHAPELESS,
     ['no ResponseURL', { ...answerable, ResponseURL: undefined }],
     ['a ResponseURL that is no URL', { ...answerable, ResponseURL: 'not a url', RequestType: 'Bogus' }],
+    ['a valid Create whose ResponseURL is no URL', { ...answerable, ResponseURL: 'not a url' }],
   ])('Given %s, Then it returns normally with one notice and cannot answer', async (_shape, event) => {
     const sent: string[] = [];
     const { answer, notice } = await expectRejectedOnce(registerWith(sent), event);
