@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { deadlineBeforeTimeout } from '#runtime/deadline.ts';
+import { type Deadline, deadlineBeforeTimeout } from '#runtime/deadline.ts';
 import { withAccountRetries } from '#usecases/account-retry.ts';
 import {
   createIamEventResponder,
@@ -35,13 +35,15 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
   const { ctx, notices } = collectingContext(deps.ctx, deps.logger);
   // Built once per container: its caches are what keeps the warm path to one or two IAM calls.
   const respond = createIamEventResponder(ctx, deps.responder);
-  const handleEvent = async (event: unknown): Promise<IamEventOutcome> => {
+  const handleEvent = async (event: unknown, deadline: Deadline): Promise<IamEventOutcome> => {
     const iamEvent = readIamEvent(event);
     deps.logger.appendKeys({ accountId: iamEvent.accountId });
     try {
       // A throttling burst that outlasts the SDK's retries is waited out here, within the deadline,
       // before the record goes back to SQS.
-      const outcome = await withAccountRetries(ctx, iamEvent.accountId, () => respond(iamEvent));
+      const outcome = await withAccountRetries({ ...ctx, deadline }, iamEvent.accountId, () =>
+        respond(iamEvent),
+      );
       deps.logger.info('iam event processed', {
         eventName: iamEvent.eventName,
         eventId: iamEvent.eventId,
@@ -62,6 +64,7 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
   ): Promise<SQSBatchResponse | IamEventOutcome | MessageRejected> => {
     startInvocation(deps.logger, context);
     const remainingMs = () => context.getRemainingTimeInMillis();
+    const deadline = deadlineBeforeTimeout(remainingMs, deps.recordMarginMs ?? DEFAULT_RECORD_MARGIN_MS);
     return handleDirectOrSqs(
       event,
       {
@@ -70,10 +73,10 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
         logger: deps.logger,
         step: 'iam-event',
         maxReceiveCount: deps.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
-        deadline: deadlineBeforeTimeout(remainingMs, deps.recordMarginMs ?? DEFAULT_RECORD_MARGIN_MS),
+        deadline,
         concurrency: deps.recordConcurrency ?? DEFAULT_RECORD_CONCURRENCY,
       },
-      handleEvent,
+      (event) => handleEvent(event, deadline),
     );
   };
 }
