@@ -183,7 +183,7 @@ describe('fault matrix', () => {
       cell: 'DynamoDB conditional conflict',
       fault: 'ConditionalCheckFailedException on dynamodb:PutItem',
       outcome: '2 absorbed by re-read; persistent → no lease, no write, old boundary kept',
-      notice: '1 per account naming account, file, RECORD_CONFLICT',
+      notice: '1 for the run, a line per account naming it, file, RECORD_CONFLICT',
       convergence,
     });
   });
