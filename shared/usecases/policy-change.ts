@@ -47,7 +47,9 @@ export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange):
   let results = await syncAll(ctx, snapshot, affected, { file: change.key });
   for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS && !ctx.deadline?.reached(); round++) {
     snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
-    const stale = staleAccounts(results, await snapshot.objects());
+    const listed = await relisted(ctx, snapshot);
+    if (!listed) break;
+    const stale = staleAccounts(results, listed);
     if (stale.length === 0) break;
     ctx.log.info('policy files changed while applying; re-applying', { accounts: stale, round });
     // Not forced: under the write lease the record's hash is what IAM holds, so an account a newer
@@ -56,6 +58,25 @@ export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange):
     results = results.map((result) => redone.find((again) => again.accountId === result.accountId) ?? result);
   }
   return { key: change.key, target, accounts: results };
+}
+
+/**
+ * The listing again, to look for newer uploads. A transient failure is rethrown (the event is
+ * delivered again and the accounts re-checked, at no write if unchanged); anything else would fail
+ * the same way on every delivery, so the change stands as applied and is left to later events and
+ * the reconciler.
+ */
+async function relisted(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+): Promise<PolicyObjectSummary[] | undefined> {
+  try {
+    return await snapshot.objects();
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    ctx.log.warn('could not list the policy files again', { error: errorText(error) });
+    return undefined;
+  }
 }
 
 /**

@@ -62,3 +62,28 @@ describe('policy snapshot reads', () => {
     expect(documentOf(world, A1)).toContain('ec2:DeleteSubnet');
   });
 });
+
+describe('a policy change that can never be read', () => {
+  it('Given access denied on the store, Then it is reported once and returned as failed, not thrown', async () => {
+    const world = await enrolledOrganization();
+    world.ctx.ports.policyStore.listPolicyObjects = async () => {
+      throw Object.assign(new Error('not authorized to list'), { name: 'AccessDenied' });
+    };
+    const key = `permission-boundary-policy/${OU_A}.json`;
+    const result = await applyPolicyChange(world.ctx, { key, eventKind: 'created' });
+    expect(result).toMatchObject({ key, failed: { code: 'ACCESS_DENIED' }, accounts: [] });
+    expect(world.notifier.codes()).toEqual(['ACCESS_DENIED']);
+    expect(world.iam.writes()).toEqual([]);
+  });
+
+  it('Given S3 slowing down, Then it is rethrown so the event is delivered again', async () => {
+    const world = await enrolledOrganization();
+    world.ctx.ports.policyStore.listPolicyObjects = async () => {
+      throw Object.assign(new Error('slow down'), { name: 'SlowDown' });
+    };
+    const key = `permission-boundary-policy/${OU_A}.json`;
+    await expect(applyPolicyChange(world.ctx, { key, eventKind: 'created' })).rejects.toMatchObject({
+      name: 'SlowDown',
+    });
+  });
+});
