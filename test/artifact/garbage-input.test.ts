@@ -71,9 +71,15 @@ describe('packaged dispatchers given garbage', () => {
   it.each(['s3-event-dispatcher', 'iam-event-dispatcher'] as const)(
     '%s, SQS bodies that are not JSON, not an object, nested 100,000 deep: acknowledged, one notice naming each',
     async (name) => {
-      const queue = name === 's3-event-dispatcher' ? env.deployment.policyEventQueue : env.deployment.iamEventQueue;
+      const queue =
+        name === 's3-event-dispatcher' ? env.deployment.policyEventQueue : env.deployment.iamEventQueue;
       const batch = sqsEvent(env.deployment, queue, [{}, {}, {}, {}]);
-      const bodies = ['not json {', '[1,2]', deepArray, '{"detail-type":"Scheduled Event","source":"aws.events"}'];
+      const bodies = [
+        'not json {',
+        '[1,2]',
+        deepArray,
+        '{"detail-type":"Scheduled Event","source":"aws.events"}',
+      ];
       batch.Records.forEach((record, index) => {
         record.body = bodies[index] ?? '';
       });
@@ -144,7 +150,9 @@ describe('packaged s3-event-dispatcher given policy files past the caps', () => 
     const [notification] = await takeS3Notifications(env.deployment);
     try {
       const answer = await expectRejectedOnce('s3-event-dispatcher', notification, code);
-      expect(answer).toEqual([expect.objectContaining({ accounts: [], rejected: [expect.objectContaining({ code })] })]);
+      expect(answer).toEqual([
+        expect.objectContaining({ accounts: [], rejected: [expect.objectContaining({ code })] }),
+      ]);
     } finally {
       await uploadPolicy(env.deployment, key, original);
       await takeS3Notifications(env.deployment);
