@@ -1,5 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { DeadlineError, errorText } from '#shared/errors.ts';
+import { z } from 'zod';
+import { DeadlineError, errorText, InputRejectedError } from '#shared/errors.ts';
+import type { FlowContext } from '#usecases/flow-context.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import {
   answerUnhandled,
@@ -11,6 +13,7 @@ import {
   withinDeadline,
 } from './commons/cfn-response.ts';
 import { startInvocation } from './commons/logger.ts';
+import { collectingContext, NoticeScope } from './commons/notices.ts';
 import { failedPhysicalId, reasonFor, registrationOutcome } from './commons/registration.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
 
@@ -23,8 +26,16 @@ export interface AccountRegisterDeps extends HandlerDeps {
 /** CloudFormation custom resource (Service Catalog product): enroll, update or deregister one account. */
 export function makeHandler(deps: AccountRegisterDeps) {
   const put = deps.putResponse ?? ((url, body) => putResponse(url, body));
-  return async (event: unknown, context: Context): Promise<CfnOutcome> => {
-    const request = CfnRequestSchema.parse(event);
+  const { ctx, notices } = collectingContext(deps.ctx, deps.logger);
+  const handle = async (event: unknown, context: Context): Promise<CfnOutcome> => {
+    const parsed = CfnRequestSchema.safeParse(event);
+    if (!parsed.success) return rejectRequest({ ...deps, ctx, put }, event, parsed.error, context);
+    // Work nobody can be told about is not started: the stack would hang, then roll back.
+    if (!hasUsableResponseUrl(event)) {
+      const problem = new Error('ResponseURL: not an http(s) URL');
+      return rejectRequest({ ...deps, ctx, put }, event, problem, context);
+    }
+    const request = parsed.data;
     const accountId = request.ResourceProperties.MemberAccountID ?? request.PhysicalResourceId;
     startInvocation(deps.logger, context, typeof accountId === 'string' ? accountId : undefined);
     const failed = (error: unknown): CfnOutcome => ({
@@ -34,10 +45,10 @@ export function makeHandler(deps: AccountRegisterDeps) {
     });
     const onDeadline = async (): Promise<CfnOutcome> => {
       const error = new DeadlineError(deps.deadlineMarginMs ?? 10_000, 'stopped');
-      await reportFailure(deps.ctx, error, { step: request.RequestType });
+      await reportFailure(ctx, error, { step: request.RequestType });
       return failed(error);
     };
-    const work = registrationOutcome(deps.ctx, request).catch(failed);
+    const work = registrationOutcome(ctx, request).catch(failed);
     const remaining = context.getRemainingTimeInMillis();
     const outcome = await withinDeadline(work, remaining, deps.deadlineMarginMs ?? 10_000, onDeadline);
     deps.logger.info('answering CloudFormation', { requestType: request.RequestType, ...outcome });
@@ -47,14 +58,74 @@ export function makeHandler(deps: AccountRegisterDeps) {
     );
     return outcome;
   };
+  // One notice per request: what enroll and the deadline report is sent together at the end.
+  return async (event: unknown, context: Context): Promise<CfnOutcome> => {
+    const scope = new NoticeScope();
+    try {
+      return await notices.within(scope, () => handle(event, context));
+    } finally {
+      await notices.flush(scope);
+    }
+  };
+}
+
+/**
+ * A request that does not parse can never succeed, and CloudFormation invokes asynchronously: a
+ * throw would make Lambda run it twice more. So it is reported once, answered FAILED when it names
+ * a ResponseURL that can be answered, and acknowledged.
+ */
+async function rejectRequest(
+  deps: AccountRegisterDeps & { ctx: FlowContext; put: PutResponse },
+  event: unknown,
+  problem: unknown,
+  context: Context,
+): Promise<CfnOutcome> {
+  startInvocation(deps.logger, context);
+  const reason = `malformed CloudFormation request: ${describeIssues(problem)}`;
+  const answerable = hasUsableResponseUrl(event);
+  const rejected = new InputRejectedError(
+    answerable ? `${reason}; answered FAILED` : `${reason}; it names no ResponseURL that can be answered`,
+  );
+  await reportFailure(deps.ctx, rejected, { step: 'account-register: read request' });
+  const outcome: CfnOutcome = {
+    status: 'FAILED',
+    physicalResourceId: physicalIdOf(event),
+    reason: rejected.message,
+  };
+  if (answerable) {
+    await answerUnhandled(event, problem, deps.put).catch((error: unknown) =>
+      deps.logger.error('could not answer CloudFormation', { error: errorText(error) }),
+    );
+  }
+  return outcome;
+}
+
+function describeIssues(problem: unknown): string {
+  if (!(problem instanceof z.ZodError)) return errorText(problem);
+  return problem.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function hasUsableResponseUrl(event: unknown): boolean {
+  const url = (event as { ResponseURL?: unknown } | null)?.ResponseURL;
+  if (typeof url !== 'string' || !URL.canParse(url)) return false;
+  return ['https:', 'http:'].includes(new URL(url).protocol);
+}
+
+function physicalIdOf(event: unknown): string {
+  const request = event as { PhysicalResourceId?: unknown; RequestId?: unknown } | null;
+  if (typeof request?.PhysicalResourceId === 'string') return request.PhysicalResourceId;
+  return `not-enrolled-${typeof request?.RequestId === 'string' ? request.RequestId : 'unknown'}`;
 }
 
 const lazy = lazyHandler('account-register', makeHandler);
 
 /**
  * The deployed entry point. What fails before the handler can answer by itself (a configuration
- * error at cold start, a request that does not parse) is still answered FAILED at the ResponseURL,
- * then rethrown so the function's error metrics and logs show it.
+ * error at cold start) is still answered FAILED at the ResponseURL, then rethrown so the function's
+ * error metrics and logs show it. A malformed request is the handler's own (rejectRequest).
  */
 export async function handler(event: unknown, context: Context): Promise<CfnOutcome> {
   try {

@@ -27,8 +27,11 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
 /** The second hop, made with the management role's session. */
 const ASSUME_MEMBER_ROLE = ['sts:AssumeRole'];
-/** policy-store.ts: ListObjectsV2 (paginated) and GetObject on the policy bucket. */
-const READ_POLICY_STORE = ['s3:ListBucket', 's3:GetObject'];
+/**
+ * policy-store.ts: ListObjectVersions (paginated), then GetObject of the version listed (a file
+ * written before the bucket was versioned has none and is read as it is).
+ */
+const READ_POLICY_STORE = ['s3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion'];
 /** notifier.ts */
 const NOTIFY = ['sns:Publish'];
 /** iam-boundary.ts writeBoundaryPolicy (ListPolicyVersions → CreatePolicy | prune + CreatePolicyVersion). */

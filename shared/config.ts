@@ -54,6 +54,11 @@ const EnvSchema = z.object({
     .min(0)
     .max(MAX_ATTACHED_POLICIES_QUOTA - 1)
     .default(DEFAULT_MAX_ADDITIONAL_POLICIES),
+  /**
+   * maxReceiveCount of the queues in front of the functions: a message failing on this receive
+   * goes to the dead-letter queue, so that is when its failure is notified.
+   */
+  QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -78,6 +83,7 @@ export interface AppConfig {
   requireBoundaryOnCreate: boolean;
   fanoutConcurrency: number;
   maxAdditionalPolicies: number;
+  queueMaxReceiveCount: number;
 }
 
 export class ConfigError extends Error {
@@ -111,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requireBoundaryOnCreate: e.REQUIRE_BOUNDARY_ON_CREATE,
     fanoutConcurrency: e.FANOUT_CONCURRENCY,
     maxAdditionalPolicies: e.MAX_ADDITIONAL_POLICIES,
+    queueMaxReceiveCount: e.QUEUE_MAX_RECEIVE_COUNT,
   };
 }

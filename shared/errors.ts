@@ -90,6 +90,16 @@ export const ERROR_TABLE = {
     nextAction:
       'Run `scp-alt replay` (or wait for the next reconcile) for the accounts listed; for very large fan-outs raise the function timeout.',
   },
+  INPUT_REJECTED: {
+    summary: 'Event rejected',
+    nextAction:
+      'Nothing was changed and the event is not retried; find what sent it (named below) and fix the sender.',
+  },
+  SEVERAL_FAILURES: {
+    summary: 'Several failures in one run',
+    nextAction:
+      'Act on each line below as the entry of its error code in the README says; each names its account or file.',
+  },
   UNEXPECTED: {
     summary: 'Unexpected error',
     nextAction: 'Inspect the function log for the request id and report a bug if it is not an AWS outage.',
@@ -246,6 +256,17 @@ export class AttachmentQuotaError extends ScpAltError {
       `account ${accountId}: ${principals.length} principal(s) hold their quota of attached managed policies and lack ${missing.join(', ')}: ${named.join(', ')}${more}`,
     );
     this.details = principals.map((entry) => `${entry.principalArn}: lacks ${entry.missing.join(', ')}`);
+  }
+}
+
+/**
+ * An event that can never succeed however often it is delivered (not JSON, not the shape the
+ * function is for, a key that does not decode): reported once and acknowledged, never retried.
+ */
+export class InputRejectedError extends ScpAltError {
+  override name = 'InputRejectedError';
+  constructor(what: string) {
+    super('INPUT_REJECTED', what);
   }
 }
 

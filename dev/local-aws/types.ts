@@ -41,6 +41,12 @@ export interface CallFilter {
   operation?: string;
   /** 12-digit account the caller's credentials belong to. */
   account?: string;
+  /**
+   * 12-digit account the call acts in: the caller's, except for `sts:AssumeRole`, where it is the
+   * account of the role assumed. So a fault can hit one member account's hop of the role chain,
+   * whose AssumeRole the management session makes.
+   */
+  targetAccount?: string;
 }
 
 /** Fail the next `count` matching calls with the given AWS error (rendered in the service's protocol). */
@@ -56,6 +62,7 @@ export interface FaultSpec extends CallFilter {
 export interface ThrottleSpec {
   service?: string;
   account?: string;
+  targetAccount?: string;
   ratePerSecond: number;
   burst: number;
 }
@@ -74,6 +81,7 @@ export interface CallCount {
   service: string;
   operation: string;
   account: string;
+  targetAccount: string;
   arrived: number;
   calls: number;
   throttled: number;

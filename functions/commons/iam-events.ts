@@ -1,6 +1,7 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { CLOUDTRAIL_DETAIL_TYPES } from '#policy/iam-event-names.ts';
+import { InputRejectedError } from '#shared/errors.ts';
 import type { IamEvent } from '#usecases/iam-event.ts';
 import type { PrincipalRef } from '#usecases/ports.ts';
 
@@ -48,6 +49,38 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
   if (policyArn) iamEvent.policyArn = policyArn;
   if (detail.userIdentity?.arn) iamEvent.actorArn = detail.userIdentity.arn;
   return iamEvent;
+}
+
+/** The service the forwarding rules and the bus rule match on. */
+const IAM_EVENT_SOURCE = 'aws.iam';
+
+/**
+ * The IAM call of one event, or InputRejectedError naming what is wrong with it: an event of
+ * another source or detail-type, or not an event at all, can never become an IAM call.
+ */
+export function readIamEvent(event: unknown): IamEvent {
+  const source = (event as { source?: unknown } | null)?.source;
+  if (typeof event === 'object' && event !== null && !Array.isArray(event) && source !== IAM_EVENT_SOURCE) {
+    throw new InputRejectedError(
+      `event of source ${JSON.stringify(source ?? null)}, not ${IAM_EVENT_SOURCE}`,
+    );
+  }
+  const iamEvent = iamEventOf(event);
+  if (iamEvent) return iamEvent;
+  throw new InputRejectedError(whyNotAnIamEvent(event));
+}
+
+function whyNotAnIamEvent(event: unknown): string {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
+    return `the event is ${kind}, not an EventBridge event`;
+  }
+  const parsed = CloudTrailEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.slice(0, 5).map((issue) => issue.path.join('.') || '(event)');
+    return `not a CloudTrail API call event (missing or malformed: ${[...new Set(fields)].join(', ')})`;
+  }
+  return `detail-type ${JSON.stringify(parsed.data['detail-type'])} is not one of ${CLOUDTRAIL_DETAIL_TYPES.join(', ')}`;
 }
 
 function principalOf(parameters: Record<string, unknown>): PrincipalRef | undefined {

@@ -10,7 +10,12 @@ import { createLogger, logPort } from './logger.ts';
 export interface HandlerDeps {
   ctx: FlowContext;
   logger: Logger;
+  /** maxReceiveCount of the queue delivering to the function (default DEFAULT_MAX_RECEIVE_COUNT). */
+  maxReceiveCount?: number;
 }
+
+/** The queues' maxReceiveCount when a test builds a handler without configuration. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 /**
  * Real dependencies, built once per container on the first invocation. A missing or malformed
@@ -20,7 +25,11 @@ export function productionDeps(functionName: FunctionName): HandlerDeps {
   const config = loadConfig();
   const logger = createLogger();
   const { ports } = buildPorts(config, { functionName });
-  return { ctx: flowContextFor(config, ports, logPort(logger)), logger };
+  return {
+    ctx: flowContextFor(config, ports, logPort(logger)),
+    logger,
+    maxReceiveCount: config.queueMaxReceiveCount,
+  };
 }
 
 export type AsyncHandler<E, R> = (event: E, context: Context) => Promise<R>;

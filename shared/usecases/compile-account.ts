@@ -14,7 +14,8 @@ import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './ports
 
 /**
  * One consistent view of the policy store for the length of one use case: the listing is taken
- * once and each file read once, however many accounts are compiled from it.
+ * once and each file read once, at the version the listing names, however many accounts are
+ * compiled from it. A file not in the listing reads as absent.
  */
 export interface PolicySnapshot {
   objects(): Promise<PolicyObjectSummary[]>;
@@ -51,7 +52,11 @@ export function policySnapshot(store: PolicyStorePort, now: Clock = systemClock)
     read: (key) => {
       let read = reads.get(key);
       if (!read) {
-        const pending = store.readPolicy(key);
+        // The version the listing saw, never a newer one: a compile is exactly its listing.
+        const pending = objects().then((listed) => {
+          const object = listed.find((candidate) => candidate.key === key);
+          return object ? store.readPolicy(key, object.versionId) : undefined;
+        });
         read = pending;
         reads.set(key, pending);
         pending.catch(() => {

@@ -1,5 +1,6 @@
 import { type PolicyFinding, substituteAccountId, targetOfKey, validatePolicyText } from '#policy/index.ts';
-import { codeOf, errorText, PolicyInvalidError } from '#shared/errors.ts';
+import { isTransientFailure } from '#runtime/aws-errors.ts';
+import { codeOf, type ErrorCode, errorText, PolicyInvalidError } from '#shared/errors.ts';
 import { currentFingerprint, type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
@@ -21,6 +22,8 @@ export interface PolicyChangeResult {
   ignored?: string;
   /** Errors of the changed file; when set nothing was applied anywhere. */
   rejected?: PolicyFinding[];
+  /** Set when the change could not be read and trying again would not help (reported, not retried). */
+  failed?: { code: ErrorCode; reason: string };
   accounts: AccountSyncResult[];
 }
 
@@ -38,12 +41,15 @@ export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange):
   const target = targetOfKey(change.key);
   if (target === undefined) return { key: change.key, ignored: 'not a policy file key', accounts: [] };
   let snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
-  const { rejected, affected } = await checkChange(ctx, snapshot, change, target);
+  const { rejected, affected, failed } = await checkChange(ctx, snapshot, change, target);
   if (rejected) return { key: change.key, target, rejected, accounts: [] };
+  if (failed) return { key: change.key, target, failed, accounts: [] };
   let results = await syncAll(ctx, snapshot, affected, { file: change.key });
   for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS && !ctx.deadline?.reached(); round++) {
     snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
-    const stale = staleAccounts(results, await snapshot.objects());
+    const listed = await relisted(ctx, snapshot);
+    if (!listed) break;
+    const stale = staleAccounts(results, listed);
     if (stale.length === 0) break;
     ctx.log.info('policy files changed while applying; re-applying', { accounts: stale, round });
     // Not forced: under the write lease the record's hash is what IAM holds, so an account a newer
@@ -55,22 +61,44 @@ export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange):
 }
 
 /**
+ * The listing again, to look for newer uploads. A transient failure is rethrown (the event is
+ * delivered again and the accounts re-checked, at no write if unchanged); anything else would fail
+ * the same way on every delivery, so the change stands as applied and is left to later events and
+ * the reconciler.
+ */
+async function relisted(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+): Promise<PolicyObjectSummary[] | undefined> {
+  try {
+    return await snapshot.objects();
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    ctx.log.warn('could not list the policy files again', { error: errorText(error) });
+    return undefined;
+  }
+}
+
+/**
  * Validates the changed file and lists the accounts it reaches. If S3 or DynamoDB cannot be read,
- * the operators are told and the error is rethrown, so Lambda (or SQS) delivers the event again.
+ * the operators are told; a transient failure is rethrown, so Lambda (or SQS) delivers the event
+ * again, anything else (access denied, a body that cannot be read) is returned as `failed`: a
+ * second delivery would fail the same way.
  */
 async function checkChange(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   change: PolicyChange,
   target: string,
-): Promise<{ rejected?: PolicyFinding[]; affected: string[] }> {
+): Promise<{ rejected?: PolicyFinding[]; failed?: PolicyChangeResult['failed']; affected: string[] }> {
   try {
     const affected = affectedAccounts(await ctx.ports.accounts.listAll(), target);
     const rejected = await validateChangedFile(ctx, snapshot, change, affected);
     return rejected ? { rejected, affected: [] } : { affected };
   } catch (error) {
     await reportFailure(ctx, error, { step: 'read-policy', file: change.key });
-    throw error;
+    if (isTransientFailure(error)) throw error;
+    return { failed: { code: codeOf(error), reason: errorText(error) }, affected: [] };
   }
 }
 

@@ -93,6 +93,8 @@ export interface BoundaryIamPort {
 export interface PolicyObjectSummary {
   key: string;
   etag: string;
+  /** The version listed (absent in a bucket that was never versioned). */
+  versionId?: string;
 }
 
 export interface StoredPolicy extends PolicySource {
@@ -101,9 +103,13 @@ export interface StoredPolicy extends PolicySource {
 
 /** The policy bucket, restricted to the policy prefix. */
 export interface PolicyStorePort {
+  /** The current version of every file under the prefix. */
   listPolicyObjects(): Promise<PolicyObjectSummary[]>;
-  /** Undefined when the object does not exist (deleted since it was listed). */
-  readPolicy(key: string): Promise<StoredPolicy | undefined>;
+  /**
+   * The file as of `versionId` (the listing's), or its current version when none is given.
+   * Undefined when it does not exist (deleted since it was listed).
+   */
+  readPolicy(key: string, versionId?: string): Promise<StoredPolicy | undefined>;
 }
 
 export interface OrganizationPort {

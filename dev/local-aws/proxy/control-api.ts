@@ -10,6 +10,7 @@ const filterFields = {
   service: z.string().optional(),
   operation: z.string().optional(),
   account: z.string().optional(),
+  targetAccount: z.string().optional(),
 };
 const faultSchema = z.object({
   ...filterFields,
@@ -21,6 +22,7 @@ const faultSchema = z.object({
 const throttleSchema = z.object({
   service: z.string().optional(),
   account: z.string().optional(),
+  targetAccount: z.string().optional(),
   ratePerSecond: z.number().nonnegative(),
   burst: z.number().positive(),
 });

@@ -14,7 +14,7 @@ import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { CallerDirectory } from './identity.ts';
 import { ORGANIZATIONS_RULES } from './organizations-rules.ts';
-import { describeRequest, headerValue } from './request-info.ts';
+import { describeRequest, headerValue, type RequestInfo } from './request-info.ts';
 import { SessionAudit } from './session-audit.ts';
 import { STS_RULES } from './sts-rules.ts';
 import { CallCounter, type CallKey, TrafficRules } from './traffic-rules.ts';
@@ -100,7 +100,12 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
     headerValue(request.headers, 'x-moto-account-id'),
   );
   const call: AwsCall = { info, caller, partition: partitionOfRegion(info.region), body };
-  const key: CallKey = { service: info.service, operation: info.operation, account: caller.account };
+  const key: CallKey = {
+    service: info.service,
+    operation: info.operation,
+    account: caller.account,
+    targetAccount: targetAccountOf(info, caller.account),
+  };
   const refusal = await applyTrafficRules(call, key, state, headerValue(request.headers, 'content-type'));
   if (refusal) return refusal;
   state.audit.record(caller, info.service, info.operation);
@@ -109,6 +114,13 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
   if (early) return early;
   const answer = await forward(request, body, state.context.motoUrl);
   return rule?.after ? rule.after(call, answer, state.context) : answer;
+}
+
+/** The account a call acts in: the role's for AssumeRole (made from another account), else the caller's. */
+function targetAccountOf(info: RequestInfo, callerAccount: string): string {
+  if (info.service !== 'sts' || info.operation !== 'AssumeRole') return callerAccount;
+  const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(info.params.get('RoleArn') ?? '')?.[1];
+  return roleAccount ?? callerAccount;
 }
 
 /** Latency, then injected faults, then throttling; counts the call whatever happens to it. */

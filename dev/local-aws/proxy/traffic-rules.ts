@@ -6,6 +6,8 @@ export interface CallKey {
   service: string;
   operation: string;
   account: string;
+  /** The account the call acts in (CallFilter.targetAccount). */
+  targetAccount: string;
 }
 
 export type CallOutcome = 'passed' | 'throttled' | 'faulted';
@@ -14,7 +16,8 @@ function matches(filter: CallFilter, call: CallKey): boolean {
   return (
     (filter.service === undefined || filter.service.toLowerCase() === call.service) &&
     (filter.operation === undefined || filter.operation === call.operation) &&
-    (filter.account === undefined || filter.account === call.account)
+    (filter.account === undefined || filter.account === call.account) &&
+    (filter.targetAccount === undefined || filter.targetAccount === call.targetAccount)
   );
 }
 
@@ -72,7 +75,8 @@ export class TrafficRules {
   isThrottled(call: CallKey, nowMs: number): boolean {
     let throttled = false;
     for (const rule of this.throttles) {
-      if (!matches({ service: rule.spec.service, account: rule.spec.account }, call)) continue;
+      const { service, account, targetAccount } = rule.spec;
+      if (!matches({ service, account, targetAccount }, call)) continue;
       const bucketKey = `${call.account}|${call.service}`;
       let bucket = rule.buckets.get(bucketKey);
       if (!bucket) {
@@ -100,7 +104,7 @@ export class CallCounter {
   }
 
   private countOf(call: CallKey): CallCount {
-    const key = `${call.service}|${call.operation}|${call.account}`;
+    const key = `${call.service}|${call.operation}|${call.account}|${call.targetAccount}`;
     let count = this.counts.get(key);
     if (!count) {
       count = { ...call, arrived: 0, calls: 0, throttled: 0, faulted: 0 };

@@ -103,6 +103,28 @@ describe('fault injection', () => {
     });
   });
 
+  it('targets the member account an AssumeRole goes into, though the management session makes it', async () => {
+    const org = await seedOrganization(stack);
+    const [sandbox = '', appDev = ''] = [org.accounts.sandbox, org.accounts['app-dev']];
+    await stack.control.injectFault({
+      service: 'sts',
+      operation: 'AssumeRole',
+      targetAccount: sandbox,
+      code: 'AccessDenied',
+      status: 403,
+      count: 5,
+    });
+    // Both calls come from the management account: filtering by caller could not tell them apart.
+    await expect(memberAccountConfig(stack, sandbox, 'iam')).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(memberAccountConfig(stack, appDev, 'iam')).resolves.toBeDefined();
+    const refused = await stack.control.calls({
+      service: 'sts',
+      operation: 'AssumeRole',
+      targetAccount: sandbox,
+    });
+    expect(refused).toEqual([expect.objectContaining({ account: MANAGEMENT, faulted: 1 })]);
+  });
+
   it('speaks the JSON protocol to DynamoDB: an injected ConditionalCheckFailedException is typed', async () => {
     const dynamodb = new DynamoDBClient(stack.clientConfig('dynamodb', { maxAttempts: 1 }));
     await stack.control.injectFault({
@@ -170,6 +192,7 @@ describe('call counters', () => {
         service: 'dynamodb',
         operation: 'CreateTable',
         account: MANAGEMENT,
+        targetAccount: MANAGEMENT,
         arrived: 1,
         calls: 1,
         throttled: 0,

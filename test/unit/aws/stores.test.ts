@@ -8,30 +8,79 @@ import { S3PolicyStore } from '#aws/policy-store.ts';
 import { awsError, stubSdk } from '../fakes/sdk-stub.ts';
 
 describe('S3PolicyStore', () => {
-  it('lists objects under the policy prefix across pages, skipping folder markers', async () => {
+  it('lists the current version of each object under the prefix across pages, skipping folder markers and deleted files', async () => {
     const s3 = new S3Client({ region: 'cn-northwest-1' });
     const calls = stubSdk(s3, {
-      ListObjectsV2: (input) =>
-        input.ContinuationToken
-          ? { Contents: [{ Key: 'permission-boundary-policy/account-111111111111.json', ETag: '"b"' }] }
+      ListObjectVersions: (input) =>
+        input.KeyMarker
+          ? {
+              Versions: [
+                {
+                  Key: 'permission-boundary-policy/account-111111111111.json',
+                  ETag: '"b"',
+                  VersionId: 'null',
+                  IsLatest: true,
+                },
+              ],
+            }
           : {
-              Contents: [
-                { Key: 'permission-boundary-policy/', ETag: '"0"' },
-                { Key: 'permission-boundary-policy/r-ab12.json', ETag: '"a"' },
+              Versions: [
+                { Key: 'permission-boundary-policy/', ETag: '"0"', VersionId: 'f', IsLatest: true },
+                {
+                  Key: 'permission-boundary-policy/r-ab12.json',
+                  ETag: '"a"',
+                  VersionId: 'v2',
+                  IsLatest: true,
+                },
+                {
+                  Key: 'permission-boundary-policy/r-ab12.json',
+                  ETag: '"z"',
+                  VersionId: 'v1',
+                  IsLatest: false,
+                },
+                // Deleted: its newest entry is the delete marker below.
+                {
+                  Key: 'permission-boundary-policy/ou-ab12-11111111.json',
+                  ETag: '"d"',
+                  VersionId: 'v7',
+                  IsLatest: false,
+                },
+              ],
+              DeleteMarkers: [
+                { Key: 'permission-boundary-policy/ou-ab12-11111111.json', VersionId: 'v8', IsLatest: true },
               ],
               IsTruncated: true,
-              NextContinuationToken: 't1',
+              NextKeyMarker: 'permission-boundary-policy/r-ab12.json',
+              NextVersionIdMarker: 'v1',
             },
     });
     const store = new S3PolicyStore({ bucket: 'scp-alt-999999999999', region: 'cn-northwest-1', client: s3 });
     expect(await store.listPolicyObjects()).toEqual([
-      { key: 'permission-boundary-policy/r-ab12.json', etag: '"a"' },
+      { key: 'permission-boundary-policy/r-ab12.json', etag: '"a"', versionId: 'v2' },
       { key: 'permission-boundary-policy/account-111111111111.json', etag: '"b"' },
     ]);
     expect(calls[0]?.input).toMatchObject({
       Bucket: 'scp-alt-999999999999',
       Prefix: 'permission-boundary-policy/',
     });
+    expect(calls[1]?.input).toMatchObject({
+      KeyMarker: 'permission-boundary-policy/r-ab12.json',
+      VersionIdMarker: 'v1',
+    });
+  });
+
+  it('reads the version it is given, and treats a version deleted since as a missing file', async () => {
+    const s3 = new S3Client({ region: 'cn-northwest-1' });
+    const calls = stubSdk(s3, {
+      GetObject: (input) => {
+        if (input.VersionId === 'purged') throw awsError('NoSuchVersion');
+        return { Body: { transformToString: async () => '{}' }, ETag: '"e1"', VersionId: input.VersionId };
+      },
+    });
+    const store = new S3PolicyStore({ bucket: 'b', region: 'cn-northwest-1', client: s3 });
+    expect(await store.readPolicy('k', 'v1')).toMatchObject({ body: '{}', versionId: 'v1' });
+    expect(calls[0]?.input).toMatchObject({ Bucket: 'b', Key: 'k', VersionId: 'v1' });
+    expect(await store.readPolicy('k', 'purged')).toBeUndefined();
   });
 
   it('reads body, ETag and version id; a missing object is undefined', async () => {

@@ -175,6 +175,10 @@ describe('IAM events from member accounts', () => {
     expect(Number(props(queue).VisibilityTimeout)).toBeGreaterThanOrEqual(
       Number(props(dispatcher.resource).Timeout),
     );
+    // The dispatcher notifies a failure on the receive after which SQS dead-letters the message.
+    expect(Number(dispatcher.environment.QUEUE_MAX_RECEIVE_COUNT)).toBe(
+      Number(at(queue, 'Properties', 'RedrivePolicy', 'maxReceiveCount')),
+    );
   });
 });
 

@@ -13,9 +13,13 @@ import type {
   StoredPolicy,
 } from '#usecases/ports.ts';
 
-/** The policy bucket: keys are given without the prefix for brevity (`put('r-ab12.json', …)`). */
+/**
+ * The versioned policy bucket: keys are given without the prefix for brevity (`put('r-ab12.json',
+ * …)`). Every put adds a version; a read names the version the listing saw, or gets the current one.
+ */
 export class FakePolicyStore implements PolicyStorePort {
   private readonly objects = new Map<string, { body: string; etag: string; versionId: string }>();
+  private readonly versions = new Map<string, { body: string; etag: string; versionId: string }>();
   private counter = 0;
   reads = 0;
   lists = 0;
@@ -25,10 +29,13 @@ export class FakePolicyStore implements PolicyStorePort {
   put(name: string, document: unknown): string {
     const body = typeof document === 'string' ? document : JSON.stringify(document);
     const version = ++this.counter;
-    this.objects.set(POLICY_PREFIX + name, { body, etag: `"etag-${version}"`, versionId: `ver-${version}` });
+    const object = { body, etag: `"etag-${version}"`, versionId: `ver-${version}` };
+    this.objects.set(POLICY_PREFIX + name, object);
+    this.versions.set(`${POLICY_PREFIX + name}@${object.versionId}`, object);
     return POLICY_PREFIX + name;
   }
 
+  /** Like a delete in a versioned bucket: the file is gone, its versions stay readable. */
   remove(name: string): string {
     this.objects.delete(POLICY_PREFIX + name);
     return POLICY_PREFIX + name;
@@ -36,13 +43,17 @@ export class FakePolicyStore implements PolicyStorePort {
 
   async listPolicyObjects(): Promise<PolicyObjectSummary[]> {
     this.lists++;
-    return [...this.objects.entries()].map(([key, object]) => ({ key, etag: object.etag }));
+    return [...this.objects.entries()].map(([key, object]) => ({
+      key,
+      etag: object.etag,
+      versionId: object.versionId,
+    }));
   }
 
-  async readPolicy(key: string): Promise<StoredPolicy | undefined> {
+  async readPolicy(key: string, versionId?: string): Promise<StoredPolicy | undefined> {
     this.reads++;
     this.beforeRead?.(key);
-    const object = this.objects.get(key);
+    const object = versionId === undefined ? this.objects.get(key) : this.versions.get(`${key}@${versionId}`);
     return object ? { key, body: object.body, etag: object.etag, versionId: object.versionId } : undefined;
   }
 }

@@ -131,9 +131,13 @@ describe('account-register handler', () => {
     await handler(request('Create', props()), lambdaContext());
     expect(sent[0]?.body.Status).toBe('FAILED');
     world.iam.failNext('ListUsers', Object.assign(new Error('no access'), { name: 'AccessDenied' }));
+    const noticesBefore = world.notifier.notices.length;
     await handler(request('Delete', props(), { PhysicalResourceId: ACCOUNT }), lambdaContext());
     expect(sent[1]?.body.Status).toBe('SUCCESS');
-    expect(world.notifier.codes()).toContain('CLEANUP_INCOMPLETE');
+    // One notice for the request: the denied call and the cleanup left undone, each on its line.
+    const notices = world.notifier.notices.slice(noticesBefore);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.details?.join('\n')).toMatch(/ACCESS_DENIED[\s\S]*CLEANUP_INCOMPLETE/);
   });
 
   it('Delete deregisters an enrolled account even if its policy file is gone', async () => {

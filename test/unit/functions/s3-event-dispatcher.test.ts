@@ -46,7 +46,7 @@ describe('s3-event-dispatcher handler', () => {
     expect(JSON.stringify(world.iam.currentDocument(ACCOUNT))).toContain('ec2:TerminateInstances');
   });
 
-  it('reports only the failed SQS message for redelivery', async () => {
+  it('acknowledges an SQS message whose body is not JSON, naming it in one notice, and applies the rest', async () => {
     const { world, handler } = await enrolledWorld();
     world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
     const response = await handler(
@@ -55,7 +55,10 @@ describe('s3-event-dispatcher handler', () => {
       }),
       lambdaContext(),
     );
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(world.notifier.notices).toEqual([
+      expect.objectContaining({ code: 'INPUT_REJECTED', reason: expect.stringContaining('m1') }),
+    ]);
     expect(JSON.stringify(world.iam.currentDocument(ACCOUNT))).toContain('ec2:TerminateInstances');
   });
 
