@@ -10,6 +10,8 @@ export interface Caller {
   principalArn: string;
   /** RoleSessionName of a role session. */
   sessionName?: string;
+  /** SourceIdentity of a role session: set once on a role chain and kept by every later hop. */
+  sourceIdentity?: string;
 }
 
 /**
@@ -22,9 +24,19 @@ export class CallerDirectory {
 
   constructor(private readonly motoUrl: string) {}
 
-  rememberAssumedRole(accessKeyId: string, roleArn: string, sessionName: string): void {
+  rememberAssumedRole(
+    accessKeyId: string,
+    roleArn: string,
+    sessionName: string,
+    sourceIdentity: string | undefined,
+  ): void {
     const { partition = '', accountId: account = '' } = parseArn(roleArn) ?? {};
-    this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn, sessionName });
+    this.known.set(`${partition}|${accessKeyId}`, {
+      account,
+      principalArn: roleArn,
+      sessionName,
+      ...(sourceIdentity ? { sourceIdentity } : {}),
+    });
   }
 
   clear(): void {
