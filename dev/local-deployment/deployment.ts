@@ -8,14 +8,20 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
-import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
+import { assumeRole, memberAccountConfig, ORGANIZATION_ACCESS_ROLE, roleArn } from '../local-aws/accounts.ts';
 import {
   createQueue,
   notifyQueueOfS3Events,
@@ -84,6 +90,9 @@ export async function deployScpAlt(
   const events = await createEventBus(clients);
   await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
   await createManagementRole(stack, organization);
+  for (const accountId of Object.values(organization.accounts)) {
+    if (accountId !== securityAccountId) await allowOurSourceIdentity(stack, accountId);
+  }
   return {
     organization,
     securityAccountId,
@@ -109,6 +118,9 @@ export async function deployScpAlt(
       ORGANIZATION_ID: organization.organizationId,
       REQUIRE_BOUNDARY_ON_CREATE: 'true',
       FANOUT_CONCURRENCY: '4',
+      // What local stacks set and deployments never do: account-register may then answer at the
+      // local stand-in for CloudFormation's response URL (functions/commons/cfn-origin.ts).
+      AWS_ENDPOINT_URL: stack.endpoints.iam,
     },
   };
 }
@@ -192,7 +204,10 @@ async function createFunctionRoles(stack: LocalStackClient, iam: IAMClient, secu
   }
 }
 
-/** templates/management-role.yaml: trusts exactly the four function roles, inside the organization. */
+/**
+ * templates/management-role.yaml: trusts exactly the four function roles, inside the organization,
+ * and only with a source identity of ours.
+ */
 async function createManagementRole(stack: LocalStackClient, organization: SeededOrganization) {
   const iam = new IAMClient(stack.clientConfig('iam'));
   const trust = JSON.stringify({
@@ -206,12 +221,51 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
             roleArn(stack, organization.securityAccountId, functionRoleName(name)),
           ),
         },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.organizationId } },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': organization.organizationId },
+          StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` },
+        },
       },
     ],
   });
   await iam.send(new CreateRoleCommand({ RoleName: MANAGEMENT_ROLE_NAME, AssumeRolePolicyDocument: trust }));
+}
+
+/**
+ * The deployment step README (Deploy) asks of operators in every member account: the organization
+ * access role's trust lets the management role carry our source identity into it (STS requires
+ * sts:SetSourceIdentity in the trust of every role a session with a source identity assumes).
+ */
+export async function allowOurSourceIdentity(stack: LocalStackClient, accountId: string): Promise<void> {
+  const iam = new IAMClient(await memberAccountConfig(stack, accountId, 'iam'));
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: ORGANIZATION_ACCESS_ROLE }));
+  const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
+    Statement?: unknown[];
+  };
+  const statement = organizationAccessRoleSourceIdentityStatement(
+    roleArn(stack, stack.info.account, MANAGEMENT_ROLE_NAME),
+  );
+  await iam.send(
+    new UpdateAssumeRolePolicyCommand({
+      RoleName: ORGANIZATION_ACCESS_ROLE,
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [...(trust.Statement ?? []), statement],
+      }),
+    }),
+  );
+}
+
+/** The statement README (Deploy) gives for the organization access role's trust. */
+export function organizationAccessRoleSourceIdentityStatement(managementRoleArn: string) {
+  return {
+    Sid: 'ScpAltSourceIdentity',
+    Effect: 'Allow',
+    Principal: { AWS: managementRoleArn },
+    Action: 'sts:SetSourceIdentity',
+    Condition: { StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` } },
+  };
 }
 
 /**
