@@ -12,7 +12,14 @@ const CloudTrailDetailSchema = z
     recipientAccountId: z.string(),
     errorCode: z.string().optional(),
     requestParameters: z.record(z.string(), z.unknown()).nullish(),
-    userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
+    userIdentity: z
+      .object({
+        arn: z.string().optional(),
+        // Set by STS on a role chain and kept by every later hop: how our own sessions are told apart.
+        sessionContext: z.object({ sourceIdentity: z.string().optional() }).loose().nullish(),
+      })
+      .loose()
+      .nullish(),
   })
   .loose();
 
@@ -23,6 +30,9 @@ const CloudTrailDetailSchema = z
  */
 const CloudTrailEventSchema = EventBridgeSchema.pick({ 'detail-type': true }).extend({
   detail: CloudTrailDetailSchema,
+  // Read, not required here: the use case refuses an event without them as forged.
+  source: z.string().optional(),
+  account: z.string().optional(),
 });
 
 /**
@@ -39,6 +49,8 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
     eventId: detail.eventID,
     eventName: detail.eventName,
     accountId: detail.recipientAccountId,
+    source: parsed.data.source ?? '',
+    senderAccountId: parsed.data.account ?? '',
   };
   if (detail.errorCode) iamEvent.errorCode = detail.errorCode;
   const principal = principalOf(parameters);
@@ -47,6 +59,8 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
     stringParameter(parameters, 'policyArn') ?? stringParameter(parameters, 'permissionsBoundary');
   if (policyArn) iamEvent.policyArn = policyArn;
   if (detail.userIdentity?.arn) iamEvent.actorArn = detail.userIdentity.arn;
+  const sourceIdentity = detail.userIdentity?.sessionContext?.sourceIdentity;
+  if (sourceIdentity) iamEvent.sourceIdentity = sourceIdentity;
   return iamEvent;
 }
 

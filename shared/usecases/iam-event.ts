@@ -2,6 +2,7 @@ import { parseRoleSessionArn } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
 import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
 import { isExemptPrincipal } from '#policy/index.ts';
+import { isOwnSourceIdentity } from '#policy/own-sessions.ts';
 import { BoundedIdSet, TtlCache } from '#runtime/memory-caches.ts';
 import { DerivedBoundaryError } from '#shared/errors.ts';
 import { updateAccountRecord } from './account-records.ts';
@@ -9,7 +10,7 @@ import { policySnapshot } from './compile-account.ts';
 import { derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
 import type { AccountRecord, PrincipalKind, PrincipalRef, PrincipalState } from './ports.ts';
-import { reportFailure, sendNotice } from './report-failure.ts';
+import { noticeFor, sendNotice } from './report-failure.ts';
 import { syncAccount } from './sync-account.ts';
 
 /** A CloudTrail-recorded IAM call in a member account, as the dispatcher extracted it. */
@@ -18,6 +19,13 @@ export interface IamEvent {
   eventName: string;
   /** The account the call was made in (detail.recipientAccountId). */
   accountId: string;
+  /** `source` of the EventBridge envelope: `aws.iam` for a call CloudTrail recorded. */
+  source: string;
+  /**
+   * `account` of the envelope: the account whose rule forwarded the event. A member forwards only
+   * its own calls, so anything else was forged on its way to the security bus.
+   */
+  senderAccountId: string;
   /** Set when the call failed; failed calls changed nothing. */
   errorCode?: string;
   principal?: PrincipalRef;
@@ -25,22 +33,31 @@ export interface IamEvent {
   policyArn?: string;
   /** ARN of whoever made the call (detail.userIdentity.arn). */
   actorArn?: string;
+  /** SourceIdentity of the caller's session (detail.userIdentity.sessionContext.sourceIdentity). */
+  sourceIdentity?: string;
 }
 
 /**
  * `derived`: the principal had a customer boundary and now carries customer ∩ ours;
- * `custom-boundary`: that could not be built (notified), so it keeps the customer's.
+ * `replaced-customer-boundary`: that could not be built (notified), so it carries ours instead:
+ * never the customer's alone.
  */
 export type PrincipalOutcome =
   | 'already-bound'
   | 'exempt'
   | 'attached'
   | 'derived'
-  | 'customer-boundary'
+  | 'replaced-customer-boundary'
   | 'missing';
 
+/**
+ * `refused`: the event is not what a member's forwarding rule delivers (reported, nothing touched);
+ * `attempt-denied`: a call that would have weakened the boundary failed (reported, nothing to do).
+ */
 export type IamEventOutcome =
   | { action: 'ignored'; reason: string }
+  | { action: 'refused'; reason: string }
+  | { action: 'attempt-denied'; errorCode: string }
   | { action: 'principal'; outcome: PrincipalOutcome }
   | { action: 'tampering'; repaired: boolean }
   | { action: 'derived-rebuilt'; customerPolicyArn: string };
@@ -65,8 +82,8 @@ export function createIamEventResponder(
   const records = new TtlCache<AccountRecord | undefined>(options.recordTtlMs ?? 60_000, ctx.now);
   const seen = new BoundedIdSet(options.seenEventCapacity ?? 5_000);
   return async (iamEvent) => {
-    const ignored = precheck(ctx, iamEvent, seen);
-    if (ignored) return { action: 'ignored', reason: ignored };
+    const screened = precheck(ctx, iamEvent, seen);
+    if (screened) return screened;
     const record = await records.getOrLoad(iamEvent.accountId, () =>
       ctx.ports.accounts.get(iamEvent.accountId),
     );
@@ -75,6 +92,7 @@ export function createIamEventResponder(
     // Forwarding starts only after our policy exists, so events of an enrolling account are acted
     // on; the record is reloaded next time to see the enrollment finish.
     if (record.status === 'ENROLLING') records.forget(iamEvent.accountId);
+    if (iamEvent.errorCode) return failedCallOutcome(ctx, iamEvent, iamEvent.errorCode);
     const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)
       ? await bindNewPrincipal(ctx, iamEvent, record)
       : await respondToPolicyEvent(ctx, iamEvent, record);
@@ -86,23 +104,64 @@ export function createIamEventResponder(
   };
 }
 
-function precheck(ctx: FlowContext, iamEvent: IamEvent, seen: BoundedIdSet): string | undefined {
-  if (seen.has(iamEvent.eventId)) return 'duplicate event';
-  if (iamEvent.errorCode) return `call failed (${iamEvent.errorCode})`;
+/** What is decided before any record is read; undefined when the event needs the account's record. */
+function precheck(ctx: FlowContext, iamEvent: IamEvent, seen: BoundedIdSet): IamEventOutcome | undefined {
+  const ignored = (reason: string): IamEventOutcome => ({ action: 'ignored', reason });
+  if (seen.has(iamEvent.eventId)) return ignored('duplicate event');
+  const forgery = forgeryOf(iamEvent);
+  if (forgery) return { action: 'refused', reason: forgery };
   const known = [...PRINCIPAL_CREATE_EVENTS, ...TAMPERING_EVENTS] as readonly string[];
-  if (!known.includes(iamEvent.eventName)) return `event ${iamEvent.eventName} not handled`;
-  if (isOwnSession(ctx, iamEvent.actorArn)) return 'made by scp-alt itself';
+  if (!known.includes(iamEvent.eventName)) return ignored(`event ${iamEvent.eventName} not handled`);
+  if (isOwnSession(ctx, iamEvent)) return ignored('made by scp-alt itself');
+  if (iamEvent.errorCode) return undefined;
   if (!(PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)) return undefined;
-  return iamEvent.principal ? undefined : 'no principal name in the event';
+  return iamEvent.principal ? undefined : ignored('no principal name in the event');
 }
 
-/** Our own calls go through the organization access role with a `scp-alt-` session name. */
-function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
-  const session = actorArn === undefined ? undefined : parseRoleSessionArn(actorArn);
+/**
+ * Only CloudTrail writes `aws.iam` events, and a member's rule forwards only its own account's:
+ * an event from any other source, or claiming another account than the one that sent it, was put
+ * on a bus by someone, not recorded by IAM.
+ */
+function forgeryOf(iamEvent: IamEvent): string | undefined {
+  if (iamEvent.source !== 'aws.iam') return `source '${iamEvent.source}' is not aws.iam`;
+  if (iamEvent.senderAccountId !== iamEvent.accountId) {
+    return `sent by account '${iamEvent.senderAccountId}' for account ${iamEvent.accountId}`;
+  }
+  return undefined;
+}
+
+/**
+ * Our own calls: a session of this account's organization access role carrying our
+ * SourceIdentity, which only our role chain can set (policy/own-sessions.ts). The session name is
+ * not looked at: anyone who may assume a role chooses it.
+ */
+function isOwnSession(ctx: FlowContext, iamEvent: IamEvent): boolean {
+  const session = iamEvent.actorArn === undefined ? undefined : parseRoleSessionArn(iamEvent.actorArn);
   return (
     session?.roleName === ctx.settings.organizationAccessRoleName &&
-    session.sessionName.startsWith('scp-alt-')
+    session.accountId === iamEvent.accountId &&
+    isOwnSourceIdentity(iamEvent.sourceIdentity)
   );
+}
+
+/**
+ * A failed call changed nothing. It is an attempt worth reporting when it aimed at what keeps the
+ * boundary: removing or replacing a boundary, editing our policies, or creating a principal
+ * (denied when it lacks our boundary, carries another or takes a whitelisted name).
+ */
+function failedCallOutcome(ctx: FlowContext, iamEvent: IamEvent, errorCode: string): IamEventOutcome {
+  const ourPolicy = ctx.ports.iam.policyArnFor(iamEvent.accountId);
+  const onOurPolicy = iamEvent.policyArn === ourPolicy || isDerivedPolicyArn(ourPolicy, iamEvent.policyArn);
+  const onBoundary = iamEvent.eventName.endsWith('PermissionsBoundary');
+  const deniedCreate =
+    (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName) && isDenial(errorCode);
+  if (onOurPolicy || onBoundary || deniedCreate) return { action: 'attempt-denied', errorCode };
+  return { action: 'ignored', reason: `call failed (${errorCode})` };
+}
+
+function isDenial(errorCode: string): boolean {
+  return /AccessDenied|Unauthorized/i.test(errorCode);
 }
 
 async function bindNewPrincipal(
@@ -156,8 +215,16 @@ async function combineWithCustomerBoundary(
     await ctx.ports.iam.attachBoundary(accountId, state, derivedArn);
   } catch (error) {
     if (!(error instanceof DerivedBoundaryError)) throw error;
-    await reportFailure(ctx, error, { step: 'derive-boundary', accountId });
-    return 'customer-boundary';
+    // Never the customer's boundary alone: it lacks our denies (a creator exempt from them could
+    // have chosen it for that). Ours replaces it until the two can be combined.
+    const ours = ctx.ports.iam.policyArnFor(accountId);
+    await ctx.ports.iam.attachBoundary(accountId, state, ours);
+    await sendNotice(ctx, {
+      ...noticeFor(error, { step: 'derive-boundary', accountId }),
+      details: [`${state.arn} now carries ${ours} instead of ${customerArn}`],
+    });
+    ctx.log.warn('customer boundary replaced by ours', { accountId, principal: state.arn, customerArn });
+    return 'replaced-customer-boundary';
   }
   await updateAccountRecord(ctx, accountId, (current) =>
     current && !current.customerBoundaryArns.includes(customerArn)
