@@ -23,10 +23,13 @@ export const FUNCTION_NAMES = [
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 // Building blocks, named by the code path that makes the calls.
-/** The first hop of the role chain (credentials.ts), from the function's own role. */
-const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
-/** The second hop, made with the management role's session. */
-const ASSUME_MEMBER_ROLE = ['sts:AssumeRole'];
+/**
+ * The first hop of the role chain (credentials.ts), from the function's own role, with a
+ * SourceIdentity (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.
+ */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+/** The second hop, made with the management role's session, carrying the same SourceIdentity. */
+const ASSUME_MEMBER_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 /** policy-store.ts: ListObjectsV2 (paginated) and GetObject on the policy bucket. */
 const READ_POLICY_STORE = ['s3:ListBucket', 's3:GetObject'];
 /** notifier.ts */
@@ -70,9 +73,21 @@ const EVENT_FORWARDING = [
   'cloudtrail:UpdateTrail',
   'cloudtrail:StartLogging',
   'cloudtrail:DeleteTrail',
+  // A trail the account names instead of ours must exist and log (trail.ts checkNamedTrails).
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrailStatus',
   's3:CreateBucket',
   's3:PutBucketPublicAccessBlock',
   's3:PutBucketPolicy',
+];
+/**
+ * exempt-exposure.ts through member-inventory.ts: roles with their trust (ListRoles, already in
+ * SWEEP_PRINCIPALS), and compute that runs as exempt roles.
+ */
+const AUDIT_EXEMPT_COMPUTE = [
+  'iam:ListInstanceProfiles',
+  'lambda:ListFunctions',
+  'cloudformation:DescribeStacks',
 ];
 /** deregister.ts: detach our boundary, delete the policy (non-default versions first). */
 const REMOVE_BOUNDARY = [
@@ -123,6 +138,6 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS),
+    member: unique(READ_BOUNDARY_POLICY, WRITE_BOUNDARY_POLICY, SWEEP_PRINCIPALS, AUDIT_EXEMPT_COMPUTE),
   },
 };

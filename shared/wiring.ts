@@ -1,9 +1,10 @@
 import { DynamoAccountStore } from './aws/account-store.ts';
-import type { SharedClientConfig } from './aws/client-config.ts';
+import { clientConfigFor, type SharedClientConfig } from './aws/client-config.ts';
 import { CredentialChain } from './aws/credentials.ts';
 import { ForwardingAdapter } from './aws/forwarding.ts';
 import { BoundaryIamAdapter } from './aws/iam-boundary.ts';
 import { type MemberClientsFor, memberClientFactory } from './aws/member-clients.ts';
+import { MemberInventoryAdapter } from './aws/member-inventory.ts';
 import { SnsNotifier } from './aws/notifier.ts';
 import { OrganizationAdapter } from './aws/organization.ts';
 import { S3PolicyStore } from './aws/policy-store.ts';
@@ -78,6 +79,11 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
       ruleName: names.eventRuleName,
       roleName: names.eventRoleName,
       trailName: names.trailName,
+    }),
+    inventory: new MemberInventoryAdapter({
+      clientsFor,
+      regionalConfig: (accountId, region) =>
+        clientConfigFor(region, clientConfig, chain.memberProvider(accountId)),
     }),
   };
   return { ports, chain, clientsFor };

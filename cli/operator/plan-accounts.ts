@@ -18,6 +18,8 @@ export interface PlanTarget {
   accountId: string;
   ouPath: string[];
   status: AccountStatus | 'NOT_ENROLLED';
+  /** Customer trails the record names: its boundary protects them too. */
+  protectedTrails?: string[];
   /** Why the account could not even be placed (e.g. it does not exist). */
   lookupError?: FailureReport;
 }
@@ -71,7 +73,13 @@ export async function planTargets(ctx: FlowContext, accountIds: string[]): Promi
       const record = records[index];
       const status = record?.status ?? ('NOT_ENROLLED' as const);
       try {
-        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status };
+        const trails = record?.protectedTrails ?? [];
+        return {
+          accountId,
+          ouPath: await ouPathFor(ctx, record, accountId),
+          status,
+          ...(trails.length > 0 ? { protectedTrails: trails } : {}),
+        };
       } catch (error) {
         return { accountId, ouPath: [], status, lookupError: failureReport(error) };
       }

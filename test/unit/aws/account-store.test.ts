@@ -19,6 +19,8 @@ const RECORD: AccountRecord = {
   status: 'ACTIVE',
   lastError: undefined,
   createCloudTrail: true,
+  protectedTrails: ['org-audit'],
+  stackId: 'arn:aws-cn:cloudformation:cn-northwest-1:999999999999:stack/SC-999999999999-pp-abc/1',
   revision: 3,
 };
 
@@ -48,6 +50,8 @@ describe('DynamoAccountStore', () => {
       ScpCustomPolicyList: [],
       ScpUpdateTime: '2026-03-01T12:00:00.000Z',
       Status: 'ACTIVE',
+      ProtectedTrails: ['org-audit'],
+      StackId: RECORD.stackId,
       Revision: 4,
     });
     expect(input.ConditionExpression).toContain('Revision = :expected');
@@ -93,5 +97,7 @@ function storeItem(): Record<string, unknown> {
     PolicyVersionId: 'v2',
     Status: 'ACTIVE',
     CreateCloudTrail: true,
+    ProtectedTrails: RECORD.protectedTrails,
+    StackId: RECORD.stackId,
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * Read-only inventory of a member account for the exposure checks: roles with their trust, and
+ * the compute that runs as a given role. The Lambda and CloudFormation clients are regional and
+ * only the reconciler uses them, so they are loaded on first use rather than at every cold start.
+ */
+import { paginateListInstanceProfiles, paginateListRoles } from '@aws-sdk/client-iam';
+import { errorText } from '#shared/errors.ts';
+import type { ComputeInventory, MemberInventoryPort, RoleTrust, RoleUse } from '#usecases/ports.ts';
+import type { BuiltClientConfig } from './client-config.ts';
+import type { MemberClientsFor } from './member-clients.ts';
+
+export interface MemberInventoryOptions {
+  clientsFor: MemberClientsFor;
+  /** Client settings acting in the member account in a given region. */
+  regionalConfig: (accountId: string, region: string) => BuiltClientConfig;
+}
+
+export class MemberInventoryAdapter implements MemberInventoryPort {
+  constructor(private readonly options: MemberInventoryOptions) {}
+
+  async listRoleTrusts(accountId: string): Promise<RoleTrust[]> {
+    const { iam } = this.options.clientsFor(accountId);
+    const roles: RoleTrust[] = [];
+    for await (const page of paginateListRoles({ client: iam }, {})) {
+      for (const role of page.Roles ?? []) {
+        roles.push({
+          arn: role.Arn ?? '',
+          name: role.RoleName ?? '',
+          path: role.Path ?? '/',
+          trustPolicy: parseDocument(role.AssumeRolePolicyDocument),
+        });
+      }
+    }
+    return roles;
+  }
+
+  async computeUsingRoles(
+    accountId: string,
+    roleArns: readonly string[],
+    regions: readonly string[],
+  ): Promise<ComputeInventory> {
+    const wanted = new Set(roleArns);
+    const inventory: ComputeInventory = { uses: [], unread: [] };
+    const collect = async (what: string, list: () => Promise<RoleUse[]>) => {
+      try {
+        inventory.uses.push(...(await list()).filter((use) => wanted.has(use.roleArn)));
+      } catch (error) {
+        inventory.unread.push(`${what}: ${errorText(error)}`);
+      }
+    };
+    await collect('instance profiles', () => this.instanceProfiles(accountId));
+    for (const region of regions) {
+      await collect(`Lambda functions in ${region}`, () => this.functions(accountId, region));
+      await collect(`CloudFormation stacks in ${region}`, () => this.stacks(accountId, region));
+    }
+    return inventory;
+  }
+
+  private async instanceProfiles(accountId: string): Promise<RoleUse[]> {
+    const { iam } = this.options.clientsFor(accountId);
+    const uses: RoleUse[] = [];
+    for await (const page of paginateListInstanceProfiles({ client: iam }, {})) {
+      for (const profile of page.InstanceProfiles ?? []) {
+        for (const role of profile.Roles ?? []) {
+          uses.push({ kind: 'instance-profile', arn: profile.Arn ?? '', roleArn: role.Arn ?? '' });
+        }
+      }
+    }
+    return uses;
+  }
+
+  private async functions(accountId: string, region: string): Promise<RoleUse[]> {
+    const { LambdaClient, paginateListFunctions } = await import('@aws-sdk/client-lambda');
+    const client = new LambdaClient(this.options.regionalConfig(accountId, region));
+    const uses: RoleUse[] = [];
+    for await (const page of paginateListFunctions({ client }, {})) {
+      for (const fn of page.Functions ?? []) {
+        uses.push({ kind: 'lambda-function', arn: fn.FunctionArn ?? '', roleArn: fn.Role ?? '' });
+      }
+    }
+    return uses;
+  }
+
+  private async stacks(accountId: string, region: string): Promise<RoleUse[]> {
+    const { CloudFormationClient, paginateDescribeStacks } = await import('@aws-sdk/client-cloudformation');
+    const client = new CloudFormationClient(this.options.regionalConfig(accountId, region));
+    const uses: RoleUse[] = [];
+    for await (const page of paginateDescribeStacks({ client }, {})) {
+      for (const stack of page.Stacks ?? []) {
+        if (stack.RoleARN)
+          uses.push({ kind: 'cloudformation-stack', arn: stack.StackId ?? '', roleArn: stack.RoleARN });
+      }
+    }
+    return uses;
+  }
+}
+
+/** IAM returns policy documents URL-encoded. */
+function parseDocument(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text.trimStart().startsWith('{') ? text : decodeURIComponent(text));
+  } catch {
+    return undefined;
+  }
+}
