@@ -84,7 +84,12 @@ export class LocalScpAlt {
    * product; an Update or Delete comes from the product whose resource holds the physical id, as
    * CloudFormation sends it (a product updated to another account keeps its stack).
    */
-  async register(requestType: CfnRequestType, target: RegistrationTarget): Promise<RegistrationAnswer> {
+  async register(
+    requestType: CfnRequestType,
+    target: RegistrationTarget,
+    /** Changes the request before it is sent, as someone invoking the function directly could. */
+    alter: (request: Record<string, unknown>) => Record<string, unknown> = (request) => request,
+  ): Promise<RegistrationAnswer> {
     const requestId = randomUUID();
     const physicalResourceId =
       requestType === 'Create' ? undefined : (target.physicalResourceId ?? target.accountId);
@@ -104,7 +109,7 @@ export class LocalScpAlt {
       product,
     });
     const outcome = await this.handlers.accountRegister(
-      event,
+      alter(event),
       lambdaContext(this.deployment, 'account-register'),
     );
     if (outcome.status === 'SUCCESS') this.products.set(outcome.physicalResourceId, product);

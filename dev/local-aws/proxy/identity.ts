@@ -52,7 +52,7 @@ export class CallerDirectory {
     if (accountHeader)
       return { account: accountHeader, principalArn: accountRootArn(partition, accountHeader) };
     const key = accessKeyId ?? '';
-    const cached = this.known.get(key);
+    const cached = this.known.get(`${partition}|${key}`) ?? this.known.get(key);
     if (cached) return cached;
     const answer = await motoQuery(
       { motoUrl: this.motoUrl, service: 'sts', region, accessKeyId: key || undefined },
