@@ -157,7 +157,9 @@ async function populateAccount(
       RoleName: stackSetsExecRoleName(accountId),
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: stackSetsAdministration }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: stackSetsAdministration }, Action: 'sts:AssumeRole' },
+        ],
       }),
     }),
   );
