@@ -1,5 +1,6 @@
 import { DynamoAccountStore } from './aws/account-store.ts';
 import { clientConfigFor, type SharedClientConfig } from './aws/client-config.ts';
+import type { RegionalComputeReader } from './aws/compute-clients.ts';
 import { CredentialChain } from './aws/credentials.ts';
 import { ForwardingAdapter } from './aws/forwarding.ts';
 import { BoundaryIamAdapter } from './aws/iam-boundary.ts';
@@ -23,6 +24,8 @@ export interface WiringOptions {
   clientConfig?: SharedClientConfig;
   /** Replaces the eventual-consistency backoff wait (tests). */
   sleep?: Sleep;
+  /** Reads member accounts' functions and stacks; given only where compute is reported (reconciler). */
+  computeReader?: RegionalComputeReader;
 }
 
 export interface Wiring {
@@ -84,6 +87,7 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
       clientsFor,
       regionalConfig: (accountId, region) =>
         clientConfigFor(region, clientConfig, chain.memberProvider(accountId)),
+      computeReader: options.computeReader,
     }),
   };
   return { ports, chain, clientsFor };

@@ -1,18 +1,21 @@
 /**
  * Read-only inventory of a member account for the exposure checks: roles with their trust, and
- * the compute that runs as a given role. The Lambda and CloudFormation clients are regional and
- * only the reconciler uses them, so they are loaded on first use rather than at every cold start.
+ * the compute that runs as a given role. Functions and stacks are read through a
+ * RegionalComputeReader, given only where compute is reported (compute-clients.ts).
  */
 import { paginateListInstanceProfiles, paginateListRoles } from '@aws-sdk/client-iam';
 import { errorText } from '#shared/errors.ts';
 import type { ComputeInventory, MemberInventoryPort, RoleTrust, RoleUse } from '#usecases/ports.ts';
 import type { BuiltClientConfig } from './client-config.ts';
+import type { RegionalComputeReader } from './compute-clients.ts';
 import type { MemberClientsFor } from './member-clients.ts';
 
 export interface MemberInventoryOptions {
   clientsFor: MemberClientsFor;
   /** Client settings acting in the member account in a given region. */
   regionalConfig: (accountId: string, region: string) => BuiltClientConfig;
+  /** Without it, functions and stacks are reported as not read. */
+  computeReader?: RegionalComputeReader | undefined;
 }
 
 export class MemberInventoryAdapter implements MemberInventoryPort {
@@ -49,9 +52,15 @@ export class MemberInventoryAdapter implements MemberInventoryPort {
       }
     };
     await collect('instance profiles', () => this.instanceProfiles(accountId));
+    const reader = this.options.computeReader;
+    if (!reader) {
+      inventory.unread.push('Lambda functions and CloudFormation stacks: not read by this function');
+      return inventory;
+    }
     for (const region of regions) {
-      await collect(`Lambda functions in ${region}`, () => this.functions(accountId, region));
-      await collect(`CloudFormation stacks in ${region}`, () => this.stacks(accountId, region));
+      const config = this.options.regionalConfig(accountId, region);
+      await collect(`Lambda functions in ${region}`, () => reader.functions(config));
+      await collect(`CloudFormation stacks in ${region}`, () => reader.stacks(config));
     }
     return inventory;
   }
@@ -64,31 +73,6 @@ export class MemberInventoryAdapter implements MemberInventoryPort {
         for (const role of profile.Roles ?? []) {
           uses.push({ kind: 'instance-profile', arn: profile.Arn ?? '', roleArn: role.Arn ?? '' });
         }
-      }
-    }
-    return uses;
-  }
-
-  private async functions(accountId: string, region: string): Promise<RoleUse[]> {
-    const { LambdaClient, paginateListFunctions } = await import('@aws-sdk/client-lambda');
-    const client = new LambdaClient(this.options.regionalConfig(accountId, region));
-    const uses: RoleUse[] = [];
-    for await (const page of paginateListFunctions({ client }, {})) {
-      for (const fn of page.Functions ?? []) {
-        uses.push({ kind: 'lambda-function', arn: fn.FunctionArn ?? '', roleArn: fn.Role ?? '' });
-      }
-    }
-    return uses;
-  }
-
-  private async stacks(accountId: string, region: string): Promise<RoleUse[]> {
-    const { CloudFormationClient, paginateDescribeStacks } = await import('@aws-sdk/client-cloudformation');
-    const client = new CloudFormationClient(this.options.regionalConfig(accountId, region));
-    const uses: RoleUse[] = [];
-    for await (const page of paginateDescribeStacks({ client }, {})) {
-      for (const stack of page.Stacks ?? []) {
-        if (stack.RoleARN)
-          uses.push({ kind: 'cloudformation-stack', arn: stack.StackId ?? '', roleArn: stack.RoleARN });
       }
     }
     return uses;
