@@ -8,12 +8,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  IAMClient,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -21,7 +16,7 @@ import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
 import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
-import { assumeRole, memberAccountConfig, ORGANIZATION_ACCESS_ROLE, roleArn } from '../local-aws/accounts.ts';
+import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
 import {
   createQueue,
   notifyQueueOfS3Events,
@@ -32,6 +27,7 @@ import {
 import type { SeededOrganization } from '../local-aws/seed.ts';
 import type { LocalClientConfig, LocalStackClient } from '../local-aws/stack.ts';
 import type { AwsCredentials } from '../local-aws/types.ts';
+import { allowOurSourceIdentity } from './source-identity.ts';
 
 export const STAGE = 'prod';
 export const MANAGEMENT_ROLE_NAME = 'scp-alt-management-access';
@@ -90,8 +86,9 @@ export async function deployScpAlt(
   const events = await createEventBus(clients);
   await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
   await createManagementRole(stack, organization);
+  const managementRole = roleArn(stack, organization.managementAccountId, MANAGEMENT_ROLE_NAME);
   for (const accountId of Object.values(organization.accounts)) {
-    if (accountId !== securityAccountId) await allowOurSourceIdentity(stack, accountId);
+    if (accountId !== securityAccountId) await allowOurSourceIdentity(stack, accountId, managementRole);
   }
   return {
     organization,
@@ -230,42 +227,6 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
     ],
   });
   await iam.send(new CreateRoleCommand({ RoleName: MANAGEMENT_ROLE_NAME, AssumeRolePolicyDocument: trust }));
-}
-
-/**
- * The deployment step README (Deploy) asks of operators in every member account: the organization
- * access role's trust lets the management role carry our source identity into it (STS requires
- * sts:SetSourceIdentity in the trust of every role a session with a source identity assumes).
- */
-export async function allowOurSourceIdentity(stack: LocalStackClient, accountId: string): Promise<void> {
-  const iam = new IAMClient(await memberAccountConfig(stack, accountId, 'iam'));
-  const { Role } = await iam.send(new GetRoleCommand({ RoleName: ORGANIZATION_ACCESS_ROLE }));
-  const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
-    Statement?: unknown[];
-  };
-  const statement = organizationAccessRoleSourceIdentityStatement(
-    roleArn(stack, stack.info.account, MANAGEMENT_ROLE_NAME),
-  );
-  await iam.send(
-    new UpdateAssumeRolePolicyCommand({
-      RoleName: ORGANIZATION_ACCESS_ROLE,
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [...(trust.Statement ?? []), statement],
-      }),
-    }),
-  );
-}
-
-/** The statement README (Deploy) gives for the organization access role's trust. */
-export function organizationAccessRoleSourceIdentityStatement(managementRoleArn: string) {
-  return {
-    Sid: 'ScpAltSourceIdentity',
-    Effect: 'Allow',
-    Principal: { AWS: managementRoleArn },
-    Action: 'sts:SetSourceIdentity',
-    Condition: { StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` } },
-  };
 }
 
 /**
