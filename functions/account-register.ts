@@ -1,11 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { parseArn } from '#policy/arn.ts';
 import { DeadlineError, errorText, InputRejectedError } from '#shared/errors.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
-import { reportFailure } from '#usecases/report-failure.ts';
+import { reportFailure, sendNotice } from '#usecases/report-failure.ts';
+import { isLoopbackEndpoint, requestRefusal, responseUrlRefusal } from './commons/cfn-origin.ts';
 import {
   answerUnhandled,
   type CfnOutcome,
+  type CfnRequest,
   CfnRequestSchema,
   type PutResponse,
   putResponse,
@@ -14,7 +17,7 @@ import {
 } from './commons/cfn-response.ts';
 import { startInvocation } from './commons/logger.ts';
 import { collectingContext, NoticeScope } from './commons/notices.ts';
-import { failedPhysicalId, reasonFor, registrationOutcome } from './commons/registration.ts';
+import { failedPhysicalId, notEnrolledId, reasonFor, registrationOutcome } from './commons/registration.ts';
 import { type HandlerDeps, lazyHandler } from './commons/runtime.ts';
 
 export interface AccountRegisterDeps extends HandlerDeps {
@@ -38,6 +41,12 @@ export function makeHandler(deps: AccountRegisterDeps) {
     const request = parsed.data;
     const accountId = request.ResourceProperties.MemberAccountID ?? request.PhysicalResourceId;
     startInvocation(deps.logger, context, typeof accountId === 'string' ? accountId : undefined);
+    const refusal = requestRefusal(request, context.invokedFunctionArn, {
+      allowLoopbackResponse: isLoopbackEndpoint(deps.ctx.settings.localEndpoint),
+    });
+    // Not CloudFormation: nothing is done and nothing is answered (the URL is the invoker's), and
+    // nothing is thrown, so an asynchronous invoke is not retried and reported twice.
+    if (refusal) return refuseRequest(deps.ctx, request, refusal);
     const failed = (error: unknown): CfnOutcome => ({
       status: 'FAILED',
       physicalResourceId: failedPhysicalId(request, error),
@@ -93,7 +102,8 @@ async function rejectRequest(
     reason: rejected.message,
   };
   if (answerable) {
-    await answerUnhandled(event, problem, deps.put).catch((error: unknown) =>
+    const mayAnswer = mayAnswerAt(context, deps.ctx.settings.localEndpoint);
+    await answerUnhandled(event, problem, mayAnswer, deps.put).catch((error: unknown) =>
       deps.logger.error('could not answer CloudFormation', { error: errorText(error) }),
     );
   }
@@ -120,6 +130,43 @@ function physicalIdOf(event: unknown): string {
   return `not-enrolled-${typeof request?.RequestId === 'string' ? request.RequestId : 'unknown'}`;
 }
 
+async function refuseRequest(ctx: FlowContext, request: CfnRequest, refusal: string): Promise<CfnOutcome> {
+  const accountId = request.ResourceProperties.MemberAccountID ?? request.PhysicalResourceId;
+  await sendNotice(ctx, {
+    code: 'REQUEST_REFUSED',
+    step: request.RequestType,
+    ...(typeof accountId === 'string' && /^\d{12}$/.test(accountId) ? { accountId } : {}),
+    reason: refusal,
+    details: [`StackId: ${request.StackId}`, `ResponseURL host: ${hostOf(request.ResponseURL)}`],
+  });
+  ctx.log.error('request refused', { refusal, requestType: request.RequestType });
+  return {
+    status: 'FAILED',
+    physicalResourceId: request.PhysicalResourceId ?? notEnrolledId(request),
+    reason: `REQUEST_REFUSED: ${refusal}`,
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
+ * Where an answer of last resort may go: CloudFormation's response bucket of the function's region,
+ * or a loopback address while the SDK's endpoint is a local stack.
+ */
+function mayAnswerAt(context: Context, localEndpoint: string | undefined): (responseUrl: string) => boolean {
+  const fn = parseArn(context.invokedFunctionArn);
+  const allowLoopbackResponse = isLoopbackEndpoint(localEndpoint);
+  return (responseUrl) =>
+    fn !== undefined &&
+    responseUrlRefusal(responseUrl, fn.partition, fn.region, { allowLoopbackResponse }) === undefined;
+}
+
 const lazy = lazyHandler('account-register', makeHandler);
 
 /**
@@ -131,7 +178,10 @@ export async function handler(event: unknown, context: Context): Promise<CfnOutc
   try {
     return await lazy(event, context);
   } catch (error) {
-    await answerUnhandled(event, error).catch(() => undefined);
+    // The configuration could not be read, so the endpoint comes straight from the environment.
+    await answerUnhandled(event, error, mayAnswerAt(context, process.env.AWS_ENDPOINT_URL)).catch(
+      () => undefined,
+    );
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import {
   type IamEventOutcome,
   type IamEventResponderOptions,
 } from '#usecases/iam-event.ts';
+import { type HandledIamEvent, reportUnseenIamEvents } from '#usecases/iam-event-report.ts';
 import { reportFailure } from '#usecases/report-failure.ts';
 import { handleDirectOrSqs, type MessageRejected } from './commons/event-source.ts';
 import { readIamEvent } from './commons/iam-events.ts';
@@ -35,7 +36,11 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
   const { ctx, notices } = collectingContext(deps.ctx, deps.logger);
   // Built once per container: its caches are what keeps the warm path to one or two IAM calls.
   const respond = createIamEventResponder(ctx, deps.responder);
-  const handleEvent = async (event: unknown, deadline: Deadline): Promise<IamEventOutcome> => {
+  const handleEvent = async (
+    event: unknown,
+    deadline: Deadline,
+    handled: HandledIamEvent[],
+  ): Promise<IamEventOutcome> => {
     const iamEvent = readIamEvent(event);
     deps.logger.appendKeys({ accountId: iamEvent.accountId });
     try {
@@ -44,6 +49,7 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
       const outcome = await withAccountRetries({ ...ctx, deadline }, iamEvent.accountId, () =>
         respond(iamEvent),
       );
+      handled.push({ event: iamEvent, outcome });
       deps.logger.info('iam event processed', {
         eventName: iamEvent.eventName,
         eventId: iamEvent.eventId,
@@ -65,7 +71,8 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
     startInvocation(deps.logger, context);
     const remainingMs = () => context.getRemainingTimeInMillis();
     const deadline = deadlineBeforeTimeout(remainingMs, deps.recordMarginMs ?? DEFAULT_RECORD_MARGIN_MS);
-    return handleDirectOrSqs(
+    const handled: HandledIamEvent[] = [];
+    const answer = await handleDirectOrSqs(
       event,
       {
         ctx,
@@ -76,8 +83,12 @@ export function makeHandler(deps: IamEventDispatcherDeps) {
         deadline,
         concurrency: deps.recordConcurrency ?? DEFAULT_RECORD_CONCURRENCY,
       },
-      (event) => handleEvent(event, deadline),
+      (event) => handleEvent(event, deadline, handled),
     );
+    // Refused and failed calls change nothing, so SQS never brings them back: reported here, once
+    // per invocation (handled collects outcomes, not failures).
+    await reportUnseenIamEvents(ctx, handled);
+    return answer;
   };
 }
 

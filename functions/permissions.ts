@@ -23,10 +23,13 @@ export const FUNCTION_NAMES = [
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 // Building blocks, named by the code path that makes the calls.
-/** The first hop of the role chain (credentials.ts), from the function's own role. */
-const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
-/** The second hop, made with the management role's session. */
-const ASSUME_MEMBER_ROLE = ['sts:AssumeRole'];
+/**
+ * The first hop of the role chain (credentials.ts), from the function's own role, with a
+ * SourceIdentity (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.
+ */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+/** The second hop, made with the management role's session, carrying the same SourceIdentity. */
+const ASSUME_MEMBER_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 /**
  * policy-store.ts: ListObjectVersions (paginated), then GetObject of the version listed (a file
  * written before the bucket was versioned has none and is read as it is).
@@ -95,9 +98,21 @@ const EVENT_FORWARDING = [
   'cloudtrail:UpdateTrail',
   'cloudtrail:StartLogging',
   'cloudtrail:DeleteTrail',
+  // A trail the account names instead of ours must exist and log (trail.ts checkNamedTrails).
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrailStatus',
   's3:CreateBucket',
   's3:PutBucketPublicAccessBlock',
   's3:PutBucketPolicy',
+];
+/**
+ * exempt-exposure.ts through member-inventory.ts: roles with their trust (ListRoles, already in
+ * SWEEP_PRINCIPALS), and compute that runs as exempt roles.
+ */
+const AUDIT_EXEMPT_COMPUTE = [
+  'iam:ListInstanceProfiles',
+  'lambda:ListFunctions',
+  'cloudformation:DescribeStacks',
 ];
 /** deregister.ts: detach our boundary, delete the policy (non-default versions first). */
 const REMOVE_BOUNDARY = [
@@ -168,6 +183,7 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       SWEEP_PRINCIPALS,
       ATTACH_ADDITIONAL_POLICIES,
       REMOVE_ADDITIONAL_POLICIES,
+      AUDIT_EXEMPT_COMPUTE,
     ),
   },
 };

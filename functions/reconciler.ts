@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { regionalComputeReader } from '#aws/compute-clients.ts';
 import { InputRejectedError } from '#shared/errors.ts';
 import { type ReconcileReport, reconcileAccounts } from '#usecases/reconcile.ts';
 import { type ReplayResult, replayFailedAccounts } from '#usecases/replay.ts';
@@ -76,4 +77,5 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
   };
 }
 
-export const handler = lazyHandler('reconciler', makeHandler);
+// The one function that reports compute running as exempt roles reads functions and stacks.
+export const handler = lazyHandler('reconciler', makeHandler, { computeReader: regionalComputeReader });

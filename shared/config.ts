@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { partitionInfo, partitionOfRegion } from './policy/partition.ts';
+import { isTrailName } from './policy/trail-reference.ts';
+import { stackSetsAdministrationArns } from './policy/trust-admissions.ts';
 import { DEFAULT_MAX_ADDITIONAL_POLICIES } from './policy/types.ts';
 
 /**
@@ -59,6 +61,27 @@ const EnvSchema = z.object({
    * goes to the dead-letter queue, so that is when its failure is notified.
    */
   QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  /**
+   * The principals a whitelisted role's trust may admit (empty: the management account's StackSets
+   * administration roles); anything else is reported, and with `refuse` stops enrollment.
+   */
+  WHITELIST_TRUST_ALLOWED_ARNS: csv,
+  WHITELIST_TRUST_CHECK: z.enum(['report', 'refuse']).default('report'),
+  /**
+   * Customer trail names protected in every account enrolled without its own list (names only: an
+   * ARN names one account's trail).
+   */
+  PROTECTED_TRAILS: csv.refine(
+    (trails) => trails.every(isTrailName),
+    'must be trail names (3-128 letters, digits, . _ -), comma-separated',
+  ),
+  /** Regions searched for Lambda functions and stacks that run as exempt roles (empty: see below). */
+  COMPUTE_AUDIT_REGIONS: csv,
+  /**
+   * Set only by local stacks (the SDK reads it too; no deployment sets it): a custom-resource
+   * answer may then go to a loopback address, which production never accepts.
+   */
+  AWS_ENDPOINT_URL: z.string().optional(),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -84,6 +107,13 @@ export interface AppConfig {
   fanoutConcurrency: number;
   maxAdditionalPolicies: number;
   queueMaxReceiveCount: number;
+  /** Principals a whitelisted role's trust may admit; never empty (see loadConfig). */
+  whitelistTrustAllowedArns: string[];
+  whitelistTrustCheck: 'report' | 'refuse';
+  protectedTrails: string[];
+  computeAuditRegions: string[];
+  /** The endpoint of a local stack; undefined in every deployment. */
+  localEndpoint: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -98,10 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const partition = e.SCP_PARTITION ?? partitionOfRegion(e.AWS_REGION);
+  const iamEventsRegion = partitionInfo(partition).iamEventsRegion;
   return {
     region: e.AWS_REGION,
     partition,
-    iamEventsRegion: partitionInfo(partition).iamEventsRegion,
+    iamEventsRegion,
     securityAccountId: e.SECURITY_ACCOUNT_ID,
     managementAccountId: e.MANAGEMENT_ACCOUNT_ID,
     managementRoleName: e.MANAGEMENT_ROLE_NAME,
@@ -118,5 +149,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fanoutConcurrency: e.FANOUT_CONCURRENCY,
     maxAdditionalPolicies: e.MAX_ADDITIONAL_POLICIES,
     queueMaxReceiveCount: e.QUEUE_MAX_RECEIVE_COUNT,
+    whitelistTrustAllowedArns:
+      e.WHITELIST_TRUST_ALLOWED_ARNS.length > 0
+        ? e.WHITELIST_TRUST_ALLOWED_ARNS
+        : stackSetsAdministrationArns(partition, e.MANAGEMENT_ACCOUNT_ID),
+    whitelistTrustCheck: e.WHITELIST_TRUST_CHECK,
+    protectedTrails: e.PROTECTED_TRAILS,
+    // Lambda functions and stacks are regional: by default where scp-alt runs and where the
+    // partition's IAM events arrive; operators with compute elsewhere list those regions.
+    computeAuditRegions:
+      e.COMPUTE_AUDIT_REGIONS.length > 0
+        ? e.COMPUTE_AUDIT_REGIONS
+        : [...new Set([e.AWS_REGION, iamEventsRegion])],
+    localEndpoint: e.AWS_ENDPOINT_URL,
   };
 }

@@ -35,7 +35,8 @@ export const ERROR_TABLE = {
   },
   ASSUME_ROLE_FAILED: {
     summary: 'Could not assume a role',
-    nextAction: 'Check the management role and the organization access role exist and trust the caller.',
+    nextAction:
+      "Check the management role and the organization access role exist and trust the caller; the organization access role's trust must also allow sts:SetSourceIdentity to the management role (README, Deploy).",
   },
   ACCESS_DENIED: {
     summary: 'Access denied by AWS',
@@ -62,7 +63,7 @@ export const ERROR_TABLE = {
   DERIVED_BOUNDARY_FAILED: {
     summary: 'Customer boundary could not be combined with ours',
     nextAction:
-      'The listed principals keep their current boundary; shrink or fix the customer policy named, then run replay.',
+      'The principals named now carry scp-enforce-policy instead of their own boundary (never theirs alone); fix or shrink the customer policy, then set it as their boundary again through the organization access role: the next reconcile combines it with ours.',
   },
   ATTACHMENT_QUOTA_FULL: {
     summary: 'Principals lack additional policies: attachment quota full',
@@ -84,6 +85,41 @@ export const ERROR_TABLE = {
   CLEANUP_INCOMPLETE: {
     summary: 'Deregistration left resources behind',
     nextAction: 'Remove scp-enforce-policy and scp-event-rule from the member account by hand.',
+  },
+  WHITELIST_TRUST_OPEN: {
+    summary: 'Whitelisted role trusts more than the whitelist is for',
+    nextAction:
+      'Remove the named principals from the role trust (through the organization access role), or list them in WhitelistTrustAllowedArns if they are meant to assume it.',
+  },
+  EXEMPT_ROLE_IN_USE: {
+    summary: 'Compute runs as an exempt role',
+    nextAction:
+      'Whoever can change the named function, instance or stack acts as that role without the boundary: give the compute a role of its own, or restrict who may change it.',
+  },
+  FORGED_EVENT_REFUSED: {
+    summary: 'IAM event refused: not what a member account forwards',
+    nextAction:
+      'Find who put it on the security bus (the account and source named) and remove that access; nothing in any member account was changed.',
+  },
+  TAMPER_ATTEMPT_DENIED: {
+    summary: 'Attempts to weaken the boundary were denied',
+    nextAction:
+      'Nothing changed; review who made the calls (CloudTrail) and why they tried, the boundary held.',
+  },
+  REQUEST_REFUSED: {
+    summary: 'Custom-resource request refused: not from our Service Catalog product',
+    nextAction:
+      'Nothing was changed and nothing was answered; find who invoked account-register directly (CloudTrail lambda:Invoke) and remove that permission.',
+  },
+  TRAIL_BUCKET_TAKEN: {
+    summary: 'The trail bucket name belongs to another account',
+    nextAction:
+      'Enroll with CreateCloudTrail=no and name a trail the account already has (ProtectedTrails), or have the owner of the named bucket delete it.',
+  },
+  TRAIL_NOT_USABLE: {
+    summary: 'Named trail cannot deliver IAM events',
+    nextAction:
+      'Name a trail of the account that logs management events in the IAM events region, or enroll with CreateCloudTrail=yes, then retry.',
   },
   DEADLINE_EXCEEDED: {
     summary: 'Function ran out of time',
@@ -139,9 +175,17 @@ export class AccountRefusedError extends ScpAltError {
   constructor(
     readonly accountId: string,
     reason: string,
-    code: 'ACCOUNT_REFUSED' | 'ALREADY_ENROLLED' = 'ACCOUNT_REFUSED',
+    code: 'ACCOUNT_REFUSED' | 'ALREADY_ENROLLED' | 'WHITELIST_TRUST_OPEN' = 'ACCOUNT_REFUSED',
   ) {
     super(code, `account ${accountId}: ${reason}`);
+  }
+}
+
+/** A custom-resource request that is not what our Service Catalog product sends. */
+export class RequestRefusedError extends ScpAltError {
+  override name = 'RequestRefusedError';
+  constructor(reason: string) {
+    super('REQUEST_REFUSED', reason);
   }
 }
 

@@ -1,9 +1,11 @@
 import { DynamoAccountStore } from './aws/account-store.ts';
-import type { SharedClientConfig } from './aws/client-config.ts';
+import { clientConfigFor, type SharedClientConfig } from './aws/client-config.ts';
+import type { RegionalComputeReader } from './aws/compute-clients.ts';
 import { CredentialChain } from './aws/credentials.ts';
 import { ForwardingAdapter } from './aws/forwarding.ts';
 import { BoundaryIamAdapter } from './aws/iam-boundary.ts';
 import { type MemberClientsFor, memberClientFactory } from './aws/member-clients.ts';
+import { MemberInventoryAdapter } from './aws/member-inventory.ts';
 import { SnsNotifier } from './aws/notifier.ts';
 import { OrganizationAdapter } from './aws/organization.ts';
 import { S3PolicyStore } from './aws/policy-store.ts';
@@ -22,6 +24,8 @@ export interface WiringOptions {
   clientConfig?: SharedClientConfig;
   /** Replaces the eventual-consistency backoff wait (tests). */
   sleep?: Sleep;
+  /** Reads member accounts' functions and stacks; given only where compute is reported (reconciler). */
+  computeReader?: RegionalComputeReader;
 }
 
 export interface Wiring {
@@ -78,6 +82,12 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
       ruleName: names.eventRuleName,
       roleName: names.eventRoleName,
       trailName: names.trailName,
+    }),
+    inventory: new MemberInventoryAdapter({
+      clientsFor,
+      regionalConfig: (accountId, region) =>
+        clientConfigFor(region, clientConfig, chain.memberProvider(accountId)),
+      computeReader: options.computeReader,
     }),
   };
   return { ports, chain, clientsFor };

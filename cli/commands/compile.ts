@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { compileBoundary } from '#policy/compile.ts';
 import { defaultBoundaryParameters } from '#policy/parameters.ts';
 import { resolveChain } from '#policy/resolve-chain.ts';
+import { trailList, trailReferenceProblem } from '#policy/trail-reference.ts';
 import { type CompileInput, type CompileOutcome, DEFAULT_MAX_ADDITIONAL_POLICIES } from '#policy/types.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { errorMessage, formatFindings } from '../format.ts';
@@ -30,6 +31,8 @@ Options:
   --whitelist LIST        comma list of role/user names (globs) never given the boundary
                           (default ${DEPLOYMENT_WHITELIST}, as a deployment; --whitelist '' for none)
   --automation-roles LIST comma list of role ARNs exempt from the protective denies
+  --protected-trails LIST comma list of the account's own trails (names or ARNs) to protect, as
+                          enrollment's ProtectedTrails (default none)
   --no-require-boundary-on-create
                           do not deny CreateUser/CreateRole without our boundary
   --max-additional-policies N
@@ -62,6 +65,7 @@ function parseOptions(argv: string[]) {
       'org-role': { type: 'string' },
       whitelist: { type: 'string' },
       'automation-roles': { type: 'string' },
+      'protected-trails': { type: 'string' },
       'no-require-boundary-on-create': { type: 'boolean' },
       'max-additional-policies': { type: 'string' },
       'allow-unknown-actions': { type: 'boolean' },
@@ -99,9 +103,16 @@ function buildInput(options: CompileOptions): { input: CompileInput } | { chainE
   const ouPath = required(options, 'ou-path')
     .split('/')
     .filter((part) => part !== '');
+  const partition = options.partition ?? 'aws-cn';
+  const protectedTrails = trailList(options['protected-trails'] ?? '');
+  const trailProblems = protectedTrails.flatMap(
+    (trail) => trailReferenceProblem(trail, { partition, accountId }) ?? [],
+  );
+  if (trailProblems.length > 0) throw new Error(`--protected-trails: ${trailProblems.join('; ')}`);
   const params = defaultBoundaryParameters({
-    partition: options.partition ?? 'aws-cn',
+    partition,
     accountId,
+    protectedTrails,
     automationRoleArns: commaList(options['automation-roles']),
     whitelistRoleNames: commaList(options.whitelist ?? DEPLOYMENT_WHITELIST),
     requireBoundaryOnCreate: !options['no-require-boundary-on-create'],

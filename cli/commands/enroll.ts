@@ -3,6 +3,7 @@
  * through the same use case as the Service Catalog product.
  */
 import { parseArgs } from 'node:util';
+import { trailList } from '#policy/trail-reference.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
@@ -12,7 +13,7 @@ import { openSession } from '../operator/session.ts';
 import { printJson } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
-const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [options]
+const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [--protected-trails LIST] [options]
 
 Enrolls a member account: compiles its SCP chain into scp-enforce-policy (and, when it does not
 fit, the Deny-only scp-enforce-policy-2, ...), attaches it as the permissions boundary of every
@@ -25,6 +26,10 @@ Required:
 
 Options:
   --create-trail    also create the scp-trail CloudTrail trail in the account
+  --protected-trails LIST
+                    the account's own trails (names or ARNs, comma-separated) its boundary
+                    protects; without --create-trail one of them must log the IAM events
+                    (default: the deployment's PROTECTED_TRAILS)
   --replace         re-enroll an account that is already enrolled (e.g. after a move)
   --json            print the enrollment result as one object
   -h, --help        show this help
@@ -40,6 +45,7 @@ const OPTIONS = {
   account: { type: 'string' },
   ou: { type: 'string' },
   'create-trail': { type: 'boolean' },
+  'protected-trails': { type: 'string' },
   replace: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -60,6 +66,7 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
         ouId: ouOption(values.ou),
         createCloudTrail: values['create-trail'] ?? false,
         replaceExisting: values.replace ?? false,
+        protectedTrails: trailList(values['protected-trails'] ?? ''),
       };
       const { ctx } = await openSession(values, environment.env, {
         command: 'enroll',
@@ -79,6 +86,7 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
         if (result.additionalPolicies.length > 0)
           io.stdout(`  beside   ${result.additionalPolicies.join(', ')}\n`);
         for (const arn of result.customerBoundaryArns) io.stdout(`  kept customer boundary ${arn}\n`);
+        for (const trail of result.protectedTrails) io.stdout(`  protects trail ${trail}\n`);
         for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
         for (const entry of result.shortOfPolicies)
           io.stderr(

@@ -148,8 +148,14 @@ function notTrusted(roleArn: string, caller: { arn: string } | undefined) {
   );
 }
 
-function memberRoleRefused(roleArn: string): OperatorError {
+function memberRoleRefused(roleArn: string, sourceIdentityRefused: boolean): OperatorError {
   const [, , , , account = '?', resource = ''] = roleArn.split(':');
+  if (sourceIdentityRefused)
+    return new OperatorError(
+      'MEMBER_ROLE_REFUSED',
+      `the management role could not assume ${roleArn} in account ${account} with scp-alt's source identity (sts:SetSourceIdentity denied)`,
+      `Add the statement of README (Deploy, before you start) to the trust of ${resource.replace(/^role\//, '')} in that account: it lets the management role set sts:SetSourceIdentity scp-alt-*.`,
+    );
   return new OperatorError(
     'MEMBER_ROLE_REFUSED',
     `the management role could not assume ${roleArn} in account ${account} (sts:AssumeRole denied)`,
@@ -182,7 +188,7 @@ export async function explainFailure(
   if (assume && named(chain, ['AccessDenied']))
     return assume.roleArn === facts.managementRoleArn
       ? notTrusted(String(assume.roleArn), await probes.caller())
-      : memberRoleRefused(String(assume.roleArn));
+      : memberRoleRefused(String(assume.roleArn), messages(chain).includes('sts:SetSourceIdentity'));
   if (
     named(chain, ['ResourceNotFoundException']) &&
     /resource not found|non-existent table/i.test(messages(chain))

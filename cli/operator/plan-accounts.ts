@@ -25,6 +25,8 @@ export interface PlanTarget {
   status: AccountStatus | 'NOT_ENROLLED';
   /** Additional policies the account record says are deployed. */
   deployedAdditional: string[];
+  /** Customer trails the record names: its boundary protects them too. */
+  protectedTrails?: string[];
   /** Why the account could not even be placed (e.g. it does not exist). */
   lookupError?: FailureReport;
 }
@@ -91,7 +93,14 @@ export async function planTargets(ctx: FlowContext, accountIds: string[]): Promi
       const status = record?.status ?? ('NOT_ENROLLED' as const);
       const deployedAdditional = record?.additionalPolicies.map((extra) => extra.name) ?? [];
       try {
-        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status, deployedAdditional };
+        const trails = record?.protectedTrails ?? [];
+        return {
+          accountId,
+          ouPath: await ouPathFor(ctx, record, accountId),
+          status,
+          deployedAdditional,
+          ...(trails.length > 0 ? { protectedTrails: trails } : {}),
+        };
       } catch (error) {
         return { accountId, ouPath: [], status, deployedAdditional, lookupError: failureReport(error) };
       }

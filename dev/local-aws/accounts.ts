@@ -15,7 +15,7 @@ export function roleArn(stack: LocalStackClient, account: string, roleName: stri
 export async function assumeRole(
   stack: LocalStackClient,
   targetRoleArn: string,
-  options: { as?: AwsCredentials; sessionName?: string; externalId?: string } = {},
+  options: { as?: AwsCredentials; sessionName?: string; externalId?: string; sourceIdentity?: string } = {},
 ): Promise<AwsCredentials> {
   const sts = new STSClient(stack.clientConfig('sts', options.as ? { credentials: options.as } : {}));
   const answer = await sts.send(
@@ -23,6 +23,7 @@ export async function assumeRole(
       RoleArn: targetRoleArn,
       RoleSessionName: options.sessionName ?? 'local-stack',
       ExternalId: options.externalId,
+      SourceIdentity: options.sourceIdentity,
     }),
   );
   const credentials = answer.Credentials;

@@ -1,5 +1,14 @@
 import { LocalStackError } from './errors.ts';
-import type { AuditedCall, CallCount, CallFilter, FaultSpec, LatencySpec, ThrottleSpec } from './types.ts';
+import type {
+  AuditedCall,
+  CallCount,
+  CallFilter,
+  CloudTrailRecord,
+  CloudTrailRecordFilter,
+  FaultSpec,
+  LatencySpec,
+  ThrottleSpec,
+} from './types.ts';
 
 /**
  * Typed client of the fidelity proxy's control API. Plain HTTP, so it works from any process
@@ -51,6 +60,17 @@ export class ProxyControl {
   /** Every operation each role session made since the stack started or was reset. */
   async sessionAudit(): Promise<AuditedCall[]> {
     return (await this.call('GET', '/audit')) as AuditedCall[];
+  }
+
+  /**
+   * What CloudTrail would have recorded of the IAM calls the forwarding rule watches, made through
+   * the proxy since the last reset, oldest first.
+   */
+  async cloudTrailRecords(filter: CloudTrailRecordFilter = {}): Promise<CloudTrailRecord[]> {
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]),
+    );
+    return (await this.call('GET', `/cloudtrail?${query}`)) as CloudTrailRecord[];
   }
 
   async clearCalls(): Promise<void> {

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
+import { stackSetsAdministrationArns } from '#policy/trust-admissions.ts';
 import { memberAccountConfig } from './accounts.ts';
 import {
   type AccountSpec,
@@ -149,10 +150,17 @@ async function populateAccount(
       new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trusting(accountId) }),
     );
   }
+  // As service-managed StackSets creates it: trusting the management account's StackSets role.
+  const [stackSetsAdministration] = stackSetsAdministrationArns(partition, stack.info.account);
   await iam.send(
     new CreateRoleCommand({
       RoleName: stackSetsExecRoleName(accountId),
-      AssumeRolePolicyDocument: trusting(stack.info.account),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: stackSetsAdministration }, Action: 'sts:AssumeRole' },
+        ],
+      }),
     }),
   );
   await iam.send(new CreateServiceLinkedRoleCommand({ AWSServiceName: SEEDED_SERVICE_LINKED_SERVICE }));

@@ -12,6 +12,8 @@ export const LOCAL_SERVICES = [
   'events',
   'servicecatalog',
   'cloudformation',
+  'lambda',
+  'cloudtrail',
 ] as const;
 export type LocalService = (typeof LOCAL_SERVICES)[number];
 
@@ -94,4 +96,42 @@ export interface AuditedCall {
   principalArn: string;
   /** `service:Operation` as the proxy names it (S3 REST calls by their API name). */
   operation: string;
+}
+
+/** Which recorded IAM calls to read (ProxyControl.cloudTrailRecords); an absent field matches all. */
+export interface CloudTrailRecordFilter {
+  /** The account the call was made in (recipientAccountId). */
+  account?: string;
+  eventName?: string;
+}
+
+/** An IAM call as CloudTrail records it (the `detail` of an "AWS API Call via CloudTrail" event). */
+export interface CloudTrailRecord {
+  eventVersion: string;
+  userIdentity: {
+    type: 'AssumedRole' | 'IAMUser' | 'Root';
+    arn: string;
+    accountId: string;
+    sessionContext?: {
+      sessionIssuer: { type: 'Role'; arn: string; accountId: string; userName: string };
+      sourceIdentity?: string;
+    };
+  };
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  requestParameters: Record<string, string> | null;
+  responseElements: null;
+  errorCode?: string;
+  errorMessage?: string;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  eventType: string;
+  managementEvent: boolean;
+  recipientAccountId: string;
+  eventCategory: string;
 }

@@ -14,6 +14,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
 import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
 import {
@@ -26,6 +27,7 @@ import {
 import type { SeededOrganization } from '../local-aws/seed.ts';
 import type { LocalClientConfig, LocalStackClient } from '../local-aws/stack.ts';
 import type { AwsCredentials } from '../local-aws/types.ts';
+import { allowOurSourceIdentity } from './source-identity.ts';
 
 export const STAGE = 'prod';
 export const MANAGEMENT_ROLE_NAME = 'scp-alt-management-access';
@@ -84,6 +86,10 @@ export async function deployScpAlt(
   const events = await createEventBus(clients);
   await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
   await createManagementRole(stack, organization);
+  const managementRole = roleArn(stack, organization.managementAccountId, MANAGEMENT_ROLE_NAME);
+  for (const accountId of Object.values(organization.accounts)) {
+    if (accountId !== securityAccountId) await allowOurSourceIdentity(stack, accountId, managementRole);
+  }
   return {
     organization,
     securityAccountId,
@@ -109,6 +115,9 @@ export async function deployScpAlt(
       ORGANIZATION_ID: organization.organizationId,
       REQUIRE_BOUNDARY_ON_CREATE: 'true',
       FANOUT_CONCURRENCY: '4',
+      // What local stacks set and deployments never do: account-register may then answer at the
+      // local stand-in for CloudFormation's response URL (functions/commons/cfn-origin.ts).
+      AWS_ENDPOINT_URL: stack.endpoints.iam,
     },
   };
 }
@@ -192,7 +201,10 @@ async function createFunctionRoles(stack: LocalStackClient, iam: IAMClient, secu
   }
 }
 
-/** templates/management-role.yaml: trusts exactly the four function roles, inside the organization. */
+/**
+ * templates/management-role.yaml: trusts exactly the four function roles, inside the organization,
+ * and only with a source identity of ours.
+ */
 async function createManagementRole(stack: LocalStackClient, organization: SeededOrganization) {
   const iam = new IAMClient(stack.clientConfig('iam'));
   const trust = JSON.stringify({
@@ -206,8 +218,11 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
             roleArn(stack, organization.securityAccountId, functionRoleName(name)),
           ),
         },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.organizationId } },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': organization.organizationId },
+          StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` },
+        },
       },
     ],
   });

@@ -10,6 +10,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { formatArn, regionalArn, s3BucketArn } from '#policy/arn.ts';
 import { partitionOfArn } from '#policy/partition.ts';
 import { drainQueue, type ObservedQueue } from '../local-aws/observe.ts';
+import type { CloudTrailRecord } from '../local-aws/types.ts';
 import type { Deployment } from './deployment.ts';
 
 export type CfnRequestType = 'Create' | 'Update' | 'Delete';
@@ -23,6 +24,32 @@ export interface RegistrationRequest {
   /** Set by CloudFormation on Update and Delete: what the Create answered. */
   physicalResourceId?: string;
   createCloudTrail?: 'yes' | 'no';
+  /** Comma-separated trail names or ARNs (the product's ProtectedTrails parameter). */
+  protectedTrails?: string;
+  /** Names the provisioned product (one stack for its life); defaults to the member account. */
+  product?: string;
+}
+
+/** The stack Service Catalog runs for one provisioned product: `SC-<account>-pp-<id>/<uuid>`, stable. */
+export function provisionedProductStackId(deployment: Deployment, product: string): string {
+  const partition = partitionOfArn(deployment.topicArn);
+  const region = deployment.environment.AWS_REGION ?? '';
+  const account = deployment.securityAccountId;
+  const digest = createHash('sha256').update(product).digest('hex');
+  const uuid = [
+    digest.slice(0, 8),
+    digest.slice(8, 12),
+    digest.slice(12, 16),
+    digest.slice(16, 20),
+    digest.slice(20, 32),
+  ];
+  return regionalArn(
+    partition,
+    'cloudformation',
+    region,
+    account,
+    `stack/SC-${account}-pp-${digest.slice(32, 45)}/${uuid.join('-')}`,
+  );
 }
 
 /** The request CloudFormation sends to account-register for the Service Catalog product's resource. */
@@ -30,18 +57,18 @@ export function serviceCatalogRequest(deployment: Deployment, request: Registrat
   const partition = partitionOfArn(deployment.topicArn);
   const region = deployment.environment.AWS_REGION ?? '';
   const account = deployment.securityAccountId;
-  const product = `SC-${account}-pp-${request.memberAccountId}`;
   const properties = {
     ServiceToken: regionalArn(partition, 'lambda', region, account, 'function:scp-alt-prod-account-register'),
     MemberAccountID: request.memberAccountId,
     OrganizationUnitID: request.ouId,
     CreateCloudTrail: request.createCloudTrail ?? 'no',
+    ...(request.protectedTrails !== undefined ? { ProtectedTrails: request.protectedTrails } : {}),
   };
   return {
     RequestType: request.requestType,
     ServiceToken: properties.ServiceToken,
     ResponseURL: request.responseUrl,
-    StackId: regionalArn(partition, 'cloudformation', region, account, `stack/${product}/${randomUUID()}`),
+    StackId: provisionedProductStackId(deployment, request.product ?? request.memberAccountId),
     RequestId: request.requestId,
     LogicalResourceId: 'ScpAccountRegister',
     ResourceType: 'Custom::ScpAccountRegister',
@@ -124,6 +151,12 @@ export interface IamCallDetail {
   actorArn?: string;
   eventId?: string;
   errorCode?: string;
+  /** SourceIdentity of the caller's session (userIdentity.sessionContext.sourceIdentity). */
+  sourceIdentity?: string;
+  /** The account whose rule forwards the event; the account of the call unless forged. */
+  senderAccountId?: string;
+  /** `source` of the event; `aws.iam` unless forged. */
+  source?: string;
 }
 
 /** The CloudTrail record of an IAM call, as EventBridge wraps it in `detail`. */
@@ -141,7 +174,12 @@ export function cloudTrailDetail(deployment: Deployment, call: IamCallDetail) {
   const nameKey = call.principal?.kind === 'user' ? 'userName' : 'roleName';
   return {
     eventVersion: '1.08',
-    userIdentity: { type: 'AssumedRole', arn: actorArn, accountId: call.accountId },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: actorArn,
+      accountId: call.accountId,
+      ...(call.sourceIdentity ? { sessionContext: { sourceIdentity: call.sourceIdentity } } : {}),
+    },
     eventTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     eventSource: 'iam.amazonaws.com',
     eventName: call.eventName,
@@ -172,19 +210,68 @@ export function cloudTrailDetail(deployment: Deployment, call: IamCallDetail) {
  * bus rule delivered to the queue wrapped as the SQS batch Lambda gives iam-event-dispatcher.
  */
 export async function forwardIamCalls(deployment: Deployment, calls: IamCallDetail[]): Promise<SQSEvent> {
+  return forwardEvents(
+    deployment,
+    calls.map((call) => ({
+      detail: cloudTrailDetail(deployment, call),
+      senderAccountId: call.senderAccountId ?? call.accountId,
+      source: call.source ?? 'aws.iam',
+    })),
+  );
+}
+
+/**
+ * Forwards CloudTrail records the local stack kept of real calls (ProxyControl.cloudTrailRecords),
+ * each from the account it was made in, as that account's forwarding rule would.
+ */
+export function forwardCloudTrailRecords(
+  deployment: Deployment,
+  records: readonly CloudTrailRecord[],
+): Promise<SQSEvent> {
+  return forwardEvents(
+    deployment,
+    records.map((record) => ({
+      detail: record,
+      senderAccountId: record.recipientAccountId,
+      source: 'aws.iam',
+    })),
+  );
+}
+
+interface ForwardedEvent {
+  detail: unknown;
+  senderAccountId: string;
+  source: string;
+}
+
+/**
+ * EventBridge keeps the account an event was sent from when a rule forwards it to another
+ * account's bus; moto stamps the receiving bus's account on it instead. The events are put on the
+ * security bus here, and the account each one was sent from is restored on what the queue
+ * delivers (matched by event id), so the function sees what production delivers.
+ */
+async function forwardEvents(deployment: Deployment, events: ForwardedEvent[]): Promise<SQSEvent> {
   const { clients, busArn, iamEventQueue } = deployment;
-  await clients.events.send(
+  const { Entries = [] } = await clients.events.send(
     new PutEventsCommand({
-      Entries: calls.map((call) => ({
+      Entries: events.map((event) => ({
         EventBusName: busArn,
-        Source: 'aws.iam',
+        Source: event.source,
         DetailType: 'AWS API Call via CloudTrail',
-        Detail: JSON.stringify(cloudTrailDetail(deployment, call)),
+        Detail: JSON.stringify(event.detail),
       })),
     }),
   );
-  const bodies = await drainQueue(clients.sqs, iamEventQueue.url, { atLeast: calls.length });
-  return sqsEvent(deployment, iamEventQueue, bodies);
+  const senderOf = new Map(
+    Entries.map((entry, index) => [entry.EventId ?? '', events[index]?.senderAccountId ?? '']),
+  );
+  const bodies = await drainQueue(clients.sqs, iamEventQueue.url, { atLeast: events.length });
+  const restored = bodies.map((body) => {
+    const event = body as { id?: string; account?: string };
+    const sender = senderOf.get(event.id ?? '');
+    return sender ? { ...event, account: sender } : body;
+  });
+  return sqsEvent(deployment, iamEventQueue, restored);
 }
 
 /** The batch Lambda's SQS event source hands a function: one record per message body (JSON). */

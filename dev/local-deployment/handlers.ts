@@ -7,6 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
+import { regionalComputeReader } from '#aws/compute-clients.ts';
 import { makeHandler as makeAccountRegister } from '#functions/account-register.ts';
 import { logPort } from '#functions/commons/logger.ts';
 import type { HandlerDeps } from '#functions/commons/runtime.ts';
@@ -55,7 +56,12 @@ async function containerDeps(
 ): Promise<HandlerDeps> {
   const config = loadConfig(deployment.environment);
   const clientConfig = await functionClientConfig(stack, deployment, functionName);
-  const { ports } = buildPorts(config, { functionName, clientConfig });
+  const { ports } = buildPorts(config, {
+    functionName,
+    clientConfig,
+    // As functions/reconciler.ts wires it: the reconciler alone reads functions and stacks.
+    ...(functionName === 'reconciler' ? { computeReader: regionalComputeReader } : {}),
+  });
   const logLevel = options.logLevel ?? (process.env.SCP_ALT_LOG_LEVEL as LogLevel | undefined) ?? 'SILENT';
   const logger = new Logger({ serviceName: 'scp-alt', logLevel });
   return { ctx: flowContextFor(config, ports, logPort(logger)), logger };

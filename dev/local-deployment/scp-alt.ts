@@ -11,11 +11,13 @@ import type { IamEventOutcome } from '#usecases/iam-event.ts';
 import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import type { SeededOrganization } from '../local-aws/seed.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
+import type { CloudTrailRecord } from '../local-aws/types.ts';
 import { type CfnResponse, type CfnResponseServer, startCfnResponseServer } from './cfn-responses.ts';
 import { type Deployment, deployScpAlt } from './deployment.ts';
 import {
   type CfnRequestType,
   deleteMarkerNotification,
+  forwardCloudTrailRecords,
   forwardIamCalls,
   type IamCallDetail,
   type S3Notification,
@@ -40,9 +42,15 @@ export interface RegistrationTarget {
   /** Set on Update/Delete: the physical id the Create answered. Defaults to the account id. */
   physicalResourceId?: string;
   createCloudTrail?: 'yes' | 'no';
+  /** The product's ProtectedTrails parameter (comma-separated names or ARNs). */
+  protectedTrails?: string;
 }
 
 export class LocalScpAlt {
+  /** Which provisioned product's resource holds each physical id (account id). */
+  private readonly products = new Map<string, string>();
+  private launches = 0;
+
   private constructor(
     readonly stack: LocalStackClient,
     readonly deployment: Deployment,
@@ -71,10 +79,24 @@ export class LocalScpAlt {
     this.handlersNow = await buildHandlers(this.stack, this.deployment, this.handlerOptions);
   }
 
-  async register(requestType: CfnRequestType, target: RegistrationTarget): Promise<RegistrationAnswer> {
+  /**
+   * One custom-resource request from a provisioned product's stack. A Create launches a new
+   * product; an Update or Delete comes from the product whose resource holds the physical id, as
+   * CloudFormation sends it (a product updated to another account keeps its stack).
+   */
+  async register(
+    requestType: CfnRequestType,
+    target: RegistrationTarget,
+    /** Changes the request before it is sent, as someone invoking the function directly could. */
+    alter: (request: Record<string, unknown>) => Record<string, unknown> = (request) => request,
+  ): Promise<RegistrationAnswer> {
     const requestId = randomUUID();
     const physicalResourceId =
       requestType === 'Create' ? undefined : (target.physicalResourceId ?? target.accountId);
+    const product =
+      requestType === 'Create'
+        ? `${target.accountId}-${++this.launches}`
+        : (this.products.get(physicalResourceId ?? '') ?? physicalResourceId ?? target.accountId);
     const event = serviceCatalogRequest(this.deployment, {
       requestType,
       responseUrl: this.responses.urlFor(requestId),
@@ -83,11 +105,14 @@ export class LocalScpAlt {
       ouId: target.ouId,
       ...(physicalResourceId ? { physicalResourceId } : {}),
       ...(target.createCloudTrail ? { createCloudTrail: target.createCloudTrail } : {}),
+      ...(target.protectedTrails !== undefined ? { protectedTrails: target.protectedTrails } : {}),
+      product,
     });
     const outcome = await this.handlers.accountRegister(
-      event,
+      alter(event),
       lambdaContext(this.deployment, 'account-register'),
     );
+    if (outcome.status === 'SUCCESS') this.products.set(outcome.physicalResourceId, product);
     const answers = this.responses.responsesFor(requestId);
     return { outcome, response: answers[0]?.body, answers: answers.length };
   }
@@ -130,6 +155,11 @@ export class LocalScpAlt {
     return forwardIamCalls(this.deployment, calls);
   }
 
+  /** Forwards what CloudTrail recorded of real calls (ProxyControl.cloudTrailRecords). */
+  forwardCloudTrailRecords(records: readonly CloudTrailRecord[]): Promise<SQSEvent> {
+    return forwardCloudTrailRecords(this.deployment, records);
+  }
+
   async dispatchIamEvents(batch: SQSEvent): Promise<SQSBatchResponse> {
     const answer = await this.handlers.iamEventDispatcher(
       batch,
@@ -140,9 +170,17 @@ export class LocalScpAlt {
 
   /** Outcome per call of one EventBridge event each (direct invocation, one event per call). */
   async reportIamCall(call: IamCallDetail): Promise<IamEventOutcome> {
-    const batch = await this.forwardIamCalls([call]);
+    return this.deliverOne(await this.forwardIamCalls([call]), call.eventName);
+  }
+
+  /** The outcome of one recorded call, forwarded and delivered as one EventBridge event. */
+  async reportRecordedIamCall(record: CloudTrailRecord): Promise<IamEventOutcome> {
+    return this.deliverOne(await this.forwardCloudTrailRecords([record]), record.eventName);
+  }
+
+  private async deliverOne(batch: SQSEvent, eventName: string): Promise<IamEventOutcome> {
     const record = batch.Records[0];
-    if (!record) throw new Error(`the security bus did not route ${call.eventName} to its queue`);
+    if (!record) throw new Error(`the security bus did not route ${eventName} to its queue`);
     const answer = await this.handlers.iamEventDispatcher(
       JSON.parse(record.body) as unknown,
       lambdaContext(this.deployment, 'iam-event-dispatcher', 60_000),

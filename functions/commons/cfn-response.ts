@@ -7,6 +7,7 @@ export const CfnRequestSchema = z
     RequestType: z.enum(['Create', 'Update', 'Delete']),
     ResponseURL: z.string().min(1),
     // Defaults keep a malformed request answerable: all that is needed is the URL.
+    ServiceToken: z.string().default(''),
     StackId: z.string().default(''),
     RequestId: z.string().default(''),
     LogicalResourceId: z.string().default(''),
@@ -80,17 +81,20 @@ export function putResponse(
 /**
  * The answer of last resort, when a request cannot be handled at all (the function's configuration
  * is broken, or the request is malformed): FAILED with the reason, if the event names a
- * ResponseURL, so the stack fails at once instead of waiting an hour for a timeout. Returns
- * whether an answer was sent.
+ * ResponseURL that `mayAnswerAt` accepts (CloudFormation's own, never any URL an invoker chose), so
+ * the stack fails at once instead of waiting an hour for a timeout. Returns whether an answer was
+ * sent.
  */
 export async function answerUnhandled(
   event: unknown,
   error: unknown,
+  mayAnswerAt: (responseUrl: string) => boolean,
   put: PutResponse = (url, body) => putResponse(url, body),
 ): Promise<boolean> {
   const parsed = AnswerableSchema.safeParse(event);
   if (!parsed.success) return false;
   const request = parsed.data;
+  if (!mayAnswerAt(request.ResponseURL)) return false;
   const cause =
     error instanceof z.ZodError
       ? `malformed request: ${z.prettifyError(error).replaceAll('\n', ' ')}`
@@ -99,7 +103,7 @@ export async function answerUnhandled(
         : String(error);
   const reason = `scp-alt could not handle this request: ${cause}`;
   const body = responseBody(
-    { ...request, RequestType: 'Create', ResourceProperties: {} },
+    { ...request, RequestType: 'Create', ServiceToken: '', ResourceProperties: {} },
     {
       status: 'FAILED',
       physicalResourceId: request.PhysicalResourceId ?? `not-enrolled-${request.RequestId}`,

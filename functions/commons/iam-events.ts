@@ -13,7 +13,14 @@ const CloudTrailDetailSchema = z
     recipientAccountId: z.string(),
     errorCode: z.string().optional(),
     requestParameters: z.record(z.string(), z.unknown()).nullish(),
-    userIdentity: z.object({ arn: z.string().optional() }).loose().nullish(),
+    userIdentity: z
+      .object({
+        arn: z.string().optional(),
+        // Set by STS on a role chain and kept by every later hop: how our own sessions are told apart.
+        sessionContext: z.object({ sourceIdentity: z.string().optional() }).loose().nullish(),
+      })
+      .loose()
+      .nullish(),
   })
   .loose();
 
@@ -24,6 +31,9 @@ const CloudTrailDetailSchema = z
  */
 const CloudTrailEventSchema = EventBridgeSchema.pick({ 'detail-type': true }).extend({
   detail: CloudTrailDetailSchema,
+  // Read, not required here: the use case refuses an event without them as forged.
+  source: z.string().optional(),
+  account: z.string().optional(),
 });
 
 /**
@@ -40,6 +50,8 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
     eventId: detail.eventID,
     eventName: detail.eventName,
     accountId: detail.recipientAccountId,
+    source: parsed.data.source ?? '',
+    senderAccountId: parsed.data.account ?? '',
   };
   if (detail.errorCode) iamEvent.errorCode = detail.errorCode;
   const principal = principalOf(parameters);
@@ -48,6 +60,8 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
     stringParameter(parameters, 'policyArn') ?? stringParameter(parameters, 'permissionsBoundary');
   if (policyArn) iamEvent.policyArn = policyArn;
   if (detail.userIdentity?.arn) iamEvent.actorArn = detail.userIdentity.arn;
+  const sourceIdentity = detail.userIdentity?.sessionContext?.sourceIdentity;
+  if (sourceIdentity) iamEvent.sourceIdentity = sourceIdentity;
   return iamEvent;
 }
 
@@ -55,16 +69,12 @@ export function iamEventOf(event: unknown): IamEvent | undefined {
 const IAM_EVENT_SOURCE = 'aws.iam';
 
 /**
- * The IAM call of one event, or InputRejectedError naming what is wrong with it: an event of
- * another source or detail-type, or not an event at all, can never become an IAM call.
+ * The IAM call of one event, or InputRejectedError naming what is wrong with it: something that is
+ * not a CloudTrail API-call event can never become an IAM call. A well-formed one from another
+ * source is passed on: it was put on the bus by someone, and the use case refuses and reports it
+ * as forged.
  */
 export function readIamEvent(event: unknown): IamEvent {
-  const source = (event as { source?: unknown } | null)?.source;
-  if (typeof event === 'object' && event !== null && !Array.isArray(event) && source !== IAM_EVENT_SOURCE) {
-    throw new InputRejectedError(
-      `event of source ${JSON.stringify(source ?? null)}, not ${IAM_EVENT_SOURCE}`,
-    );
-  }
   const iamEvent = iamEventOf(event);
   if (iamEvent) return iamEvent;
   throw new InputRejectedError(whyNotAnIamEvent(event));
@@ -74,6 +84,10 @@ function whyNotAnIamEvent(event: unknown): string {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     const kind = event === null ? 'null' : Array.isArray(event) ? 'an array' : `a ${typeof event}`;
     return `the event is ${kind}, not an EventBridge event`;
+  }
+  const source = (event as { source?: unknown }).source;
+  if (source !== IAM_EVENT_SOURCE) {
+    return `event of source ${JSON.stringify(source ?? null)}, not ${IAM_EVENT_SOURCE}, and not a CloudTrail API call event`;
   }
   const parsed = CloudTrailEventSchema.safeParse(event);
   if (!parsed.success) {

@@ -1,10 +1,17 @@
 import { z } from 'zod';
-import { AccountRefusedError, codeOf, errorText, InvalidRequestError } from '#shared/errors.ts';
+import { trailList } from '#policy/trail-reference.ts';
+import {
+  AccountRefusedError,
+  codeOf,
+  errorText,
+  InvalidRequestError,
+  RequestRefusedError,
+} from '#shared/errors.ts';
 import { cloudFormationReason } from '#shared/notifications.ts';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
-import { sendNotice } from '#usecases/report-failure.ts';
+import { reportFailure, sendNotice } from '#usecases/report-failure.ts';
 import type { CfnOutcome, CfnRequest } from './cfn-response.ts';
 
 /** ResourceProperties of the Service Catalog product (names kept from the original). */
@@ -28,6 +35,9 @@ const PropertiesSchema = z
       .default('no')
       .refine((value) => ['yes', 'no', 'true', 'false'].includes(value), 'CreateCloudTrail must be yes or no')
       .transform((value) => value === 'yes' || value === 'true'),
+    // Comma-separated trail names or ARNs; empty: the deployment's ProtectedTrails. Checked by
+    // enrollment, which knows the partition and the account.
+    ProtectedTrails: z.string().default('').transform(trailList),
   })
   .loose();
 export type RegistrationProperties = z.infer<typeof PropertiesSchema>;
@@ -54,8 +64,11 @@ export async function registrationOutcome(ctx: FlowContext, request: CfnRequest)
       accountId: props.MemberAccountID,
       ouId: props.OrganizationUnitID,
       createCloudTrail: props.CreateCloudTrail,
+      protectedTrails: props.ProtectedTrails,
+      stackId: request.StackId,
     };
     const previous = request.RequestType === 'Update' ? request.PhysicalResourceId : undefined;
+    if (isAccountId(previous)) await refuseOtherStack(ctx, request, previous);
     const result = await enrollAccount(ctx, {
       ...enroll,
       replaceExisting: previous === props.MemberAccountID,
@@ -81,10 +94,25 @@ export async function registrationOutcome(ctx: FlowContext, request: CfnRequest)
   }
 }
 
+/**
+ * An account enrolled by one provisioned product is changed or deregistered by that product only:
+ * a request from another stack (or one that merely names a stack) is refused and reported.
+ */
+async function refuseOtherStack(ctx: FlowContext, request: CfnRequest, accountId: string): Promise<void> {
+  const record = await ctx.ports.accounts.get(accountId);
+  if (!record?.stackId || record.stackId === request.StackId) return;
+  const error = new RequestRefusedError(
+    `account ${accountId} was enrolled by stack ${record.stackId}; this ${request.RequestType} comes from ${request.StackId}`,
+  );
+  await reportFailure(ctx, error, { step: request.RequestType, accountId });
+  throw error;
+}
+
 async function handleDelete(ctx: FlowContext, request: CfnRequest): Promise<CfnOutcome> {
   const accountId = request.PhysicalResourceId;
   if (!isAccountId(accountId))
     return { status: 'SUCCESS', physicalResourceId: accountId ?? notEnrolledId(request) };
+  await refuseOtherStack(ctx, request, accountId);
   const record = await ctx.ports.accounts.get(accountId);
   try {
     await deregisterAccount(ctx, accountId);
@@ -109,7 +137,11 @@ async function handleDelete(ctx: FlowContext, request: CfnRequest): Promise<CfnO
 export function failedPhysicalId(request: CfnRequest, error: unknown): string {
   if (request.PhysicalResourceId) return request.PhysicalResourceId;
   // Refused or invalid creates enrolled nothing; anything else may have left state to clean up.
-  if (error instanceof AccountRefusedError || error instanceof InvalidRequestError)
+  if (
+    error instanceof AccountRefusedError ||
+    error instanceof InvalidRequestError ||
+    error instanceof RequestRefusedError
+  )
     return notEnrolledId(request);
   const accountId = request.ResourceProperties.MemberAccountID;
   return typeof accountId === 'string' && isAccountId(accountId.trim())

@@ -35,6 +35,8 @@ const ItemSchema = z.object({
   Status: z.enum(['ENROLLING', 'ACTIVE', 'FAILED', 'DEREGISTERING']).default('ACTIVE'),
   LastError: z.string().optional(),
   CreateCloudTrail: z.boolean().default(false),
+  ProtectedTrails: z.array(z.string()).default([]),
+  StackId: z.string().optional(),
   Revision: z.number().int().default(0),
   WriteLeaseOwner: z.string().optional(),
   WriteLeaseUntil: z.number().optional(),
@@ -63,6 +65,8 @@ export function recordFromItem(raw: unknown): AccountRecord {
     status: item.Status,
     lastError: item.LastError,
     createCloudTrail: item.CreateCloudTrail,
+    protectedTrails: item.ProtectedTrails,
+    stackId: item.StackId,
     revision: item.Revision,
     writeLease:
       item.WriteLeaseOwner !== undefined && item.WriteLeaseUntil !== undefined
@@ -92,6 +96,8 @@ export function itemFromRecord(record: AccountRecord): Item {
     Status: record.status,
     LastError: record.lastError,
     CreateCloudTrail: record.createCloudTrail,
+    ProtectedTrails: record.protectedTrails ?? [],
+    StackId: record.stackId,
     Revision: record.revision,
     WriteLeaseOwner: record.writeLease?.owner,
     WriteLeaseUntil: record.writeLease?.untilMs,

@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { iamRoleArn } from '#policy/arn.ts';
+import { ownSourceIdentity } from '#policy/own-sessions.ts';
 import { CREDENTIAL_PROPAGATION_ERRORS, isExpiredSession } from '#runtime/aws-errors.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
 import { retryEventualConsistency, type Sleep } from '#runtime/retry.ts';
@@ -21,7 +22,10 @@ export interface CredentialChainOptions {
   managementRoleName: string;
   managementRoleExternalId?: string | undefined;
   organizationAccessRoleName: string;
-  /** Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted. */
+  /**
+   * Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted,
+   * and carry the same SourceIdentity, by which IAM events tell our calls apart (own-sessions.ts).
+   */
   functionName: string;
   clientConfig?: SharedClientConfig;
   /** STS client acting as the function itself (first hop); built from clientConfig when absent. */
@@ -52,6 +56,10 @@ export class CredentialChain {
 
   get sessionName(): string {
     return `scp-alt-${this.options.functionName}`.slice(0, 64);
+  }
+
+  get sourceIdentity(): string {
+    return ownSourceIdentity(this.options.functionName);
   }
 
   roleArn(accountId: string, roleName: string): string {
@@ -131,9 +139,12 @@ export class CredentialChain {
   }
 
   private async assume(sts: STSClient, roleArn: string, externalId?: string): Promise<TemporaryCredentials> {
+    // Set on both hops: the member hop would keep it anyway (STS never lets it change), saying it
+    // again makes a wrong trust fail here, naming sts:SetSourceIdentity, rather than later.
     const command = new AssumeRoleCommand({
       RoleArn: roleArn,
       RoleSessionName: this.sessionName,
+      SourceIdentity: this.sourceIdentity,
       DurationSeconds: SESSION_SECONDS,
       ...(externalId ? { ExternalId: externalId } : {}),
     });

@@ -17,7 +17,7 @@ import { forwardedEventPattern } from '#policy/iam-event-names.ts';
 import { isAwsError, NO_SUCH_ENTITY } from '#runtime/aws-errors.ts';
 import type { ForwardingOptions, ForwardingPort } from '#usecases/ports.ts';
 import type { MemberClientsFor } from './member-clients.ts';
-import { ensureTrail, removeTrail, type TrailNames } from './trail.ts';
+import { checkNamedTrails, ensureTrail, removeTrail, type TrailNames } from './trail.ts';
 
 export interface ForwardingAdapterOptions {
   clientsFor: MemberClientsFor;
@@ -52,8 +52,14 @@ export class ForwardingAdapter implements ForwardingPort {
     this.roleName = options.roleName ?? 'scp-event-rule';
   }
 
-  async ensureForwarding(accountId: string, { createCloudTrail }: ForwardingOptions): Promise<void> {
+  async ensureForwarding(
+    accountId: string,
+    { createCloudTrail, protectedTrails = [] }: ForwardingOptions,
+  ): Promise<void> {
     const clients = this.options.clientsFor(accountId);
+    // Before anything is created: a trail that cannot carry the events makes the rest pointless.
+    if (!createCloudTrail && protectedTrails.length > 0)
+      await checkNamedTrails(clients, { accountId, region: this.options.iamEventsRegion }, protectedTrails);
     if ((await this.ruleOwner(accountId)) === 'others') return;
     const roleArn = await this.ensureRole(accountId);
     await clients.events.send(

@@ -1,12 +1,15 @@
 import {
   CreateTrailCommand,
   DeleteTrailCommand,
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
   StartLoggingCommand,
   UpdateTrailCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { regionalArn, s3BucketArn } from '#policy/arn.ts';
 import { isAwsError } from '#runtime/aws-errors.ts';
+import { ScpAltError } from '#shared/errors.ts';
 import type { MemberClients } from './member-clients.ts';
 
 /**
@@ -58,6 +61,15 @@ async function ensureTrailBucket(clients: MemberClients, names: TrailNames): Pro
       }),
     );
   } catch (error) {
+    if (isAwsError(error, 'BucketAlreadyExists')) {
+      // Bucket names are global: someone else (anyone, in any account) owns this one, and CloudTrail
+      // would deliver the account's logs to them if it were ever used.
+      throw new ScpAltError(
+        'TRAIL_BUCKET_TAKEN',
+        `account ${names.accountId}: the trail bucket name ${names.bucketName} belongs to another account, so trail ${names.trailName} cannot be created`,
+        { cause: error },
+      );
+    }
     if (!isAwsError(error, 'BucketAlreadyOwnedByYou')) throw error;
   }
   await clients.s3.send(
@@ -113,4 +125,35 @@ export function trailBucketPolicy(names: TrailNames): Record<string, unknown> {
       },
     ],
   };
+}
+
+/**
+ * With CreateCloudTrail off, a trail the customer named must be what makes IAM calls visible to
+ * EventBridge: one of the named trails has to be seen, and logging, in the IAM events region (a
+ * multi-region trail is seen there as a shadow trail). Otherwise forwarding would never fire.
+ */
+export async function checkNamedTrails(
+  clients: MemberClients,
+  where: { accountId: string; region: string },
+  named: readonly string[],
+): Promise<void> {
+  const { trailList = [] } = await clients.cloudTrail.send(
+    new DescribeTrailsCommand({ includeShadowTrails: true }),
+  );
+  const visible = trailList.filter((trail) =>
+    named.some((name) => name === trail.Name || name === trail.TrailARN),
+  );
+  for (const trail of visible) {
+    const status = await clients.cloudTrail.send(
+      new GetTrailStatusCommand({ Name: trail.TrailARN ?? trail.Name }),
+    );
+    if (status.IsLogging) return;
+  }
+  const seen = visible.map((trail) => trail.Name).join(', ');
+  throw new ScpAltError(
+    'TRAIL_NOT_USABLE',
+    `account ${where.accountId}: no trail named ${named.join(', ')} logs in ${where.region}` +
+      (seen ? ` (${seen} found, not logging)` : ' (none found there)') +
+      '; EventBridge would see no IAM events of the account',
+  );
 }

@@ -7,15 +7,28 @@ export interface PartitionInfo {
   iamEventsRegion: string;
   /** Region of the Organizations endpoint. */
   organizationsRegion: string;
+  /** DNS suffix of the partition's endpoints (amazonaws.com, amazonaws.com.cn). */
+  dnsSuffix: string;
 }
 
 const PARTITIONS: Record<string, PartitionInfo> = {
-  aws: { partition: 'aws', iamEventsRegion: 'us-east-1', organizationsRegion: 'us-east-1' },
-  'aws-cn': { partition: 'aws-cn', iamEventsRegion: 'cn-north-1', organizationsRegion: 'cn-northwest-1' },
+  aws: {
+    partition: 'aws',
+    iamEventsRegion: 'us-east-1',
+    organizationsRegion: 'us-east-1',
+    dnsSuffix: 'amazonaws.com',
+  },
+  'aws-cn': {
+    partition: 'aws-cn',
+    iamEventsRegion: 'cn-north-1',
+    organizationsRegion: 'cn-northwest-1',
+    dnsSuffix: 'amazonaws.com.cn',
+  },
   'aws-us-gov': {
     partition: 'aws-us-gov',
     iamEventsRegion: 'us-gov-west-1',
     organizationsRegion: 'us-gov-west-1',
+    dnsSuffix: 'amazonaws.com',
   },
 };
 

@@ -89,11 +89,14 @@ export type AccountCompilation =
     }
   | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError };
 
+/** Where an account sits, and the customer trails its record names (protected by its boundary). */
+export type AccountTarget = AccountLocation & { protectedTrails?: readonly string[] | undefined };
+
 /** Resolves the chain of an account, reads its files and compiles the boundary and additional policies. */
 export async function compileForAccount(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
-  location: AccountLocation,
+  location: AccountTarget,
 ): Promise<AccountCompilation> {
   const objects = await snapshot.objects();
   const chain = resolveChain(
@@ -117,7 +120,7 @@ export async function compileForAccount(
   }
   const outcome = compileBoundary({
     chain: levels.map((level) => ({ target: level.target, sources: level.sources.map(asPolicySource) })),
-    params: boundaryParametersFor(ctx.settings, location.accountId),
+    params: boundaryParametersFor(ctx.settings, location.accountId, location.protectedTrails),
     maxAdditionalPolicies: ctx.settings.maxAdditionalPolicies,
   });
   if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };

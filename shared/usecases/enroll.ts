@@ -1,9 +1,11 @@
 import { targetOfKey } from '#policy/index.ts';
+import { trailList, trailReferenceProblem } from '#policy/trail-reference.ts';
 import {
   AccountRefusedError,
   AttachmentQuotaError,
   codeOf,
   errorText,
+  InvalidRequestError,
   inStep,
   OrganizationLookupError,
   type PrincipalShortOfPolicies,
@@ -19,6 +21,7 @@ import {
   shortOfPolicies,
   writeCompiledPolicies,
 } from './compiled-policies.ts';
+import { checkWhitelistTrust } from './exempt-exposure.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import {
@@ -36,6 +39,13 @@ export interface EnrollRequest {
   createCloudTrail: boolean;
   /** False for a new enrollment (an ACTIVE record is then refused); true when updating one. */
   replaceExisting?: boolean;
+  /**
+   * Customer trails (names or ARNs) to protect; undefined or empty: the deployment default
+   * (ProtectedTrails). With CreateCloudTrail off they are what carries the IAM events.
+   */
+  protectedTrails?: readonly string[];
+  /** The provisioned product stack enrolling the account; its later Update and Delete must match. */
+  stackId?: string;
 }
 
 export interface EnrollResult {
@@ -50,6 +60,7 @@ export interface EnrollResult {
   /** Principals at their attachment quota that lack some of them (the record is then FAILED). */
   shortOfPolicies: PrincipalShortOfPolicies[];
   customerBoundaryArns: string[];
+  protectedTrails: string[];
   warnings: string[];
 }
 
@@ -69,18 +80,25 @@ export function refuseReservedAccount(settings: FlowSettings, accountId: string)
   }
 }
 
-export async function enrollAccount(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
-  const { accountId } = request;
+export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Promise<EnrollResult> {
+  const { accountId } = given;
+  let request: EnrollRequest & { protectedTrails: string[] };
+  let trustWarnings: string[];
   try {
     refuseReservedAccount(ctx.settings, accountId);
+    request = { ...given, protectedTrails: protectedTrailsOf(ctx, given) };
+    // Before the record is claimed: a refused account is left without a record to repair.
+    trustWarnings = await withAccountRetries(ctx, accountId, () =>
+      inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
+    );
     await claimRecord(ctx, request);
   } catch (error) {
-    await reportFailure(ctx, error, { step: 'validate-request', accountId });
+    await reportFailure(ctx, error, { step: stepOf(error, 'validate-request'), accountId });
     throw error;
   }
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request));
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, trustWarnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
@@ -88,7 +106,20 @@ export async function enrollAccount(ctx: FlowContext, request: EnrollRequest): P
   }
 }
 
-async function claimRecord(ctx: FlowContext, request: EnrollRequest): Promise<void> {
+/** The request's trails, else the deployment default; each one a trail of this account. */
+function protectedTrailsOf(ctx: FlowContext, request: EnrollRequest): string[] {
+  const named = trailList(request.protectedTrails ?? []);
+  const trails = named.length > 0 ? named : trailList(ctx.settings.protectedTrails ?? []);
+  const where = { partition: ctx.settings.partition, accountId: request.accountId };
+  const problems = trails.flatMap((trail) => trailReferenceProblem(trail, where) ?? []);
+  if (problems.length > 0) throw new InvalidRequestError(`ProtectedTrails: ${problems.join('; ')}`);
+  return trails;
+}
+
+async function claimRecord(
+  ctx: FlowContext,
+  request: EnrollRequest & { protectedTrails: string[] },
+): Promise<void> {
   await updateAccountRecord(ctx, request.accountId, (current) => {
     if (current && !request.replaceExisting && current.status !== 'FAILED') {
       throw new AccountRefusedError(
@@ -101,20 +132,27 @@ async function claimRecord(ctx: FlowContext, request: EnrollRequest): Promise<vo
       ...(current ?? newRecord(ctx, request.accountId)),
       ouId: request.ouId,
       createCloudTrail: request.createCloudTrail,
+      protectedTrails: request.protectedTrails,
+      ...(request.stackId ? { stackId: request.stackId } : {}),
       status: 'ENROLLING',
       lastError: undefined,
     };
   });
 }
 
-async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<EnrollResult> {
-  const { accountId } = request;
+async function enrollClaimed(
+  ctx: FlowContext,
+  request: EnrollRequest & { protectedTrails: string[] },
+  trustWarnings: string[],
+): Promise<EnrollResult> {
+  const { accountId, protectedTrails } = request;
   const { forwarding } = ctx.ports;
-  const warnings: string[] = [];
+  const warnings: string[] = [...trustWarnings];
   const ouPath = await resolveOuPath(ctx, accountId, request.ouId, warnings);
   const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore, ctx.now), {
     accountId,
     ouPath,
+    protectedTrails,
   });
   // Nothing in the member account is touched before the policy is known to be valid.
   if (!compiled.ok) throw compiled.error;
@@ -129,7 +167,10 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     );
   // Forwarding first: a principal created while we sweep is then caught by the event path.
   await inStep('event-forwarding', () =>
-    forwarding.ensureForwarding(accountId, { createCloudTrail: request.createCloudTrail }),
+    forwarding.ensureForwarding(accountId, {
+      createCloudTrail: request.createCloudTrail,
+      ...(protectedTrails.length > 0 ? { protectedTrails } : {}),
+    }),
   );
   const sweep = await inStep('attach-boundaries', () =>
     attachBoundaryToAllPrincipals(ctx, accountId, written.boundary.policyArn, {
@@ -165,6 +206,7 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     ouPath,
     customerBoundaryArns: custom,
     createCloudTrail: request.createCloudTrail,
+    protectedTrails,
     status: quota ? 'FAILED' : 'ACTIVE',
     lastError: quota ? `${quota.code}: ${errorText(quota)}`.slice(0, 1000) : undefined,
   }));
@@ -186,6 +228,7 @@ async function enrollClaimed(ctx: FlowContext, request: EnrollRequest): Promise<
     additionalPolicies: written.additional.map((extra) => extra.name),
     shortOfPolicies: short,
     customerBoundaryArns: custom,
+    protectedTrails,
     warnings,
   };
 }

@@ -17,7 +17,17 @@ export type FlowSettings = Pick<
   | 'requireBoundaryOnCreate'
   | 'fanoutConcurrency'
   | 'maxAdditionalPolicies'
->;
+> &
+  Partial<
+    Pick<
+      AppConfig,
+      | 'whitelistTrustAllowedArns'
+      | 'whitelistTrustCheck'
+      | 'protectedTrails'
+      | 'computeAuditRegions'
+      | 'localEndpoint'
+    >
+  >;
 
 /** What every use case receives: its ports, settings, a logger and a clock. */
 export interface FlowContext {
@@ -35,7 +45,15 @@ export interface FlowContext {
 
 export const DEFAULT_PRINCIPAL_CONCURRENCY = 8;
 
-export function boundaryParametersFor(settings: FlowSettings, accountId: string): BoundaryParameters {
+/**
+ * The boundary parameters of one account. `protectedTrails` are the customer trails its record
+ * names; they only add resources to protect, so leaving them out never weakens anything but them.
+ */
+export function boundaryParametersFor(
+  settings: FlowSettings,
+  accountId: string,
+  protectedTrails: readonly string[] = [],
+): BoundaryParameters {
   return defaultBoundaryParameters({
     partition: settings.partition,
     accountId,
@@ -43,6 +61,7 @@ export function boundaryParametersFor(settings: FlowSettings, accountId: string)
     automationRoleArns: settings.automationRoleArns,
     whitelistRoleNames: settings.whitelistRoleNames,
     requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
+    protectedTrails: [...protectedTrails],
   });
 }
 

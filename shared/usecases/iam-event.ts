@@ -1,6 +1,6 @@
-import { parseRoleSessionArn, resourceNameOf } from '#policy/arn.ts';
+import { resourceNameOf } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
-import { DETACH_EVENTS, PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
+import { DETACH_EVENTS, PRINCIPAL_CREATE_EVENTS } from '#policy/iam-event-names.ts';
 import { isAdditionalPolicyName, isExemptPrincipal } from '#policy/index.ts';
 import { BoundedIdSet, TtlCache } from '#runtime/memory-caches.ts';
 import { AttachmentQuotaError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
@@ -8,8 +8,9 @@ import { markFailed, updateAccountRecord } from './account-records.ts';
 import { policySnapshot } from './compile-account.ts';
 import { derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import { failedCallOutcome, precheck } from './iam-event-screening.ts';
 import type { AccountRecord, PrincipalKind, PrincipalRef, PrincipalState } from './ports.ts';
-import { reportFailure, sendNotice } from './report-failure.ts';
+import { noticeFor, reportFailure, sendNotice } from './report-failure.ts';
 import { syncAccount } from './sync-account.ts';
 
 /** A CloudTrail-recorded IAM call in a member account, as the dispatcher extracted it. */
@@ -18,6 +19,13 @@ export interface IamEvent {
   eventName: string;
   /** The account the call was made in (detail.recipientAccountId). */
   accountId: string;
+  /** `source` of the EventBridge envelope: `aws.iam` for a call CloudTrail recorded. */
+  source: string;
+  /**
+   * `account` of the envelope: the account whose rule forwarded the event. A member forwards only
+   * its own calls, so anything else was forged on its way to the security bus.
+   */
+  senderAccountId: string;
   /** Set when the call failed; failed calls changed nothing. */
   errorCode?: string;
   principal?: PrincipalRef;
@@ -25,18 +33,21 @@ export interface IamEvent {
   policyArn?: string;
   /** ARN of whoever made the call (detail.userIdentity.arn). */
   actorArn?: string;
+  /** SourceIdentity of the caller's session (detail.userIdentity.sessionContext.sourceIdentity). */
+  sourceIdentity?: string;
 }
 
 /**
  * `derived`: the principal had a customer boundary and now carries customer ∩ ours;
- * `custom-boundary`: that could not be built (notified), so it keeps the customer's.
+ * `replaced-customer-boundary`: that could not be built (notified), so it carries ours instead:
+ * never the customer's alone.
  */
 export type PrincipalOutcome =
   | 'already-bound'
   | 'exempt'
   | 'attached'
   | 'derived'
-  | 'customer-boundary'
+  | 'replaced-customer-boundary'
   | 'missing';
 
 /** The account's additional policies on one principal: attached now, or lacking (attachment quota). */
@@ -45,8 +56,14 @@ export interface AdditionalOutcome {
   missing: string[];
 }
 
+/**
+ * `refused`: the event is not what a member's forwarding rule delivers (reported, nothing touched);
+ * `attempt-denied`: a call that would have weakened the boundary failed (reported, nothing to do).
+ */
 export type IamEventOutcome =
   | { action: 'ignored'; reason: string }
+  | { action: 'refused'; reason: string }
+  | { action: 'attempt-denied'; errorCode: string }
   /** `additional` is there when the account has additional policies. */
   | { action: 'principal'; outcome: PrincipalOutcome; additional?: AdditionalOutcome }
   | { action: 'tampering'; repaired: boolean }
@@ -72,8 +89,8 @@ export function createIamEventResponder(
   const records = new TtlCache<AccountRecord | undefined>(options.recordTtlMs ?? 60_000, ctx.now);
   const seen = new BoundedIdSet(options.seenEventCapacity ?? 5_000);
   return async (iamEvent) => {
-    const ignored = precheck(ctx, iamEvent, seen);
-    if (ignored) return { action: 'ignored', reason: ignored };
+    const screened = precheck(ctx, iamEvent, seen);
+    if (screened) return screened;
     const record = await records.getOrLoad(iamEvent.accountId, () =>
       ctx.ports.accounts.get(iamEvent.accountId),
     );
@@ -82,6 +99,7 @@ export function createIamEventResponder(
     // Forwarding starts only after our policy exists, so events of an enrolling account are acted
     // on; the record is reloaded next time to see the enrollment finish.
     if (record.status === 'ENROLLING') records.forget(iamEvent.accountId);
+    if (iamEvent.errorCode) return failedCallOutcome(ctx, iamEvent, iamEvent.errorCode);
     const outcome = (PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)
       ? await bindNewPrincipal(ctx, iamEvent, record)
       : await respondToPolicyEvent(ctx, iamEvent, record);
@@ -91,25 +109,6 @@ export function createIamEventResponder(
     seen.add(iamEvent.eventId);
     return outcome;
   };
-}
-
-function precheck(ctx: FlowContext, iamEvent: IamEvent, seen: BoundedIdSet): string | undefined {
-  if (seen.has(iamEvent.eventId)) return 'duplicate event';
-  if (iamEvent.errorCode) return `call failed (${iamEvent.errorCode})`;
-  const known = [...PRINCIPAL_CREATE_EVENTS, ...TAMPERING_EVENTS] as readonly string[];
-  if (!known.includes(iamEvent.eventName)) return `event ${iamEvent.eventName} not handled`;
-  if (isOwnSession(ctx, iamEvent.actorArn)) return 'made by scp-alt itself';
-  if (!(PRINCIPAL_CREATE_EVENTS as readonly string[]).includes(iamEvent.eventName)) return undefined;
-  return iamEvent.principal ? undefined : 'no principal name in the event';
-}
-
-/** Our own calls go through the organization access role with a `scp-alt-` session name. */
-function isOwnSession(ctx: FlowContext, actorArn: string | undefined): boolean {
-  const session = actorArn === undefined ? undefined : parseRoleSessionArn(actorArn);
-  return (
-    session?.roleName === ctx.settings.organizationAccessRoleName &&
-    session.sessionName.startsWith('scp-alt-')
-  );
 }
 
 async function bindNewPrincipal(
@@ -200,8 +199,16 @@ async function combineWithCustomerBoundary(
     await ctx.ports.iam.attachBoundary(accountId, state, derivedArn);
   } catch (error) {
     if (!(error instanceof DerivedBoundaryError)) throw error;
-    await reportFailure(ctx, error, { step: 'derive-boundary', accountId });
-    return 'customer-boundary';
+    // Never the customer's boundary alone: it lacks our denies (a creator exempt from them could
+    // have chosen it for that). Ours replaces it until the two can be combined.
+    const ours = ctx.ports.iam.policyArnFor(accountId);
+    await ctx.ports.iam.attachBoundary(accountId, state, ours);
+    await sendNotice(ctx, {
+      ...noticeFor(error, { step: 'derive-boundary', accountId }),
+      details: [`${state.arn} now carries ${ours} instead of ${customerArn}`],
+    });
+    ctx.log.warn('customer boundary replaced by ours', { accountId, principal: state.arn, customerArn });
+    return 'replaced-customer-boundary';
   }
   await updateAccountRecord(ctx, accountId, (current) =>
     current && !current.customerBoundaryArns.includes(customerArn)

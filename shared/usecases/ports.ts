@@ -157,6 +157,16 @@ export interface AccountRecord {
   status: AccountStatus;
   lastError: string | undefined;
   createCloudTrail: boolean;
+  /**
+   * Customer trails (names or ARNs) the boundary protects in this account, as enrollment resolved
+   * them (its request, else the deployment default).
+   */
+  protectedTrails?: string[];
+  /**
+   * The Service Catalog provisioned product stack that enrolled the account: an Update or Delete
+   * from any other stack is refused. Unset for accounts enrolled by the CLI.
+   */
+  stackId?: string | undefined;
   /** Optimistic-lock counter; incremented by every save. */
   revision: number;
   /** Held while one invocation writes the account's policy (write-lease.ts). */
@@ -203,12 +213,55 @@ export interface NotifierPort {
 
 export interface ForwardingOptions {
   createCloudTrail: boolean;
+  /**
+   * Customer trails that are to carry the IAM events when scp-alt creates none: each must exist
+   * and log in the IAM events region, or forwarding would never fire.
+   */
+  protectedTrails?: readonly string[];
 }
 
 /** Member-account plumbing that forwards IAM events to the security account's bus. */
 export interface ForwardingPort {
   ensureForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
   removeForwarding(accountId: string, options: ForwardingOptions): Promise<void>;
+}
+
+/** A role of a member account with its trust policy (parsed JSON). */
+export interface RoleTrust {
+  arn: string;
+  name: string;
+  path: string;
+  trustPolicy: unknown;
+}
+
+export type ComputeKind = 'lambda-function' | 'instance-profile' | 'cloudformation-stack';
+
+/** Compute that runs as (or hands out the credentials of) a role. */
+export interface RoleUse {
+  kind: ComputeKind;
+  /** ARN of the function, instance profile or stack. */
+  arn: string;
+  roleArn: string;
+}
+
+export interface ComputeInventory {
+  uses: RoleUse[];
+  /** What could not be read (`lambda in eu-west-1: AccessDenied …`): not known to be clean. */
+  unread: string[];
+}
+
+/**
+ * Reads of a member account that look for ways around the boundary it cannot close itself:
+ * trust policies of roles, and compute that runs as a given role.
+ */
+export interface MemberInventoryPort {
+  listRoleTrusts(accountId: string): Promise<RoleTrust[]>;
+  /** Lambda functions and CloudFormation stacks in `regions`, and instance profiles (global). */
+  computeUsingRoles(
+    accountId: string,
+    roleArns: readonly string[],
+    regions: readonly string[],
+  ): Promise<ComputeInventory>;
 }
 
 export interface Log {
@@ -226,4 +279,5 @@ export interface ScpAltPorts {
   accounts: AccountStorePort;
   notifier: NotifierPort;
   forwarding: ForwardingPort;
+  inventory: MemberInventoryPort;
 }

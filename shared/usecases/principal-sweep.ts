@@ -10,6 +10,7 @@ import { type AdditionalAttachments, additionalAttachments } from './additional-
 import { type DerivedPolicies, derivedPoliciesFor } from './derived-policies.ts';
 import { boundaryParametersFor, DEFAULT_PRINCIPAL_CONCURRENCY, type FlowContext } from './flow-context.ts';
 import type { Principal } from './ports.ts';
+import { noticeFor, sendNotice } from './report-failure.ts';
 
 export interface CustomerBoundaryEntry {
   principalArn: string;
@@ -156,7 +157,19 @@ async function bindBoundary(
     // Recorded before deriving: if that fails, the record still names the customer policy.
     const entry: CustomerBoundaryEntry = { principalArn: state.arn, policyArn: current };
     result.customerBoundaries.push(entry);
-    entry.derivedPolicyArn = await derived.ensure(current);
+    try {
+      entry.derivedPolicyArn = await derived.ensure(current);
+    } catch (error) {
+      if (!(error instanceof DerivedBoundaryError)) throw error;
+      // Never the customer's boundary alone: ours replaces it until the two can be combined.
+      await iam.attachBoundary(accountId, principal, policyArn);
+      result.attached.push(state.arn);
+      await sendNotice(ctx, {
+        ...noticeFor(error, { step: 'derive-boundary', accountId }),
+        details: [`${state.arn} now carries ${policyArn} instead of ${current}`],
+      });
+      return true;
+    }
     await iam.attachBoundary(accountId, principal, entry.derivedPolicyArn);
     result.derivedAttached.push(state.arn);
   }

@@ -18,6 +18,7 @@ import {
   type WrittenPolicies,
   writeCompiledPolicies,
 } from './compiled-policies.ts';
+import { type AccountExposures, auditExposuresSafely, reportExposures } from './exempt-exposure.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
@@ -42,6 +43,8 @@ export interface AccountDrift {
 export interface ReconcileReport {
   checked: number;
   drifted: AccountDrift[];
+  /** Accounts with ways around the boundary it cannot close itself (exempt-exposure.ts); absent when none. */
+  exposed?: AccountExposures[];
 }
 
 /** An enrollment still ENROLLING after this long died with its function (the longest timeout is 15 min). */
@@ -58,10 +61,15 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
   const now = ctx.now().getTime();
   const records = (await ctx.ports.accounts.listAll()).filter((record) => isReconcilable(record, now));
   const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
+  const audited: AccountExposures[] = [];
   const drifts = await fanOutAccounts(
     ctx,
     records.map((record) => record.accountId),
-    (accountId) => reconcileAccount(ctx, snapshot, accountId),
+    async (accountId) => {
+      const drift = await reconcileAccount(ctx, snapshot, accountId);
+      audited.push(await auditExposuresSafely(ctx, accountId));
+      return drift;
+    },
     (accountId, error): AccountDrift => ({
       accountId,
       policyRewritten: false,
@@ -72,7 +80,12 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
   );
   const drifted = drifts.filter(hasDrifted);
   if (drifted.length > 0) await sendSummary(ctx, drifted);
-  return { checked: records.length, drifted };
+  // Reported on every run for as long as they exist: nothing here repairs them.
+  const exposed = audited.filter(
+    (account) => account.trust.length + account.compute.length + account.unread.length > 0,
+  );
+  await reportExposures(ctx, exposed, 'reconcile');
+  return { checked: records.length, drifted, ...(exposed.length > 0 ? { exposed } : {}) };
 }
 
 function isReconcilable(record: AccountRecord, now: number): boolean {
@@ -116,7 +129,11 @@ async function repairAccount(
   const drift: AccountDrift = { accountId, policyRewritten: false, attached: [], problems: [] };
   const record = await ctx.ports.accounts.get(accountId);
   if (!record) return drift; // deregistered meanwhile
-  const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: record.ouPath });
+  const compiled = await compileForAccount(ctx, snapshot, {
+    accountId,
+    ouPath: record.ouPath,
+    protectedTrails: record.protectedTrails,
+  });
   const boundaryName = boundaryNameIn(ctx, accountId);
   const deployed = await inStep('read-policy', () => readDeployed(ctx, accountId, boundaryName, compiled));
   const boundary = deployed.get(boundaryName);

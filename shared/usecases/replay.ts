@@ -94,6 +94,8 @@ async function replayOne(
         ouId: record.ouId,
         createCloudTrail: record.createCloudTrail,
         replaceExisting: true,
+        ...(record.protectedTrails ? { protectedTrails: record.protectedTrails } : {}),
+        ...(record.stackId ? { stackId: record.stackId } : {}),
       });
       return { accountId, action: 'enroll', outcome: 're-enrolled' };
     } catch (error) {

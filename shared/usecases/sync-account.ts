@@ -82,7 +82,11 @@ async function applyToAccount(
   if (!read || inEnrollmentOrDeregistration(read)) {
     return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
   }
-  const compiled = await compileForAccount(ctx, snapshot, { accountId, ouPath: read.ouPath });
+  const compiled = await compileForAccount(ctx, snapshot, {
+    accountId,
+    ouPath: read.ouPath,
+    protectedTrails: read.protectedTrails,
+  });
   // On a policy error the existing boundary stays: the stricter, known state.
   if (!compiled.ok) throw compiled.error;
   const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };

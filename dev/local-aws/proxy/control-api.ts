@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ProxyResponse } from './aws-errors.ts';
+import type { IamTrail } from './iam-trail.ts';
 import type { SessionAudit } from './session-audit.ts';
 import type { CallCounter, TrafficRules } from './traffic-rules.ts';
 
@@ -32,6 +33,7 @@ export interface ControlTargets {
   rules: TrafficRules;
   counter: CallCounter;
   audit: SessionAudit;
+  trail: IamTrail;
   /** Reset moto and everything the proxy remembers. */
   resetAll(): Promise<void>;
 }
@@ -81,6 +83,8 @@ export async function handleControl(
         return json(200, { ok: true });
       case 'GET /audit':
         return json(200, targets.audit.list());
+      case 'GET /cloudtrail':
+        return json(200, targets.trail.list(Object.fromEntries(url.searchParams)));
       default:
         return json(404, { error: `unknown control route ${route}` });
     }

@@ -10,6 +10,8 @@ export interface Caller {
   principalArn: string;
   /** RoleSessionName of a role session. */
   sessionName?: string;
+  /** SourceIdentity of a role session: set once on a role chain and kept by every later hop. */
+  sourceIdentity?: string;
 }
 
 /**
@@ -22,9 +24,19 @@ export class CallerDirectory {
 
   constructor(private readonly motoUrl: string) {}
 
-  rememberAssumedRole(accessKeyId: string, roleArn: string, sessionName: string): void {
+  rememberAssumedRole(
+    accessKeyId: string,
+    roleArn: string,
+    sessionName: string,
+    sourceIdentity: string | undefined,
+  ): void {
     const { partition = '', accountId: account = '' } = parseArn(roleArn) ?? {};
-    this.known.set(`${partition}|${accessKeyId}`, { account, principalArn: roleArn, sessionName });
+    this.known.set(`${partition}|${accessKeyId}`, {
+      account,
+      principalArn: roleArn,
+      sessionName,
+      ...(sourceIdentity ? { sourceIdentity } : {}),
+    });
   }
 
   clear(): void {
@@ -40,7 +52,7 @@ export class CallerDirectory {
     if (accountHeader)
       return { account: accountHeader, principalArn: accountRootArn(partition, accountHeader) };
     const key = accessKeyId ?? '';
-    const cached = this.known.get(key);
+    const cached = this.known.get(`${partition}|${key}`) ?? this.known.get(key);
     if (cached) return cached;
     const answer = await motoQuery(
       { motoUrl: this.motoUrl, service: 'sts', region, accessKeyId: key || undefined },

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { lambdaOperationName } from './lambda-operation.ts';
 import { s3OperationName } from './s3-operation.ts';
 
 /** How a service encodes requests and errors on the wire. */
@@ -35,6 +36,14 @@ export function describeRequest(
       ...base,
       protocol: 'json',
       operation: target.slice(target.lastIndexOf('.') + 1),
+      params: new URLSearchParams(),
+    };
+  }
+  if (service === 'lambda') {
+    return {
+      ...base,
+      protocol: 'json',
+      operation: lambdaOperationName(method, url),
       params: new URLSearchParams(),
     };
   }

@@ -12,6 +12,7 @@ import { awsErrorResponse, type ProxyResponse, throttlingError } from './aws-err
 import { CONTROL_PREFIX, handleControl } from './control-api.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
+import { IamTrail } from './iam-trail.ts';
 import { CallerDirectory } from './identity.ts';
 import { ORGANIZATIONS_RULES } from './organizations-rules.ts';
 import { describeRequest, headerValue, type RequestInfo } from './request-info.ts';
@@ -47,9 +48,11 @@ export async function startFidelityProxy(options: {
   const rules = new TrafficRules();
   const counter = new CallCounter();
   const audit = new SessionAudit();
+  const trail = new IamTrail();
   const forgetMotoState = () => {
     context.callers.clear();
     context.userBoundaries.clear();
+    trail.clear();
   };
   const resetAll = async () => {
     await fetch(`${options.motoUrl}/moto-api/reset`, { method: 'POST' });
@@ -59,7 +62,16 @@ export async function startFidelityProxy(options: {
     audit.clear();
   };
   const server = createServer((request, response) => {
-    serve(request, { context, rules, counter, audit, resetAll, forgetMotoState, region: options.region })
+    serve(request, {
+      context,
+      rules,
+      counter,
+      audit,
+      trail,
+      resetAll,
+      forgetMotoState,
+      region: options.region,
+    })
       .then((answer) => send(response, answer, request.method === 'HEAD'))
       .catch((error: unknown) => {
         process.stderr.write(`local-aws proxy: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -80,6 +92,7 @@ interface ProxyState {
   rules: TrafficRules;
   counter: CallCounter;
   audit: SessionAudit;
+  trail: IamTrail;
   resetAll(): Promise<void>;
   forgetMotoState(): void;
   region: string;
@@ -109,11 +122,22 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
   const refusal = await applyTrafficRules(call, key, state, headerValue(request.headers, 'content-type'));
   if (refusal) return refusal;
   state.audit.record(caller, info.service, info.operation);
-  const rule = RULES[`${info.service}:${info.operation}`];
-  const early = await rule?.before?.(call, state.context);
+  const answer = await answerWithRules(request, body, call, state.context);
+  state.trail.record(call, answer);
+  return answer;
+}
+
+async function answerWithRules(
+  request: IncomingMessage,
+  body: Buffer,
+  call: AwsCall,
+  context: FidelityContext,
+): Promise<ProxyResponse> {
+  const rule = RULES[`${call.info.service}:${call.info.operation}`];
+  const early = await rule?.before?.(call, context);
   if (early) return early;
-  const answer = await forward(request, body, state.context.motoUrl);
-  return rule?.after ? rule.after(call, answer, state.context) : answer;
+  const answer = await forward(request, body, context.motoUrl);
+  return rule?.after ? rule.after(call, answer, context) : answer;
 }
 
 /** The account a call acts in: the role's for AssumeRole (made from another account), else the caller's. */

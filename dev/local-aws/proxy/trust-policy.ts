@@ -1,10 +1,11 @@
 /**
  * The part of IAM role trust evaluation moto skips on AssumeRole, kept deliberately small:
- * Allow/Deny statements with `Principal.AWS` (ARNs, account ids, `*`), `Action` (sts:AssumeRole,
- * sts:*, *) and conditions with StringEquals/StringLike/ArnEquals/ArnLike (and their IfExists forms
- * absent) on sts:ExternalId, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID.
- * Anything else (NotPrincipal, NotAction, other keys or operators) never grants access — on doubt
- * the stricter answer.
+ * Allow/Deny statements with `Principal.AWS` (ARNs, account ids, `*`), `Action` (the action asked
+ * for, e.g. sts:AssumeRole or sts:SetSourceIdentity, or sts:*, *) and conditions with
+ * StringEquals/StringLike/ArnEquals/ArnLike (and their IfExists forms absent) on sts:ExternalId,
+ * sts:SourceIdentity, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID. Anything else
+ * (NotPrincipal, NotAction, other keys or operators) never grants access — on doubt the stricter
+ * answer.
  */
 import { accountRootArn, parseArn } from '#policy/arn.ts';
 export interface AssumeRoleRequest {
@@ -13,6 +14,8 @@ export interface AssumeRoleRequest {
   principalAccount: string;
   externalId?: string;
   principalOrgId?: string;
+  /** The source identity the new session would carry (asked for, or kept from the caller's). */
+  sourceIdentity?: string;
 }
 
 export interface TrustDecision {
@@ -27,7 +30,11 @@ interface Statement {
   Condition?: unknown;
 }
 
-export function evaluateTrustPolicy(documentText: string, request: AssumeRoleRequest): TrustDecision {
+export function evaluateTrustPolicy(
+  documentText: string,
+  request: AssumeRoleRequest,
+  action = 'sts:AssumeRole',
+): TrustDecision {
   let document: { Statement?: unknown };
   try {
     document = JSON.parse(documentText) as { Statement?: unknown };
@@ -35,24 +42,24 @@ export function evaluateTrustPolicy(documentText: string, request: AssumeRoleReq
     return { allowed: false, reason: 'trust policy is not JSON' };
   }
   const statements = toArray(document.Statement) as Statement[];
-  const matching = statements.filter((statement) => statementMatches(statement, request));
+  const matching = statements.filter((statement) => statementMatches(statement, request, action));
   if (matching.some((statement) => statement.Effect === 'Deny'))
     return { allowed: false, reason: 'explicit deny' };
   if (matching.some((statement) => statement.Effect === 'Allow')) return { allowed: true, reason: 'allowed' };
   return { allowed: false, reason: 'no statement allows the caller' };
 }
 
-function statementMatches(statement: Statement, request: AssumeRoleRequest): boolean {
+function statementMatches(statement: Statement, request: AssumeRoleRequest, action: string): boolean {
   return (
-    actionMatches(statement.Action) &&
+    actionMatches(statement.Action, action) &&
     principalMatches(statement.Principal, request) &&
     conditionsHold(statement.Condition, request)
   );
 }
 
-function actionMatches(action: unknown): boolean {
-  return toArray(action).some((value) =>
-    ['sts:assumerole', 'sts:*', '*'].includes(String(value).toLowerCase()),
+function actionMatches(actions: unknown, action: string): boolean {
+  return toArray(actions).some((value) =>
+    [action.toLowerCase(), 'sts:*', '*'].includes(String(value).toLowerCase()),
   );
 }
 
@@ -94,6 +101,8 @@ function contextValue(key: string, request: AssumeRoleRequest): string | undefin
   switch (key.toLowerCase()) {
     case 'sts:externalid':
       return request.externalId;
+    case 'sts:sourceidentity':
+      return request.sourceIdentity;
     case 'aws:principalarn':
       return request.principalArn;
     case 'aws:principalaccount':

@@ -109,6 +109,9 @@ export function usePackagedScpAlt(): PackagedScpAlt {
         ...(requestType === 'Create'
           ? {}
           : { physicalResourceId: target.physicalResourceId ?? target.accountId }),
+        // The stack of the product that enrolled the account sends its Update and Delete.
+        product:
+          requestType === 'Create' ? target.accountId : (target.physicalResourceId ?? target.accountId),
       });
       const event = target.oldResourceProperties
         ? {

@@ -87,6 +87,26 @@ describe('scp-alt enroll / status / deregister', () => {
     expect(run.err).toContain('security account');
   });
 
+  it('Given --protected-trails naming a trail the account does not have, when enrolling without --create-trail, then TRAIL_NOT_USABLE says IAM events would not arrive (exit 1)', async () => {
+    const sandbox = stack.organization.accounts.sandbox ?? '';
+    const sandboxOu = stack.organization.ous.Sandbox ?? '';
+    await deployed.scpAlt.uploadPolicy(policyKey(sandboxOu), await samplePolicy('deny-all-billing'));
+    const run = await scpAlt(
+      env,
+      'enroll',
+      '--account',
+      sandbox,
+      '--ou',
+      sandboxOu,
+      '--protected-trails',
+      'org-audit',
+      '--json',
+    );
+    expect(run.code).toBe(1);
+    expect(run.json()).toMatchObject({ ok: false, error: { code: 'TRAIL_NOT_USABLE' } });
+    expect(run.err).toContain('no trail named org-audit logs in cn-north-1');
+  });
+
   it('refuses a malformed OU id before any AWS call (exit 2)', async () => {
     const run = await scpAlt(env, 'enroll', '--account', appDev, '--ou', 'Workloads');
     expect(run.code).toBe(2);

@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { regionalComputeReader } from '#aws/compute-clients.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import { type Deployment, functionClientConfig } from '#dev/local-deployment/deployment.ts';
 import type { S3Notification } from '#dev/local-deployment/events.ts';
@@ -47,7 +48,11 @@ export async function coldContainers(
   const logLevel = (process.env.SCP_ALT_LOG_LEVEL as LogLevel | undefined) ?? 'SILENT';
   const deps = async (functionName: FunctionName) => {
     const clientConfig = { ...(await functionClientConfig(stack, deployment, functionName)), maxAttempts: 2 };
-    const { ports } = buildPorts(config, { functionName, clientConfig });
+    const { ports } = buildPorts(config, {
+      functionName,
+      clientConfig,
+      ...(functionName === 'reconciler' ? { computeReader: regionalComputeReader } : {}),
+    });
     const logger = new Logger({ serviceName: 'scp-alt', logLevel });
     const ctx = {
       ...flowContextFor(config, ports, logPort(logger)),

@@ -119,7 +119,7 @@ describe('principal created in an enrolled account', () => {
     expect(await boundaryOf(appDevIam, 'role', 'delivered-twice')).toBeUndefined();
   });
 
-  it('ignores a failed call (errorCode set)', async () => {
+  it('changes nothing for a failed call (errorCode set), and reports a denied create as an attempt', async () => {
     const appDev = account('app-dev');
     await createRole(appDevIam, appDev, 'failed-create-lookalike');
 
@@ -130,7 +130,7 @@ describe('principal created in an enrolled account', () => {
       errorCode: 'AccessDenied',
     });
 
-    expect(outcome).toMatchObject({ action: 'ignored' });
+    expect(outcome).toEqual({ action: 'attempt-denied', errorCode: 'AccessDenied' });
     expect(await boundaryOf(appDevIam, 'role', 'failed-create-lookalike')).toBeUndefined();
   });
 

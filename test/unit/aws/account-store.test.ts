@@ -21,6 +21,8 @@ const RECORD: AccountRecord = {
   status: 'ACTIVE',
   lastError: undefined,
   createCloudTrail: true,
+  protectedTrails: ['org-audit'],
+  stackId: 'arn:aws-cn:cloudformation:cn-northwest-1:999999999999:stack/SC-999999999999-pp-abc/1',
   revision: 3,
 };
 
@@ -50,6 +52,8 @@ describe('DynamoAccountStore', () => {
       ScpCustomPolicyList: [],
       ScpUpdateTime: '2026-03-01T12:00:00.000Z',
       Status: 'ACTIVE',
+      ProtectedTrails: ['org-audit'],
+      StackId: RECORD.stackId,
       Revision: 4,
       BoundaryHash: 'def',
       AdditionalPolicies: [{ Name: 'scp-enforce-policy-2', VersionId: 'v3', Hash: 'ghi' }],
@@ -107,5 +111,7 @@ function storeItem(): Record<string, unknown> {
     AdditionalPolicies: [{ Name: 'scp-enforce-policy-2', VersionId: 'v3', Hash: 'ghi' }],
     Status: 'ACTIVE',
     CreateCloudTrail: true,
+    ProtectedTrails: RECORD.protectedTrails,
+    StackId: RECORD.stackId,
   };
 }

@@ -57,6 +57,8 @@ describe('warm CreateRole through the real IAM adapter', () => {
       eventId: id,
       eventName: 'CreateRole',
       accountId: ACCOUNT,
+      source: 'aws.iam',
+      senderAccountId: ACCOUNT,
       principal: { kind: 'role' as const, name: roleName },
     });
     await respond(event('warm', 'bounded'));

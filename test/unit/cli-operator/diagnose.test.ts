@@ -120,6 +120,23 @@ describe('roles and credentials', () => {
     );
   });
 
+  it('Given a member whose access role does not let the management role set our source identity, then MEMBER_ROLE_REFUSED names the trust statement to add', async () => {
+    const role = 'arn:aws-cn:iam::444444444444:role/OrganizationAccountAccessRole';
+    const refused = Object.assign(
+      new ScpAltError('ASSUME_ROLE_FAILED', `assume ${role}: AccessDenied`, {
+        cause: awsError(
+          'AccessDenied',
+          `not authorized to perform: sts:SetSourceIdentity on resource: ${role}`,
+        ),
+      }),
+      { name: 'AssumeRoleError', roleArn: role },
+    );
+    const explained = await explainFailure(refused, FACTS, probes(OPERATOR, []));
+    expect(explained?.code).toBe('MEMBER_ROLE_REFUSED');
+    expect(explained?.message).toContain('(sts:SetSourceIdentity denied)');
+    expect(explained?.nextAction).toContain('trust of OrganizationAccountAccessRole');
+  });
+
   it('Given keys AWS does not know, then CREDENTIALS_REJECTED names their source and the partition', async () => {
     const explained = await explainFailure(
       awsError('InvalidClientTokenId', 'The security token included in the request is invalid.'),

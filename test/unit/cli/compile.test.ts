@@ -110,6 +110,21 @@ describe('scp-alt compile', () => {
     expect(JSON.parse(cleared.out()).size).toBeLessThan(JSON.parse(withDefault.out()).size);
   });
 
+  it("Given --protected-trails, when compiled, then the named trails are protected as enrollment protects them; another account's trail is a usage error", async () => {
+    const dir = policyFolder({ 'r-ab12.json': denyDelete });
+    const io = fakeIo();
+    expect(await runCli([...baseArgs(dir), '--json', '--protected-trails', 'org-audit'], io)).toBe(0);
+    const protect = (JSON.parse(io.out()).policy.Statement as { Sid?: string; Resource?: string[] }[]).find(
+      (statement) => statement.Sid === 'ScpAltProtect',
+    );
+    expect(protect?.Resource).toContain('arn:aws-cn:cloudtrail:*:111122223333:trail/org-audit');
+
+    const foreign = fakeIo();
+    const arn = 'arn:aws-cn:cloudtrail:cn-north-1:444455556666:trail/org-audit';
+    expect(await runCli([...baseArgs(dir), '--protected-trails', arn], foreign)).toBe(2);
+    expect(foreign.err()).toContain('a trail of account 444455556666, not of 111122223333');
+  });
+
   describe('a chain larger than one policy', () => {
     const denies = Array.from({ length: 90 }, (_, index) => ({
       Effect: 'Deny',

@@ -196,12 +196,14 @@ describe('member-forwarding.yaml', () => {
 });
 
 describe('Service Catalog', () => {
-  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID and CreateCloudTrail', () => {
+  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID, CreateCloudTrail and ProtectedTrails', () => {
     expect(Object.keys(product.Parameters ?? {}).sort()).toEqual([
       'CreateCloudTrail',
       'MemberAccountID',
       'OrganizationUnitID',
+      'ProtectedTrails',
     ]);
+    expect(product.Parameters?.ProtectedTrails?.Default).toBe('');
     const [productId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::CloudFormationProduct');
     expect(prop(catalog, productId, 'Name')).toBe('SCP Account register');
   });
@@ -213,6 +215,7 @@ describe('Service Catalog', () => {
       MemberAccountID: { Ref: 'MemberAccountID' },
       OrganizationUnitID: { Ref: 'OrganizationUnitID' },
       CreateCloudTrail: { Ref: 'CreateCloudTrail' },
+      ProtectedTrails: { Ref: 'ProtectedTrails' },
     });
     const registerFn = deployedFunctions(packaged).find((fn) => fn.name === 'account-register')!;
     const exported = Object.values(packaged.Outputs ?? {}).find(

@@ -14,8 +14,12 @@ beforeAll(async () => {
   functions = deployedFunctions(template);
 }, PACKAGING_TIMEOUT_MS);
 
-/** Set by Lambda itself (AWS_REGION is reserved) or a rarely needed override derived from it. */
-const NOT_SET_BY_THE_STACK = new Set(['AWS_REGION', 'SCP_PARTITION']);
+/**
+ * Set by Lambda itself (AWS_REGION is reserved), a rarely needed override derived from it, or set
+ * only by local stacks (AWS_ENDPOINT_URL: a deployment that set it would answer custom resources on
+ * loopback addresses; the test below holds the stack to never setting it).
+ */
+const NOT_SET_BY_THE_STACK = new Set(['AWS_REGION', 'SCP_PARTITION', 'AWS_ENDPOINT_URL']);
 
 const SAMPLE: SampleDeployment = {
   partition: 'aws-cn',
@@ -54,6 +58,10 @@ describe('function environment = shared/config.ts', () => {
     for (const fn of functions) expect(Object.keys(fn.environment).sort(), fn.name).toEqual(expected);
   });
 
+  it('never points a function at a local endpoint', () => {
+    for (const fn of functions) expect(fn.environment, fn.name).not.toHaveProperty('AWS_ENDPOINT_URL');
+  });
+
   it('refers only to parameters and resources of the stack', () => {
     const declared = declaredNames(template);
     for (const fn of functions) {
@@ -83,7 +91,33 @@ describe('function environment = shared/config.ts', () => {
       expect(config.organizationId).toBe('o-abcdef1234');
       expect(config.requireBoundaryOnCreate).toBe(true);
       expect(config.whitelistRoleNames).toEqual(['stacksets-exec-*']);
+      expect(config.whitelistTrustCheck).toBe('report');
+      expect(config.whitelistTrustAllowedArns).toEqual([
+        'arn:aws-cn:iam::444455556666:role/aws-service-role/stacksets.cloudformation.amazonaws.com/AWSServiceRoleForCloudFormationStackSetsOrgAdmin',
+        'arn:aws-cn:iam::444455556666:role/AWSCloudFormationStackSetAdministrationRole',
+      ]);
+      expect(config.protectedTrails).toEqual([]);
+      expect(config.computeAuditRegions).toEqual(['cn-north-1']);
+      expect(config.localEndpoint).toBeUndefined();
     }
+  });
+
+  it('passes the whitelist trust check, customer trails and audit regions through', () => {
+    const deployment = {
+      ...SAMPLE,
+      parameters: {
+        ...SAMPLE.parameters,
+        WhitelistTrustCheck: 'refuse',
+        WhitelistTrustAllowedArns: 'arn:aws-cn:iam::444455556666:role/Deployer',
+        ProtectedTrails: 'org-audit, security-trail',
+        ComputeAuditRegions: 'cn-north-1,cn-northwest-1',
+      },
+    };
+    const config = loadConfig(environmentOf(functions[0]!, deployment));
+    expect(config.whitelistTrustCheck).toBe('refuse');
+    expect(config.whitelistTrustAllowedArns).toEqual(['arn:aws-cn:iam::444455556666:role/Deployer']);
+    expect(config.protectedTrails).toEqual(['org-audit', 'security-trail']);
+    expect(config.computeAuditRegions).toEqual(['cn-north-1', 'cn-northwest-1']);
   });
 
   it('passes the ExternalId and RequireBoundaryOnCreate=false through only when set', () => {

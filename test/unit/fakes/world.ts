@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import type { FlowContext, FlowSettings } from '#usecases/flow-context.ts';
 import type { Log } from '#usecases/ports.ts';
 import { FakeIam } from './fake-iam.ts';
+import { FakeInventory } from './fake-inventory.ts';
 import {
   FakeAccountStore,
   FakeForwarding,
@@ -39,6 +40,7 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
   const notifier = new FakeNotifier();
   const forwarding = new FakeForwarding();
   const organization = new FakeOrganization();
+  const inventory = new FakeInventory();
   const lines: LoggedLine[] = [];
   const log: Log = Object.fromEntries(
     ['debug', 'info', 'warn', 'error'].map((level) => [
@@ -60,14 +62,14 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
     ...overrides,
   };
   const ctx: FlowContext = {
-    ports: { iam, policyStore, accounts, notifier, forwarding, organization },
+    ports: { iam, policyStore, accounts, notifier, forwarding, organization, inventory },
     settings,
     log,
     now: () => new Date('2026-03-01T12:00:00Z'),
     // Transient failures are retried at once: unit tests assert outcomes, not waits.
     retry: { sleep: async () => {} },
   };
-  return { iam, policyStore, accounts, notifier, forwarding, organization, ctx, settings, lines };
+  return { iam, policyStore, accounts, notifier, forwarding, organization, inventory, ctx, settings, lines };
 }
 
 export type World = ReturnType<typeof makeWorld>;

@@ -37,16 +37,27 @@ const createRequest = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Runs with the function's configuration missing, and AWS_ENDPOINT_URL as given (undefined: unset). */
+async function withBrokenConfiguration(endpointUrl: string | undefined, run: () => Promise<void>) {
+  const saved = { account: process.env.SECURITY_ACCOUNT_ID, endpoint: process.env.AWS_ENDPOINT_URL };
+  delete process.env.SECURITY_ACCOUNT_ID;
+  if (endpointUrl === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = endpointUrl;
+  try {
+    await run();
+  } finally {
+    if (saved.account !== undefined) process.env.SECURITY_ACCOUNT_ID = saved.account;
+    if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+    else process.env.AWS_ENDPOINT_URL = saved.endpoint;
+  }
+}
+
 describe('account-register entry point', () => {
-  it('Given the function is missing its configuration, When a Create arrives, Then FAILED names the problem and the error is rethrown', async () => {
+  it('Given the function is missing its configuration on a local stack, When a Create arrives, Then FAILED names the problem at the local ResponseURL and the error is rethrown', async () => {
     received.length = 0;
-    const saved = process.env.SECURITY_ACCOUNT_ID;
-    delete process.env.SECURITY_ACCOUNT_ID;
-    try {
+    await withBrokenConfiguration('http://127.0.0.1:4566', async () => {
       await expect(handler(createRequest(), lambdaContext())).rejects.toThrow(/invalid configuration/);
-    } finally {
-      if (saved !== undefined) process.env.SECURITY_ACCOUNT_ID = saved;
-    }
+    });
     expect(received).toHaveLength(1);
     expect(received[0]?.method).toBe('PUT');
     expect(received[0]?.body).toMatchObject({
@@ -59,6 +70,14 @@ describe('account-register entry point', () => {
       ),
     });
   });
+
+  it('Given the same request where no local stack is configured (as in AWS), Then nothing is PUT to the loopback URL', async () => {
+    received.length = 0;
+    await withBrokenConfiguration(undefined, async () => {
+      await expect(handler(createRequest(), lambdaContext())).rejects.toThrow(/invalid configuration/);
+    });
+    expect(received).toEqual([]);
+  });
 });
 
 describe('answerUnhandled', () => {
@@ -67,6 +86,7 @@ describe('answerUnhandled', () => {
     const answered = await answerUnhandled(
       createRequest({ RequestType: 'Rollback', PhysicalResourceId: '111111111111' }),
       new Error('RequestType must be Create, Update or Delete'),
+      () => true,
       async (_url, body) => {
         sent.push(JSON.parse(body));
       },
@@ -86,9 +106,14 @@ describe('answerUnhandled', () => {
     const parsed = CfnRequestSchema.safeParse(event);
     expect(parsed.success).toBe(false);
     const sent: Record<string, unknown>[] = [];
-    await answerUnhandled(event, parsed.error, async (_url, body) => {
-      sent.push(JSON.parse(body));
-    });
+    await answerUnhandled(
+      event,
+      parsed.error,
+      () => true,
+      async (_url, body) => {
+        sent.push(JSON.parse(body));
+      },
+    );
     expect(sent[0]?.Reason).toMatch(/malformed request: .*RequestType/);
   });
 
@@ -96,7 +121,15 @@ describe('answerUnhandled', () => {
     const put = async () => {
       throw new Error('must not be called');
     };
-    expect(await answerUnhandled({ RequestType: 'Create' }, new Error('x'), put)).toBe(false);
-    expect(await answerUnhandled('not an object', new Error('x'), put)).toBe(false);
+    expect(await answerUnhandled({ RequestType: 'Create' }, new Error('x'), () => true, put)).toBe(false);
+    expect(await answerUnhandled('not an object', new Error('x'), () => true, put)).toBe(false);
+  });
+
+  it("Given a ResponseURL that is not CloudFormation's, Then nothing is PUT there", async () => {
+    const put = async () => {
+      throw new Error('must not be called');
+    };
+    const event = createRequest({ ResponseURL: 'http://169.254.169.254/latest/meta-data/' });
+    expect(await answerUnhandled(event, new Error('x'), () => false, put)).toBe(false);
   });
 });

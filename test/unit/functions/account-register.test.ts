@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeHandler } from '#functions/account-register.ts';
+import { cloudFormationResponseHosts } from '#functions/commons/cfn-origin.ts';
 import { putResponse } from '#functions/commons/cfn-response.ts';
+import { cloudFormationRequest, FUNCTION_ARN, RESPONSE_URL, STACK_ID } from '../fakes/cfn-requests.ts';
 import {
   ALLOW_ALL_DENY,
   addMemberAccount,
@@ -45,15 +47,7 @@ const request = (
   type: 'Create' | 'Update' | 'Delete',
   props: Record<string, string>,
   extra: Record<string, unknown> = {},
-) => ({
-  RequestType: type,
-  ResponseURL: 'https://cloudformation-response.example/presigned',
-  StackId: 'arn:aws-cn:cloudformation:cn-northwest-1:999999999999:stack/enroll/1',
-  RequestId: 'req-1',
-  LogicalResourceId: 'Registration',
-  ResourceProperties: { ServiceToken: 'arn:fn', ...props },
-  ...extra,
-});
+) => cloudFormationRequest(type, props, extra);
 const props = (account = ACCOUNT, ou = OU_A) => ({
   MemberAccountID: account,
   OrganizationUnitID: ou,
@@ -65,7 +59,7 @@ describe('account-register handler', () => {
     const { world, handler, sent } = setup(memberWorld());
     await handler(request('Create', props()), lambdaContext());
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.url).toBe('https://cloudformation-response.example/presigned');
+    expect(sent[0]?.url).toBe(RESPONSE_URL);
     expect(sent[0]?.body).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: ACCOUNT,
@@ -176,6 +170,97 @@ describe('account-register handler', () => {
     );
     expect(sent[1]?.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ACCOUNT });
     expect(world.accounts.records.get(ACCOUNT)).toMatchObject({ ouId: OU_B, ouPath: [ROOT, OU_B] });
+  });
+});
+
+describe('account-register refuses what CloudFormation would not send', () => {
+  const enrolled = async () => {
+    const context = setup(memberWorld());
+    await context.handler(request('Create', props()), lambdaContext());
+    context.sent.length = 0;
+    context.world.notifier.notices.length = 0;
+    return context;
+  };
+  const deleteOf = (extra: Record<string, unknown>) =>
+    request('Delete', props(), { PhysicalResourceId: ACCOUNT, ...extra });
+
+  it.each([
+    ['an instance-metadata ResponseURL', { ResponseURL: 'http://169.254.169.254/latest/meta-data/iam/' }],
+    [
+      'an https URL of another host',
+      { ResponseURL: 'https://attacker.example/cloudformation-custom-resource-response-cnnorthwest1' },
+    ],
+    ['the response bucket of another region', { ResponseURL: RESPONSE_URL.replaceAll('northwest', 'north') }],
+    [
+      'the response bucket on another port',
+      { ResponseURL: RESPONSE_URL.replace('.com.cn/', '.com.cn:8443/') },
+    ],
+    [
+      'a stack that is not a provisioned product',
+      { StackId: STACK_ID.replace('SC-999999999999-pp-abcdefghijklm', 'my-stack') },
+    ],
+    [
+      'a provisioned product of another account',
+      {
+        StackId: STACK_ID.replace('999999999999:stack/SC-999999999999', '888888888888:stack/SC-888888888888'),
+      },
+    ],
+    ['another function as ServiceToken', { ServiceToken: FUNCTION_ARN.replace('scp-alt-test', 'other') }],
+  ])(
+    'Given a Delete with %s, Then nothing is deregistered, nothing is PUT, and the operators are told once',
+    async (_what, extra) => {
+      const { world, handler, sent } = await enrolled();
+
+      const outcome = await handler(deleteOf(extra), lambdaContext());
+
+      expect(outcome).toMatchObject({
+        status: 'FAILED',
+        reason: expect.stringMatching(/^REQUEST_REFUSED: /),
+      });
+      expect(sent).toEqual([]);
+      expect(world.accounts.records.get(ACCOUNT)?.status).toBe('ACTIVE');
+      expect(world.notifier.codes()).toEqual(['REQUEST_REFUSED']);
+    },
+  );
+
+  it('Given a Delete from another provisioned product than the one that enrolled the account, Then it is answered FAILED and the account stays enrolled', async () => {
+    const { world, handler, sent } = await enrolled();
+    const otherProduct = STACK_ID.replace('pp-abcdefghijklm', 'pp-zzzzzzzzzzzzz');
+
+    await handler(deleteOf({ StackId: otherProduct }), lambdaContext());
+
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.body).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('REQUEST_REFUSED'),
+    });
+    expect(world.accounts.records.get(ACCOUNT)).toMatchObject({ status: 'ACTIVE', stackId: STACK_ID });
+    expect(world.notifier.codes()).toEqual(['REQUEST_REFUSED']);
+  });
+
+  it("Given the response bucket in its other host forms (s3-<region>, and s3.amazonaws.com for aws), Then the URL is CloudFormation's", async () => {
+    const { handler, sent } = setup(memberWorld());
+    const dashed = RESPONSE_URL.replace('.s3.cn-northwest-1.', '.s3-cn-northwest-1.');
+    await handler(request('Create', props(), { ResponseURL: dashed }), lambdaContext());
+    expect(sent.map((answer) => answer.url)).toEqual([dashed]);
+  });
+});
+
+describe('CloudFormation response hosts', () => {
+  it("are the response bucket of the region under the partition's S3 endpoints (aws also its global endpoint)", () => {
+    expect(cloudFormationResponseHosts('aws-cn', 'cn-north-1')).toEqual([
+      'cloudformation-custom-resource-response-cnnorth1.s3.cn-north-1.amazonaws.com.cn',
+      'cloudformation-custom-resource-response-cnnorth1.s3-cn-north-1.amazonaws.com.cn',
+    ]);
+    expect(cloudFormationResponseHosts('aws', 'us-east-1')).toEqual([
+      'cloudformation-custom-resource-response-useast1.s3.us-east-1.amazonaws.com',
+      'cloudformation-custom-resource-response-useast1.s3-us-east-1.amazonaws.com',
+      'cloudformation-custom-resource-response-useast1.s3.amazonaws.com',
+    ]);
+    expect(cloudFormationResponseHosts('aws-us-gov', 'us-gov-west-1')).toEqual([
+      'cloudformation-custom-resource-response-usgovwest1.s3.us-gov-west-1.amazonaws.com',
+      'cloudformation-custom-resource-response-usgovwest1.s3-us-gov-west-1.amazonaws.com',
+    ]);
   });
 });
 

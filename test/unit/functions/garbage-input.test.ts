@@ -8,6 +8,7 @@ import { makeHandler as makeAccountRegister } from '#functions/account-register.
 import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
+import { cloudFormationRequest } from '../fakes/cfn-requests.ts';
 import { cloudTrailEvent, s3Notification, sqsBatch } from '../fakes/lambda-events.ts';
 import { lambdaContext, type World } from '../fakes/world.ts';
 import { ACCOUNT, enrolledWorld, handlerDeps, POLICY_ARN } from './handler-setup.ts';
@@ -155,11 +156,22 @@ describe('iam-event-dispatcher specifics', () => {
       cloudTrailEvent(ACCOUNT, 'e1', {}, 'Scheduled Event'),
       /detail-type "Scheduled Event"/,
     ],
-    ['another source', { ...cloudTrailEvent(ACCOUNT, 'e2', {}), source: 'aws.s3' }, /source "aws.s3"/],
+    ['another source and no CloudTrail record', { source: 'aws.s3', detail: {} }, /source "aws.s3"/],
     ['no detail', { ...cloudTrailEvent(ACCOUNT, 'e3', {}), detail: null }, /detail/],
   ])('Given an EventBridge event of %s, Then the notice says what is wrong', async (_what, event, why) => {
     const { notice } = await expectRejectedOnce(dispatch, event);
     expect(notice?.reason).toMatch(why);
+  });
+
+  it('Given a CloudTrail record under another source, Then it is refused as forged, once, and nothing changes', async () => {
+    const world = await enrolledWorld();
+    world.notifier.notices.length = 0;
+    world.iam.calls.length = 0;
+    const before = boundaryState(world);
+    const answer = await dispatch(world, { ...cloudTrailEvent(ACCOUNT, 'e2', {}), source: 'aws.s3' });
+    expect(answer).toEqual({ action: 'refused', reason: "source 'aws.s3' is not aws.iam" });
+    expect(world.notifier.notices.map((notice) => notice.code)).toEqual(['FORGED_EVENT_REFUSED']);
+    expect(boundaryState(world)).toEqual(before);
   });
 
   it('Given the same garbage wrapped in SQS, Then it is acknowledged, not handed back', async () => {
@@ -179,14 +191,11 @@ describe('account-register', () => {
         },
       })(event, lambdaContext());
   }
-  const answerable = {
-    RequestType: 'Create',
-    ResponseURL: 'https://cloudformation-response.example/presigned',
-    StackId: 'arn:aws-cn:cloudformation:cn-north-1:999999999999:stack/enroll/1',
-    RequestId: 'req-7',
-    LogicalResourceId: 'Registration',
-    ResourceProperties: { MemberAccountID: ACCOUNT, OrganizationUnitID: 'ou-ab12-aaaaaaaa' },
-  };
+  const answerable = cloudFormationRequest(
+    'Create',
+    { MemberAccountID: ACCOUNT, OrganizationUnitID: 'ou-ab12-aaaaaaaa' },
+    { RequestId: 'req-7' },
+  );
 
   it.each([
     ...SHAPELESS,

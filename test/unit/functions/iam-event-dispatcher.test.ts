@@ -33,11 +33,26 @@ describe('IAM event parsing', () => {
       eventId: 'e1',
       eventName: 'PutUserPermissionsBoundary',
       accountId: ACCOUNT,
+      source: 'aws.iam',
+      senderAccountId: ACCOUNT,
       principal: { kind: 'user', name: 'bob' },
       policyArn: 'arn:p',
       actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
     });
     expect(iamEventOf({ 'detail-type': 'Scheduled Event', detail: {} })).toBeUndefined();
+  });
+
+  it("reads the source identity of the caller's session", () => {
+    const call = iamEventOf(
+      cloudTrailEvent('e1', {
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/s`,
+          sessionContext: { sourceIdentity: 'scp-alt-reconciler', attributes: {} },
+        },
+      }),
+    );
+    expect(call?.sourceIdentity).toBe('scp-alt-reconciler');
   });
 });
 
@@ -51,7 +66,7 @@ describe('iam-event-dispatcher handler', () => {
     expect(world.iam.boundaryOf(ACCOUNT, 'role', 'new-role')).toBe(POLICY_ARN);
   });
 
-  it('ignores a duplicate delivery and a failed CloudTrail call without touching IAM', async () => {
+  it('ignores a duplicate delivery, and a failed CloudTrail call changes nothing in IAM', async () => {
     const { world, handler } = await enrolledWorld();
     await handler(cloudTrailEvent('e1', {}), lambdaContext());
     world.iam.calls.length = 0;
@@ -64,9 +79,39 @@ describe('iam-event-dispatcher handler', () => {
       errorCode: 'AccessDenied',
       requestParameters: { userName: 'new-user' },
     });
-    expect(await handler(failed, lambdaContext())).toMatchObject({ action: 'ignored' });
+    expect(await handler(failed, lambdaContext())).toEqual({
+      action: 'attempt-denied',
+      errorCode: 'AccessDenied',
+    });
     expect(world.iam.calls).toEqual([]);
     expect(world.iam.boundaryOf(ACCOUNT, 'user', 'new-user')).toBeUndefined();
+  });
+
+  it('reports the failed attempts and the forged events of one invocation in one notice each', async () => {
+    const { world, handler } = await enrolledWorld();
+    const attempt = (id: string, eventName: string) =>
+      cloudTrailEvent(id, { eventName, errorCode: 'AccessDenied', requestParameters: { roleName: 'x' } });
+    const forged = { ...cloudTrailEvent('f1', {}), account: '222222222222' };
+
+    const response = await handler(
+      sqs(attempt('a1', 'DeleteRolePermissionsBoundary'), attempt('a2', 'CreateRole'), forged),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const codes = world.notifier.notices.map((notice) => notice.code);
+    expect(codes.filter((code) => code === 'TAMPER_ATTEMPT_DENIED')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'FORGED_EVENT_REFUSED')).toHaveLength(1);
+    const attempts = world.notifier.notices.find((notice) => notice.code === 'TAMPER_ATTEMPT_DENIED');
+    expect(attempts).toMatchObject({ accountId: ACCOUNT, reason: '2 call(s) against the boundary failed' });
+    expect(attempts?.details).toEqual([
+      expect.stringContaining('DeleteRolePermissionsBoundary on role/x by arn:aws-cn:sts::'),
+      expect.stringContaining('CreateRole on role/x'),
+    ]);
+    expect(world.notifier.notices.find((notice) => notice.code === 'FORGED_EVENT_REFUSED')?.details).toEqual([
+      `CreateRole f1 for account ${ACCOUNT}: sent by account '222222222222' for account ${ACCOUNT}`,
+    ]);
+    expect(world.iam.calls).toEqual([]);
   });
 
   it('handles SQS-wrapped events and reports only the failing message', async () => {

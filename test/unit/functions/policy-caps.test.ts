@@ -9,6 +9,7 @@ import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-disp
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import type { PolicyChangeResult } from '#usecases/policy-change.ts';
+import { cloudFormationRequest } from '../fakes/cfn-requests.ts';
 import { cloudTrailEvent, s3Notification, sqsBatch } from '../fakes/lambda-events.ts';
 import { addMemberAccount, lambdaContext, OU_A, ROOT, type World } from '../fakes/world.ts';
 import { ACCOUNT, enrolledWorld, handlerDeps, POLICY_ARN } from './handler-setup.ts';
@@ -86,12 +87,7 @@ describe.each(CAPS)('a policy file %s', (_what, body, code) => {
       },
     });
     await handler(
-      {
-        RequestType: 'Create',
-        ResponseURL: 'https://cloudformation-response.example/presigned',
-        RequestId: 'req-1',
-        ResourceProperties: { MemberAccountID: OTHER, OrganizationUnitID: OU_A },
-      },
+      cloudFormationRequest('Create', { MemberAccountID: OTHER, OrganizationUnitID: OU_A }),
       lambdaContext(),
     );
     expect(sent).toEqual([expect.objectContaining({ Status: 'FAILED' })]);

@@ -162,6 +162,8 @@ describe('principals that had a customer boundary before enrollment', () => {
       eventId: 'customer-edit',
       eventName: 'CreatePolicyVersion',
       accountId: A1,
+      source: 'aws.iam',
+      senderAccountId: A1,
       policyArn: CUSTOMER,
       actorArn: `arn:aws-cn:sts::${A1}:assumed-role/Admin/jane`,
     });
@@ -179,6 +181,8 @@ describe('principals that had a customer boundary before enrollment', () => {
       eventId: 'late-create',
       eventName: 'CreateRole',
       accountId: A1,
+      source: 'aws.iam',
+      senderAccountId: A1,
       principal: { kind: 'role', name: 'late-role' },
       actorArn: `arn:aws-cn:sts::${A1}:assumed-role/OrganizationAccountAccessRole/admin`,
     });
@@ -187,16 +191,19 @@ describe('principals that had a customer boundary before enrollment', () => {
     expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([other, CUSTOMER]);
   });
 
-  it('Given the customer policy cannot be combined, Then the principal keeps its boundary and the operators are told', async () => {
+  it("Given the customer policy cannot be combined, Then the principal carries ours instead (never the customer's alone) and the operators are told", async () => {
     const world = makeWorld();
     addMemberAccount(world, A1, [ROOT, OU_A]);
     world.iam.addPrincipal(A1, 'role', 'team-role', { boundaryArn: CUSTOMER }); // policy unreadable
     world.policyStore.put(`${OU_A}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
-    await expect(
-      enrollAccount(world.ctx, { accountId: A1, ouId: OU_A, createCloudTrail: false }),
-    ).rejects.toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED' });
-    expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(CUSTOMER);
-    expect(world.notifier.notices.at(-1)).toMatchObject({ code: 'DERIVED_BOUNDARY_FAILED', accountId: A1 });
+    await enrollAccount(world.ctx, { accountId: A1, ouId: OU_A, createCloudTrail: false });
+    expect(world.iam.boundaryOf(A1, 'role', 'team-role')).toBe(
+      `arn:aws-cn:iam::${A1}:policy/scp-enforce-policy`,
+    );
+    expect(world.notifier.notices.find((notice) => notice.code === 'DERIVED_BOUNDARY_FAILED')).toMatchObject({
+      accountId: A1,
+      details: [expect.stringContaining(`role/team-role now carries`)],
+    });
     expect(world.accounts.records.get(A1)?.customerBoundaryArns).toEqual([CUSTOMER]);
   });
 

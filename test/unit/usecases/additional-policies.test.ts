@@ -95,6 +95,8 @@ describe('an enrollment in progress', () => {
         eventId: 'e-0',
         eventName: 'CreateRole',
         accountId: ACCOUNT,
+        source: 'aws.iam',
+        senderAccountId: ACCOUNT,
         principal: { kind: 'role', name: 'early-bird' },
         actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
       });
@@ -264,6 +266,8 @@ describe('the IAM event path', () => {
     eventId,
     eventName: 'CreateRole',
     accountId: ACCOUNT,
+    source: 'aws.iam',
+    senderAccountId: ACCOUNT,
     principal: { kind: 'role' as const, name },
     actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
   });
@@ -315,6 +319,8 @@ describe('the IAM event path', () => {
       eventId: 'e-3',
       eventName: 'DetachRolePolicy',
       accountId: ACCOUNT,
+      source: 'aws.iam',
+      senderAccountId: ACCOUNT,
       principal: { kind: 'role', name: 'app-role' },
       policyArn: arn(EXTRA_2),
       actorArn: admin,
@@ -332,6 +338,8 @@ describe('the IAM event path', () => {
       eventId: 'e-4',
       eventName: 'DetachRolePolicy',
       accountId: ACCOUNT,
+      source: 'aws.iam',
+      senderAccountId: ACCOUNT,
       principal: { kind: 'role', name: 'app-role' },
       policyArn: arn('ReadOnlyAccess'),
     });

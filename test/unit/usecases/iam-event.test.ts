@@ -11,6 +11,8 @@ const createRole = (name: string, overrides: Partial<IamEvent> = {}): IamEvent =
   eventId: `event-${++eventCounter}`,
   eventName: 'CreateRole',
   accountId: ACCOUNT,
+  source: 'aws.iam',
+  senderAccountId: ACCOUNT,
   principal: { kind: 'role', name },
   actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Developer/jane`,
   ...overrides,
@@ -62,27 +64,28 @@ describe('attach to a new principal', () => {
     expect(world.accounts.gets).toBe(1);
   });
 
-  it('ignores duplicates, failed calls, unregistered accounts and our own sessions without AWS calls', async () => {
+  it('ignores duplicates, calls that failed for another reason, unregistered accounts and our own sessions without AWS calls', async () => {
     const { world, respond } = await warmResponder();
     world.iam.addPrincipal(ACCOUNT, 'role', 'once', { boundaryArn: POLICY_ARN });
     const event = createRole('once');
     await respond(event);
     world.iam.calls.length = 0;
     expect(await respond(event)).toEqual({ action: 'ignored', reason: 'duplicate event' });
-    expect(await respond(createRole('x', { errorCode: 'AccessDenied' }))).toMatchObject({
+    expect(await respond(createRole('x', { errorCode: 'EntityAlreadyExists' }))).toEqual({
       action: 'ignored',
+      reason: 'call failed (EntityAlreadyExists)',
     });
     expect(
       await respond(
         createRole('x', {
-          actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/scp-alt-account-register`,
+          actorArn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/any-name`,
+          sourceIdentity: 'scp-alt-account-register',
         }),
       ),
-    ).toMatchObject({
-      action: 'ignored',
-    });
+    ).toEqual({ action: 'ignored', reason: 'made by scp-alt itself' });
     expect(world.iam.calls).toEqual([]);
-    expect(await respond(createRole('x', { accountId: '555555555555' }))).toEqual({
+    const elsewhere = '555555555555';
+    expect(await respond(createRole('x', { accountId: elsewhere, senderAccountId: elsewhere }))).toEqual({
       action: 'ignored',
       reason: 'account not enrolled',
     });
@@ -121,6 +124,8 @@ describe('attach to a new principal', () => {
       eventId: 'tamper-1',
       eventName: 'CreatePolicyVersion',
       accountId: ACCOUNT,
+      source: 'aws.iam',
+      senderAccountId: ACCOUNT,
       policyArn: POLICY_ARN,
       actorArn: 'arn:aws-cn:sts::111111111111:assumed-role/OrganizationAccountAccessRole/human',
     });
@@ -145,5 +150,90 @@ describe('attach to a new principal while the account is enrolling', () => {
     world.iam.addPrincipal(ACCOUNT, 'role', 'next', { boundaryArn: POLICY_ARN });
     await respond(createRole('next'));
     expect(world.accounts.gets).toBe(2);
+  });
+});
+
+describe('events that are not what a member forwards, and sessions that only look like ours', () => {
+  it('Given an event from another source or sent by another account than it names, Then it is refused before any AWS call or record read', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'target');
+
+    const custom = await respond(createRole('target', { source: 'my.app' }));
+    const relayed = await respond(createRole('target', { senderAccountId: '222222222222' }));
+
+    expect(custom).toEqual({ action: 'refused', reason: "source 'my.app' is not aws.iam" });
+    expect(relayed).toEqual({
+      action: 'refused',
+      reason: `sent by account '222222222222' for account ${ACCOUNT}`,
+    });
+    expect(world.iam.calls).toEqual([]);
+    expect(world.accounts.gets).toBe(0);
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'target')).toBeUndefined();
+  });
+
+  it('Given a role created by an organization access role session named like ours but without our source identity, Then it gets the boundary', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'impostor-made');
+    const impostor = `arn:aws-cn:sts::${ACCOUNT}:assumed-role/OrganizationAccountAccessRole/scp-alt-account-register`;
+
+    const outcome = await respond(createRole('impostor-made', { actorArn: impostor }));
+
+    expect(outcome).toEqual({ action: 'principal', outcome: 'attached' });
+    expect(world.iam.boundaryOf(ACCOUNT, 'role', 'impostor-made')).toBe(POLICY_ARN);
+  });
+
+  it('Given our source identity on a session of another role or account, Then the call is not taken for ours', async () => {
+    const { world, respond } = await warmResponder();
+    world.iam.addPrincipal(ACCOUNT, 'role', 'made-by-developer');
+    world.iam.addPrincipal(ACCOUNT, 'role', 'made-from-elsewhere');
+
+    const otherRole = await respond(
+      createRole('made-by-developer', { sourceIdentity: 'scp-alt-account-register' }),
+    );
+    const otherAccount = await respond(
+      createRole('made-from-elsewhere', {
+        actorArn: 'arn:aws-cn:sts::222222222222:assumed-role/OrganizationAccountAccessRole/x',
+        sourceIdentity: 'scp-alt-account-register',
+      }),
+    );
+
+    expect([otherRole, otherAccount]).toEqual([
+      { action: 'principal', outcome: 'attached' },
+      { action: 'principal', outcome: 'attached' },
+    ]);
+  });
+
+  it('Given calls against the boundary that failed, Then each is an attempt to report; a failed edit of a customer policy is not', async () => {
+    const { world, respond } = await warmResponder();
+    const denied = { errorCode: 'AccessDenied' };
+
+    const outcomes = await Promise.all([
+      respond(createRole('app-role', { eventName: 'DeleteRolePermissionsBoundary', ...denied })),
+      respond(createRole('sneaky', denied)),
+      respond(
+        createRole('x', {
+          eventName: 'CreatePolicyVersion',
+          principal: undefined,
+          policyArn: POLICY_ARN,
+          errorCode: 'AccessDenied',
+        }),
+      ),
+      respond(
+        createRole('x', {
+          eventName: 'CreatePolicyVersion',
+          principal: undefined,
+          policyArn: `arn:aws-cn:iam::${ACCOUNT}:policy/team-policy`,
+          errorCode: 'MalformedPolicyDocument',
+        }),
+      ),
+    ]);
+
+    expect(outcomes).toEqual([
+      { action: 'attempt-denied', errorCode: 'AccessDenied' },
+      { action: 'attempt-denied', errorCode: 'AccessDenied' },
+      { action: 'attempt-denied', errorCode: 'AccessDenied' },
+      { action: 'ignored', reason: 'call failed (MalformedPolicyDocument)' },
+    ]);
+    expect(world.iam.calls).toEqual([]);
   });
 });
