@@ -1,5 +1,14 @@
 import { LocalStackError } from './errors.ts';
-import type { AuditedCall, CallCount, CallFilter, FaultSpec, LatencySpec, ThrottleSpec } from './types.ts';
+import type {
+  AuditedCall,
+  CallCount,
+  CallFilter,
+  EmulationStatus,
+  EmulationSwitches,
+  FaultSpec,
+  LatencySpec,
+  ThrottleSpec,
+} from './types.ts';
 
 /**
  * Typed client of the fidelity proxy's control API. Plain HTTP, so it works from any process
@@ -51,6 +60,19 @@ export class ProxyControl {
   /** Every operation each role session made since the stack started or was reset. */
   async sessionAudit(): Promise<AuditedCall[]> {
     return (await this.call('GET', '/audit')) as AuditedCall[];
+  }
+
+  /**
+   * Switch on (or off) events AWS emits and moto does not: CloudTrail "AWS API Call" events of IAM
+   * calls on the caller's default bus, S3 delete-marker notifications. Off after every reset.
+   */
+  async emulateEvents(switches: Partial<EmulationSwitches>): Promise<EmulationStatus> {
+    return (await this.call('POST', '/emulation', switches)) as EmulationStatus;
+  }
+
+  /** The switches, and how many emulated events are still on their way. */
+  async eventEmulation(): Promise<EmulationStatus> {
+    return (await this.call('GET', '/emulation')) as EmulationStatus;
   }
 
   async clearCalls(): Promise<void> {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { awsErrorResponse, type ProxyResponse, throttlingError } from './aws-errors.ts';
 import { CONTROL_PREFIX, handleControl } from './control-api.ts';
+import { EventEmulation } from './event-emulation.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { CallerDirectory } from './identity.ts';
@@ -40,6 +41,7 @@ export async function startFidelityProxy(options: {
   const rules = new TrafficRules();
   const counter = new CallCounter();
   const audit = new SessionAudit();
+  const emulation = new EventEmulation(options.motoUrl);
   const forgetMotoState = () => {
     context.callers.clear();
     context.userBoundaries.clear();
@@ -50,9 +52,20 @@ export async function startFidelityProxy(options: {
     rules.clear();
     counter.clear();
     audit.clear();
+    emulation.reset();
   };
   const server = createServer((request, response) => {
-    serve(request, { context, rules, counter, audit, resetAll, forgetMotoState, region: options.region })
+    const state = {
+      context,
+      rules,
+      counter,
+      audit,
+      emulation,
+      resetAll,
+      forgetMotoState,
+      region: options.region,
+    };
+    serve(request, state)
       .then((answer) => send(response, answer, request.method === 'HEAD'))
       .catch((error: unknown) => {
         process.stderr.write(`local-aws proxy: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -73,6 +86,7 @@ interface ProxyState {
   rules: TrafficRules;
   counter: CallCounter;
   audit: SessionAudit;
+  emulation: EventEmulation;
   resetAll(): Promise<void>;
   forgetMotoState(): void;
   region: string;
@@ -100,8 +114,16 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
   const rule = RULES[`${info.service}:${info.operation}`];
   const early = await rule?.before?.(call, state.context);
   if (early) return early;
-  const answer = await forward(request, body, state.context.motoUrl);
-  return rule?.after ? rule.after(call, answer, state.context) : answer;
+  const moto = await forward(request, body, state.context.motoUrl);
+  const answer = rule?.after ? await rule.after(call, moto, state.context) : moto;
+  state.emulation.observe({
+    call,
+    answer,
+    method: request.method ?? 'GET',
+    url,
+    userAgent: headerValue(request.headers, 'user-agent'),
+  });
+  return answer;
 }
 
 /** Latency, then injected faults, then throttling; counts the call whatever happens to it. */
