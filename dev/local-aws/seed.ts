@@ -34,6 +34,8 @@ export interface SeededOrganization {
   ous: Record<string, string>;
   /** Account name from the spec (security account included) → 12-digit id. */
   accounts: Record<string, string>;
+  /** Account name → OU path it sits in (`''`: directly under the root). */
+  accountOus: Record<string, string>;
 }
 
 /** Service-linked role every member account gets (path `/aws-service-role/…`, cannot take a boundary). */
@@ -73,6 +75,7 @@ export async function seedOrganization(
     rootId,
     ous,
     accounts,
+    accountOus: Object.fromEntries(everyAccount.map((account) => [account.name, account.ou ?? ''])),
   };
 }
 
