@@ -72,6 +72,9 @@ export interface IamEventQueueOptions {
   maxReceiveCount?: number;
 }
 
+/** templates/security/events.yml: IamEventQueue's RedrivePolicy. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
 export interface DeployOptions {
   iamEventQueue?: IamEventQueueOptions;
 }
@@ -181,7 +184,7 @@ async function createEventBus(
   const queue = await createQueue(clients.sqs, 'scp-alt-iam-events', {
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: deadLetterQueue.arn,
-      maxReceiveCount: options.maxReceiveCount ?? 5,
+      maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
     }),
     ...(options.visibilityTimeoutSeconds === undefined
       ? {}
