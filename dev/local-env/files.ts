@@ -160,5 +160,5 @@ export async function removeEnvironmentFiles(files: EnvironmentFiles): Promise<v
   const pid = await ownerOf(files);
   if (pid !== undefined && pid !== process.pid) return;
   await rm(files.dir, { recursive: true, force: true });
-  await rmdir(dirname(files.dir)).catch(() => undefined);
+  if (files.dir === LOCAL_ENV_DIR) await rmdir(dirname(files.dir)).catch(() => undefined);
 }

@@ -4,6 +4,7 @@
  * `.scratch/local-env/` (files.ts), logs every invocation and failure notice, and runs until
  * Ctrl-C, which stops everything and removes the files.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalEnvironment } from './environment.ts';
 import { LocalEnvError } from './errors.ts';
@@ -28,6 +29,8 @@ Options:
   --consumers N          concurrent consumers per queue (default 3)
   --reconcile-every D    the reconciler's schedule: 30s, 10m, 1h or off (default 10m; AWS: 6h)
   --port N               port of the local endpoint (default: a free one)
+  --files DIR            where to write env.json, exports.sh and aws-config
+                         (default .scratch/local-env, where scp-alt --local looks)
   --verbose              print each invocation's log
   -h, --help             show this help
 `;
@@ -59,6 +62,7 @@ const OPTIONS = {
   consumers: { type: 'string' },
   'reconcile-every': { type: 'string' },
   port: { type: 'string' },
+  files: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -78,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const files = environmentFiles();
+  const files = environmentFiles(values.files === undefined ? undefined : resolve(values.files));
   await claimEnvironmentFiles(files);
   const functions = values['from-source'] ? 'source' : 'zip';
   if (functions === 'zip') {
@@ -113,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   });
   await env.stop();
   await removeEnvironmentFiles(files);
-  say('stopped; .scratch/local-env/ removed');
+  say(`stopped; ${files.dir} removed`);
   return 0;
 }
 
