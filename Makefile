@@ -64,8 +64,9 @@ test: lint typecheck
 	  node scripts/test-summary.mjs $(PROJECTS:%=$(REPORTS)/%.json) || status=1; \
 	  rm -rf "$$tmp"; rmdir $(SCRATCH) 2>/dev/null; exit $$status
 
-demo: install moto
-	npx tsx scripts/demo.ts
+# The functions run from the zips, as they ship. KEEP=1 leaves the environment running afterwards.
+demo: install moto package
+	npx tsx scripts/demo.ts $(if $(KEEP),--keep)
 
 # node --import tsx without tsx's cache: the tsx command keeps a folder under the temp directory.
 package: install
