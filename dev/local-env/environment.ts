@@ -11,6 +11,7 @@ import { type SeededOrganization, seedOrganization } from '../local-aws/seed.ts'
 import { type LocalStackClient, startLocalStack } from '../local-aws/stack.ts';
 import { type Deployment, deployScpAlt } from '../local-deployment/deployment.ts';
 import { createOperator, type Operator } from '../local-deployment/operator.ts';
+import type { UnpackedArtifacts } from '../local-lambda/local-lambda.ts';
 import { Activity } from './activity.ts';
 import { LocalEnvError } from './errors.ts';
 import {
@@ -34,6 +35,8 @@ export interface LocalEnvironmentOptions {
   port?: number;
   /** `zip` (default): the packaged functions, as they ship; `source`: the handlers from source, in-process. */
   functions?: FunctionSource;
+  /** With `zip`: zips a test run has already unpacked (otherwise unpacked here, removed on stop). */
+  artifacts?: UnpackedArtifacts;
   /** Concurrent consumers per queue (default 3). */
   consumers?: number;
   /** Reconciler period; default 10 minutes; 0 = never (AWS: 6 hours). */
@@ -87,7 +90,7 @@ export async function startLocalEnvironment(
     const functions = options.functions ?? 'zip';
     const runner: FunctionRunner =
       functions === 'zip'
-        ? await zipRunner(stack, deployment)
+        ? await zipRunner(stack, deployment, options.artifacts)
         : sourceRunner(stack, deployment, { logLevel: options.logLevel });
     cleanup.push(() => runner.close());
     await stack.control.emulateEvents({ cloudTrail: true, s3DeleteMarkers: true });
@@ -106,7 +109,7 @@ export async function startLocalEnvironment(
       onInvocation: options.onInvocation,
     });
     cleanup.push(() => triggers.stop());
-    const product = new ServiceCatalogProduct(deployment, runner);
+    const product = new ServiceCatalogProduct(deployment, runner, options.onInvocation);
     cleanup.push(() => product.close());
     return {
       stack,

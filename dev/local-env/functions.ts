@@ -53,9 +53,17 @@ function stackParameters(deployment: Deployment): Record<string, string> {
   };
 }
 
-/** The packaged functions, unzipped once; every invocation a fresh `node` process. */
-export async function zipRunner(stack: LocalStackClient, deployment: Deployment): Promise<FunctionRunner> {
-  const artifacts: UnpackedArtifacts = await unpackArtifacts();
+/**
+ * The packaged functions, unzipped once (or as a test run already unpacked them); every
+ * invocation a fresh `node` process.
+ */
+export async function zipRunner(
+  stack: LocalStackClient,
+  deployment: Deployment,
+  unpacked?: UnpackedArtifacts,
+): Promise<FunctionRunner> {
+  const artifacts: UnpackedArtifacts = unpacked ?? (await unpackArtifacts());
+  const release = () => (unpacked ? Promise.resolve() : removeArtifacts(artifacts));
   try {
     const lambda = await LocalLambda.connect(artifacts, {
       accountId: deployment.securityAccountId,
@@ -81,10 +89,10 @@ export async function zipRunner(stack: LocalStackClient, deployment: Deployment)
           durationMs: result.durationMs,
         };
       },
-      close: () => removeArtifacts(artifacts),
+      close: release,
     };
   } catch (error) {
-    await removeArtifacts(artifacts);
+    await release();
     throw error;
   }
 }

@@ -26,6 +26,7 @@ export class ServiceCatalogProduct {
   constructor(
     private readonly deployment: Deployment,
     private readonly runner: FunctionRunner,
+    private readonly onInvocation?: (invocation: Invocation, detail: string) => void,
   ) {}
 
   async request(requestType: CfnRequestType, accountId: string, ouId: string): Promise<ProductAnswer> {
@@ -41,7 +42,12 @@ export class ServiceCatalogProduct {
     });
     const invocation = await this.runner.invoke('account-register', event);
     const answers = this.responses.responsesFor(requestId);
-    return { response: answers[0]?.body, answers: answers.length, invocation };
+    const answer = answers[0]?.body;
+    this.onInvocation?.(
+      invocation,
+      `custom resource ${requestType} for ${accountId}: ${answer ? `${answer.Status}${answer.Status === 'FAILED' ? ` (${answer.Reason})` : ''}` : 'no answer'}`,
+    );
+    return { response: answer, answers: answers.length, invocation };
   }
 
   async close(): Promise<void> {
