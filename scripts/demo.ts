@@ -19,6 +19,7 @@ import {
 } from '#dev/local-env/files.ts';
 import { readyText } from '#dev/local-env/report.ts';
 import { Checklist } from './demo/checklist.ts';
+import { simulateDeniedRequest } from './demo/denied-request.ts';
 import { demoReport } from './demo/report.ts';
 import {
   createPrincipals,
@@ -26,7 +27,6 @@ import {
   deregisterSandbox,
   enrollMembers,
   refuseReservedAccounts,
-  simulateDeniedRequest,
   updateWorkloadsPolicy,
   uploadBrokenFile,
   uploadSamplePolicies,

@@ -72,10 +72,13 @@ export interface LocalEnvironment {
 export async function startLocalEnvironment(
   options: LocalEnvironmentOptions = {},
 ): Promise<LocalEnvironment> {
-  const owned = options.stack ? undefined : await startLocalStack({ proxyPort: options.port });
-  const stack = options.stack ?? owned;
-  if (!stack) throw new LocalEnvError('local-env.bad-option', 'no stack');
-  const cleanup: (() => Promise<void>)[] = owned ? [() => owned.stop()] : [];
+  const cleanup: (() => Promise<void>)[] = [];
+  let stack = options.stack;
+  if (!stack) {
+    const started = await startLocalStack({ proxyPort: options.port });
+    cleanup.push(() => started.stop());
+    stack = started;
+  }
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step();
   };

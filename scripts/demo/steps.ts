@@ -5,7 +5,6 @@
  * has settled, then states its expectations on the checklist. No step throws on a missed
  * expectation, so the report shows every step.
  */
-import { spawn } from 'node:child_process';
 import { CreateRoleCommand, CreateUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import {
   accountItem,
@@ -21,7 +20,6 @@ import { policyKey, samplePolicy, uploadPolicy } from '#dev/local-deployment/pol
 import type { LocalEnvironment } from '#dev/local-env/environment.ts';
 import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
-import { PROJECT_ROOT } from '../package.ts';
 import type { Checklist } from './checklist.ts';
 
 export interface Demo {
@@ -42,8 +40,8 @@ export function isSeededExempt(principal: PrincipalBoundary): boolean {
 }
 
 const MEMBERS = ['app-dev', 'app-prod', 'sandbox'] as const;
-const account = (demo: Demo, name: string) => demo.env.organization.accounts[name] ?? '';
-const ou = (demo: Demo, path: string) => demo.env.organization.ous[path] ?? '';
+export const account = (demo: Demo, name: string) => demo.env.organization.accounts[name] ?? '';
+export const ou = (demo: Demo, path: string) => demo.env.organization.ous[path] ?? '';
 
 /** `ou-yf9s-mgg1w103` → `OU Workloads`, the root id → `the root`. */
 export function targetName(demo: Demo, target: string): string {
@@ -209,54 +207,6 @@ export async function createPrincipals(demo: Demo): Promise<void> {
     'the new role and user carry the boundary',
     bounded.includes('role/reporting-job') && bounded.includes('user/carol-contractor'),
     `bounded: ${bounded.join(', ')}`,
-  );
-}
-
-/**
- * The command line as a separate process, the operator's environment given. Never spawnSync: the
- * local stack's proxy runs in this process and must keep answering.
- */
-function scpAlt(argv: string[], environment: Record<string, string>) {
-  const child = spawn(process.execPath, ['bin/scp-alt.js', ...argv], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/** What a developer in app-dev is refused: `scp-alt simulate`, as the operator runs it. */
-export async function simulateDeniedRequest(demo: Demo): Promise<void> {
-  const appDev = account(demo, 'app-dev');
-  const argv = [
-    'simulate',
-    '--account',
-    appDev,
-    '--action',
-    's3:GetObject',
-    '--resource',
-    'arn:aws-cn:s3:::reports/q3.csv',
-  ];
-  demo.say(`  $ scp-alt ${argv.join(' ')}`);
-  const run = await scpAlt(argv, demo.env.operator.environment);
-  for (const line of `${run.stdout}${run.stderr}`.trimEnd().split('\n')) demo.say(`  ${line}`);
-  demo.say(`  (${ou(demo, 'Workloads')} is the Workloads OU)`);
-  demo.checks.check(
-    'simulate',
-    'reading S3 in app-dev is denied, naming the Workloads file and statement that deny it',
-    run.status === 1 && run.stdout.startsWith('Denied') && run.stdout.includes('/deny-s3.json'),
-    `exit ${run.status}: ${run.stdout.split('\n')[0]}`,
   );
 }
 
