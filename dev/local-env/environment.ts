@@ -96,7 +96,13 @@ export async function startLocalEnvironment(
         ? await zipRunner(stack, deployment, options.artifacts)
         : sourceRunner(stack, deployment, { logLevel: options.logLevel });
     cleanup.push(() => runner.close());
-    await stack.control.emulateEvents({ cloudTrail: true, s3DeleteMarkers: true });
+    const control = stack.control;
+    await control.emulateEvents({ cloudTrail: true, s3DeleteMarkers: true });
+    // A stack shared with other tests goes back to emitting nothing once this environment stops.
+    if (options.stack)
+      cleanup.push(
+        async () => void (await control.emulateEvents({ cloudTrail: false, s3DeleteMarkers: false })),
+      );
     const activity = new Activity();
     const inbox = new NoticeInbox(deployment.clients.sqs, deployment.failureQueue, options.onNotice);
     inbox.start();
