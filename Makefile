@@ -6,10 +6,11 @@ INSTALL_STAMP := node_modules/.install-stamp
 # The SDK's notice that its 2027 releases need Node 22 (README, Requirements) is noise in our output.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 
-.PHONY: help install demo test lint typecheck unit integration artifact package bench local-stack moto clean
+.PHONY: help install demo test lint typecheck unit integration artifact package bench local-stack local-env moto clean
 
 help:
-	@echo "make demo      run the main job on a local AWS stack with embedded defaults"
+	@echo "make demo      run the main job on a local AWS stack with embedded defaults (KEEP=1: leave it running)"
+	@echo "make local-env scp-alt deployed on a local AWS stack, functions wired to their triggers, until Ctrl-C"
 	@echo "make test      install, lint, type-check, unit and integration tests, package, artifact tests"
 	@echo "make package   build the Lambda bundles and CloudFormation templates offline (assets/)"
 	@echo "make artifact  run the zips of the last 'make package' with plain node on the local stack"
@@ -63,8 +64,9 @@ test: lint typecheck
 	  node scripts/test-summary.mjs $(PROJECTS:%=$(REPORTS)/%.json) || status=1; \
 	  rm -rf "$$tmp"; rmdir $(SCRATCH) 2>/dev/null; exit $$status
 
-demo: install moto
-	npx tsx scripts/demo.ts
+# The functions run from the zips, as they ship. KEEP=1 leaves the environment running afterwards.
+demo: install moto package
+	npx tsx scripts/demo.ts $(if $(KEEP),--keep)
 
 # node --import tsx without tsx's cache: the tsx command keeps a folder under the temp directory.
 package: install
@@ -75,6 +77,10 @@ bench: install moto package
 
 local-stack: install moto
 	npm run -s local-stack
+
+# The functions run from the zips, as they ship; `npm run -s local-env -- --from-source` skips packaging.
+local-env: install moto package
+	npm run -s local-env
 
 clean:
 	rm -rf assets .serverless .esbuild dist $(SCRATCH) $(REPORTS)

@@ -14,6 +14,7 @@ export const AWS_OPTIONS = {
   profile: { type: 'string' },
   region: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  local: { type: 'boolean' },
   stage: { type: 'string' },
   'security-account': { type: 'string' },
   bucket: { type: 'string' },
@@ -36,6 +37,9 @@ export const AWS_OPTIONS_HELP = `AWS options (flag, else the environment variabl
   --profile NAME            shared-config profile [AWS_PROFILE]
   --region NAME             region of the deployment [AWS_REGION, AWS_DEFAULT_REGION, the profile's region]
   --endpoint-url URL        one endpoint for every AWS client, e.g. a local stack [AWS_ENDPOINT_URL]
+  --local                   the running \`make local-env\`: its endpoint, region, operator credentials,
+                            management account and stage (.scratch/local-env/env.json, or the
+                            file SCP_ALT_LOCAL_ENV names, which also implies --local)
   --stage NAME              deployment stage naming the table and topic (default prod) [SCP_ALT_STAGE]
   --security-account ID     account hosting scp-alt (default: the caller's account) [SECURITY_ACCOUNT_ID]
   --bucket NAME             policy bucket (default scp-alt-<security account>) [POLICY_BUCKET]

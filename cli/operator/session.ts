@@ -17,6 +17,7 @@ import {
   operatorConfig,
   regionOf,
 } from './aws-options.ts';
+import { withLocalEnvironment } from './local-environment.ts';
 import { OperatorError } from './operator-error.ts';
 import { assertProfileExists } from './profiles.ts';
 import { assertKnownRegion } from './regions.ts';
@@ -120,9 +121,10 @@ async function checkedValues(given: AwsOptionValues, env: Env, facts: SessionFac
 
 export async function openSession(
   given: AwsOptionValues,
-  env: Env,
+  processEnv: Env,
   options: SessionOptions,
 ): Promise<OperatorSession> {
+  const env = withLocalEnvironment(given.local ?? false, processEnv);
   const facts = options.facts ?? {};
   const values = await checkedValues(given, env, facts);
   const clientConfig = operatorClientConfig(values, env);

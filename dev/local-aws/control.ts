@@ -5,6 +5,8 @@ import type {
   CallFilter,
   CloudTrailRecord,
   CloudTrailRecordFilter,
+  EmulationStatus,
+  EmulationSwitches,
   FaultSpec,
   LatencySpec,
   ThrottleSpec,
@@ -71,6 +73,19 @@ export class ProxyControl {
       Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]),
     );
     return (await this.call('GET', `/cloudtrail?${query}`)) as CloudTrailRecord[];
+  }
+
+  /**
+   * Switch on (or off) events AWS emits and moto does not: CloudTrail "AWS API Call" events of IAM
+   * calls on the caller's default bus, S3 delete-marker notifications. Off after every reset.
+   */
+  async emulateEvents(switches: Partial<EmulationSwitches>): Promise<EmulationStatus> {
+    return (await this.call('POST', '/emulation', switches)) as EmulationStatus;
+  }
+
+  /** The switches, and how many emulated events are still on their way. */
+  async eventEmulation(): Promise<EmulationStatus> {
+    return (await this.call('GET', '/emulation')) as EmulationStatus;
   }
 
   async clearCalls(): Promise<void> {

@@ -19,8 +19,12 @@ export interface ObservedQueue {
   arn: string;
 }
 
-export async function createQueue(sqs: SQSClient, name: string): Promise<ObservedQueue> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+export async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes?: Record<string, string>,
+): Promise<ObservedQueue> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   const url = QueueUrl ?? '';
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
@@ -66,11 +70,15 @@ export async function routeEventsToQueue(
   );
 }
 
-/** S3 event notifications of the bucket (optionally one key prefix) go to the queue. Replaces existing ones. */
+/** S3 event notifications of the bucket (optionally filtered by key prefix and suffix) go to the queue. Replaces existing ones. */
 export async function notifyQueueOfS3Events(
   s3: S3Client,
-  options: { bucket: string; queue: ObservedQueue; prefix?: string; events?: S3Event[] },
+  options: { bucket: string; queue: ObservedQueue; prefix?: string; suffix?: string; events?: S3Event[] },
 ): Promise<void> {
+  const rules = [
+    ...(options.prefix ? [{ Name: 'prefix' as const, Value: options.prefix }] : []),
+    ...(options.suffix ? [{ Name: 'suffix' as const, Value: options.suffix }] : []),
+  ];
   await s3.send(
     new PutBucketNotificationConfigurationCommand({
       Bucket: options.bucket,
@@ -79,9 +87,7 @@ export async function notifyQueueOfS3Events(
           {
             QueueArn: options.queue.arn,
             Events: options.events ?? ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
-            Filter: options.prefix
-              ? { Key: { FilterRules: [{ Name: 'prefix', Value: options.prefix }] } }
-              : undefined,
+            Filter: rules.length > 0 ? { Key: { FilterRules: rules } } : undefined,
           },
         ],
       },

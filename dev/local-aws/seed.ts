@@ -35,6 +35,8 @@ export interface SeededOrganization {
   ous: Record<string, string>;
   /** Account name from the spec (security account included) → 12-digit id. */
   accounts: Record<string, string>;
+  /** Account name → OU path it sits in (`''`: directly under the root). */
+  accountOus: Record<string, string>;
 }
 
 /** Service-linked role every member account gets (path `/aws-service-role/…`, cannot take a boundary). */
@@ -74,6 +76,7 @@ export async function seedOrganization(
     rootId,
     ous,
     accounts,
+    accountOus: Object.fromEntries(everyAccount.map((account) => [account.name, account.ou ?? ''])),
   };
 }
 

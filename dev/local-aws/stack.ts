@@ -1,4 +1,5 @@
 import { ProxyControl } from './control.ts';
+import { LocalStackError } from './errors.ts';
 import { startMotoServer } from './moto-server.ts';
 import { startFidelityProxy } from './proxy/server.ts';
 import { type AwsCredentials, LOCAL_SERVICES, type LocalService, type LocalStackInfo } from './types.ts';
@@ -32,6 +33,11 @@ export interface LocalStackClient {
   clientConfig(service?: LocalService, overrides?: Partial<LocalClientConfig>): LocalClientConfig;
   /** Reset moto and the proxy (rules, counters); every account starts empty. */
   reset(): Promise<void>;
+  /**
+   * Seed moto's generator of identifiers: the same calls in the same order then get the same
+   * account, OU, root and organization ids. Call right after `reset()`, before anything else.
+   */
+  seedIdentifiers(seed: number): Promise<void>;
 }
 
 /** A stack this process started and must stop. */
@@ -98,5 +104,10 @@ export function connectLocalStack(info: LocalStackInfo): LocalStackClient {
       ...overrides,
     }),
     reset: () => control.reset(),
+    seedIdentifiers: async (seed) => {
+      const response = await fetch(`${info.moto}/moto-api/seed?a=${seed}`, { method: 'POST' });
+      if (!response.ok)
+        throw new LocalStackError('local-stack.control-failed', `moto seed: ${response.status}`);
+    },
   };
 }

@@ -135,3 +135,16 @@ export interface CloudTrailRecord {
   recipientAccountId: string;
   eventCategory: string;
 }
+
+/** Events AWS emits that moto does not; the proxy emits them when switched on (see event-emulation.ts). */
+export interface EmulationSwitches {
+  cloudTrail: boolean;
+  s3DeleteMarkers: boolean;
+}
+
+export interface EmulationStatus extends EmulationSwitches {
+  /** Events whose delivery has not finished yet. */
+  pending: number;
+  delivered: number;
+  failed: number;
+}

@@ -58,16 +58,34 @@ export interface Deployment {
   policyEventQueue: ObservedQueue;
   /** Target of the bus rule, as IamEventQueue in production (input of iam-event-dispatcher). */
   iamEventQueue: ObservedQueue;
+  /** Where a message goes after `maxReceiveCount` receives, as IamEventDeadLetterQueue. */
+  iamEventDeadLetterQueue: ObservedQueue;
   /** Acting in the security account as its administrator (through the organization access role). */
   clients: SecurityAccountClients;
   /** The functions' environment, as serverless.yml sets it. */
   environment: Record<string, string>;
 }
 
+/** Settings of the IAM event queue (templates/security/events.yml: 360 s and 5 receives). */
+export interface IamEventQueueOptions {
+  /** Default: moto's 30 s; AWS's is 360 (six times the function timeout). */
+  visibilityTimeoutSeconds?: number;
+  /** Receives before a message moves to the dead-letter queue; default 5, as deployed. */
+  maxReceiveCount?: number;
+}
+
+/** templates/security/events.yml: IamEventQueue's RedrivePolicy. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+export interface DeployOptions {
+  iamEventQueue?: IamEventQueueOptions;
+}
+
 /** Creates every resource scp-alt needs in the security and management accounts. */
 export async function deployScpAlt(
   stack: LocalStackClient,
   organization: SeededOrganization,
+  options: DeployOptions = {},
 ): Promise<Deployment> {
   const securityAccountId = organization.securityAccountId;
   const config = (service: Parameters<typeof memberAccountConfig>[2]) =>
@@ -83,7 +101,7 @@ export async function deployScpAlt(
   const policyEventQueue = await createPolicyBucket(stack, clients, bucket);
   await createAccountsTable(clients.dynamodb, table);
   const failures = await createFailureTopic(new SNSClient(await config('sns')), clients.sqs);
-  const events = await createEventBus(clients);
+  const events = await createEventBus(clients, options.iamEventQueue ?? {});
   await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
   await createManagementRole(stack, organization);
   const managementRole = roleArn(stack, organization.managementAccountId, MANAGEMENT_ROLE_NAME);
@@ -100,6 +118,7 @@ export async function deployScpAlt(
     failureQueue: failures.queue,
     policyEventQueue,
     iamEventQueue: events.queue,
+    iamEventDeadLetterQueue: events.deadLetterQueue,
     clients,
     environment: {
       AWS_REGION: stack.region,
@@ -137,7 +156,8 @@ async function createPolicyBucket(
     new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
   );
   const queue = await createQueue(clients.sqs, 'scp-alt-policy-events');
-  await notifyQueueOfS3Events(clients.s3, { bucket, queue, prefix: POLICY_PREFIX });
+  // As templates/security/policy-store.yml filters the notification: the prefix and `.json`.
+  await notifyQueueOfS3Events(clients.s3, { bucket, queue, prefix: POLICY_PREFIX, suffix: '.json' });
   return queue;
 }
 
@@ -166,16 +186,26 @@ async function createFailureTopic(
 
 async function createEventBus(
   clients: SecurityAccountClients,
-): Promise<{ busArn: string; queue: ObservedQueue }> {
+  options: IamEventQueueOptions,
+): Promise<{ busArn: string; queue: ObservedQueue; deadLetterQueue: ObservedQueue }> {
   const { EventBusArn = '' } = await clients.events.send(new CreateEventBusCommand({ Name: 'scp-alt-bus' }));
-  const queue = await createQueue(clients.sqs, 'scp-alt-iam-events');
+  const deadLetterQueue = await createQueue(clients.sqs, 'scp-alt-iam-events-dlq');
+  const queue = await createQueue(clients.sqs, 'scp-alt-iam-events', {
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterQueue.arn,
+      maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+    }),
+    ...(options.visibilityTimeoutSeconds === undefined
+      ? {}
+      : { VisibilityTimeout: String(options.visibilityTimeoutSeconds) }),
+  });
   await routeEventsToQueue(clients.events, {
     ruleName: 'scp-alt-iam-events',
     eventBusName: 'scp-alt-bus',
     eventPattern: forwardedEventPattern(),
     queue,
   });
-  return { busArn: EventBusArn, queue };
+  return { busArn: EventBusArn, queue, deadLetterQueue };
 }
 
 /**

@@ -48,6 +48,26 @@ export async function buildHandlers(
   };
 }
 
+/** A handler as any one function's handler: the event in, the handler's answer out. */
+export type AnyHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+const FACTORIES: Record<FunctionName, (deps: HandlerDeps) => AnyHandler> = {
+  'account-register': (deps) => makeAccountRegister(deps) as AnyHandler,
+  's3-event-dispatcher': (deps) => makeS3EventDispatcher(deps),
+  'iam-event-dispatcher': (deps) => makeIamEventDispatcher(deps),
+  reconciler: (deps) => makeReconciler(deps),
+};
+
+/** One container of one function: its handler with its own role session and cold caches. */
+export async function buildHandler(
+  stack: LocalStackClient,
+  deployment: Deployment,
+  functionName: FunctionName,
+  options: BuildHandlersOptions = {},
+): Promise<AnyHandler> {
+  return FACTORIES[functionName](await containerDeps(stack, deployment, functionName, options));
+}
+
 async function containerDeps(
   stack: LocalStackClient,
   deployment: Deployment,

@@ -13,16 +13,15 @@ import type { Demo } from './steps.ts';
 /** `r-ab12 → ou-ab12-… ` as names: `Root / Workloads / Prod`. */
 function ouPathNames(demo: Demo, ouPath: unknown): string {
   if (!Array.isArray(ouPath) || ouPath.length === 0) return '-';
-  const names = new Map(
-    Object.entries(demo.organization.ous).map(([path, id]) => [id, path.split('/').pop()]),
-  );
+  const { organization } = demo.env;
+  const names = new Map(Object.entries(organization.ous).map(([path, id]) => [id, path.split('/').pop()]));
   return ouPath
-    .map((id: string) => (id === demo.organization.rootId ? 'Root' : (names.get(id) ?? id)))
+    .map((id: string) => (id === organization.rootId ? 'Root' : (names.get(id) ?? id)))
     .join(' / ');
 }
 
 async function accountSection(demo: Demo, deployment: Deployment, name: string, accountId: string) {
-  const iam = await memberIam(demo.stack, accountId);
+  const iam = await memberIam(demo.env.stack, accountId);
   const policyArn = boundaryPolicyArn(deployment, accountId);
   const [item, boundary, principals] = await Promise.all([
     accountItem(deployment, accountId),
@@ -47,15 +46,15 @@ async function accountSection(demo: Demo, deployment: Deployment, name: string, 
 }
 
 export async function demoReport(demo: Demo): Promise<string> {
-  const deployment = demo.scpAlt.deployment;
+  const { deployment, organization, notices } = demo.env;
   const lines = ['', '=== scp-alt demo report ===', ''];
-  for (const [name, accountId] of Object.entries(demo.organization.accounts)) {
-    if (accountId === demo.organization.securityAccountId) continue;
+  for (const [name, accountId] of Object.entries(organization.accounts)) {
+    if (accountId === organization.securityAccountId) continue;
     lines.push(...(await accountSection(demo, deployment, name, accountId)), '');
   }
-  lines.push('Refused:', ...demo.refusals.map((refusal) => `  - ${refusal}`), '');
-  lines.push(`SNS messages to the operators (${demo.messages.length}):`);
-  for (const message of demo.messages) {
+  lines.push('Refused, as expected:', ...demo.refusals.map((refusal) => `  - ${refusal}`), '');
+  lines.push(`SNS messages to the operators (${notices.length}):`);
+  for (const message of notices) {
     lines.push(...message.split('\n').map((line, index) => `  ${index === 0 ? '* ' : '  '}${line}`), '');
   }
   lines.push('Expectations:', ...demo.checks.lines().map((line) => `  ${line}`));

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ProxyResponse } from './aws-errors.ts';
+import type { EventEmulation } from './event-emulation.ts';
 import type { IamTrail } from './iam-trail.ts';
 import type { SessionAudit } from './session-audit.ts';
 import type { CallCounter, TrafficRules } from './traffic-rules.ts';
@@ -28,12 +29,17 @@ const throttleSchema = z.object({
   burst: z.number().positive(),
 });
 const latencySchema = z.object({ ...filterFields, ms: z.number().nonnegative() });
+const emulationSchema = z.strictObject({
+  cloudTrail: z.boolean().optional(),
+  s3DeleteMarkers: z.boolean().optional(),
+});
 
 export interface ControlTargets {
   rules: TrafficRules;
   counter: CallCounter;
   audit: SessionAudit;
   trail: IamTrail;
+  emulation: EventEmulation;
   /** Reset moto and everything the proxy remembers. */
   resetAll(): Promise<void>;
 }
@@ -85,6 +91,11 @@ export async function handleControl(
         return json(200, targets.audit.list());
       case 'GET /cloudtrail':
         return json(200, targets.trail.list(Object.fromEntries(url.searchParams)));
+      case 'POST /emulation':
+        targets.emulation.configure(emulationSchema.parse(payload()));
+        return json(200, targets.emulation.status());
+      case 'GET /emulation':
+        return json(200, targets.emulation.status());
       default:
         return json(404, { error: `unknown control route ${route}` });
     }

@@ -51,11 +51,11 @@ export class CallerDirectory {
     const partition = partitionOfRegion(region);
     if (accountHeader)
       return { account: accountHeader, principalArn: accountRootArn(partition, accountHeader) };
-    const key = accessKeyId ?? '';
-    const cached = this.known.get(`${partition}|${key}`) ?? this.known.get(key);
+    const key = `${partition}|${accessKeyId ?? ''}`;
+    const cached = this.known.get(key);
     if (cached) return cached;
     const answer = await motoQuery(
-      { motoUrl: this.motoUrl, service: 'sts', region, accessKeyId: key || undefined },
+      { motoUrl: this.motoUrl, service: 'sts', region, accessKeyId: accessKeyId || undefined },
       'GetCallerIdentity',
     );
     const caller = callerFromStsArn(

@@ -40,23 +40,30 @@ export async function motoJson(
   target: MotoCallTarget,
   amzTarget: string,
   payload: unknown,
+  jsonVersion: '1.0' | '1.1' = '1.1',
 ): Promise<MotoAnswer> {
   return send(
     target,
-    { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': amzTarget },
+    { 'content-type': `application/x-amz-json-${jsonVersion}`, 'x-amz-target': amzTarget },
     JSON.stringify(payload),
   );
+}
+
+/** A REST call (S3): `path` is the request path with its query string, e.g. `/bucket?notification`. */
+export async function motoRest(target: MotoCallTarget, method: string, path: string): Promise<MotoAnswer> {
+  return send(target, {}, undefined, { method, path });
 }
 
 async function send(
   target: MotoCallTarget,
   headers: Record<string, string>,
-  body: string,
+  body: string | undefined,
+  request: { method: string; path: string } = { method: 'POST', path: '/' },
 ): Promise<MotoAnswer> {
   const accessKeyId = target.accessKeyId ?? 'AKIALOCALPROXY000000';
   const scope = `${accessKeyId}/20200101/${target.region}/${target.service}/aws4_request`;
-  const response = await fetch(`${target.motoUrl}/`, {
-    method: 'POST',
+  const response = await fetch(`${target.motoUrl}${request.path}`, {
+    method: request.method,
     headers: {
       ...headers,
       authorization: `AWS4-HMAC-SHA256 Credential=${scope}, SignedHeaders=host, Signature=0`,

@@ -10,6 +10,7 @@ import { partitionOfRegion } from '#policy/partition.ts';
 import { ATTACHMENT_RULES } from './attachment-rules.ts';
 import { awsErrorResponse, type ProxyResponse, throttlingError } from './aws-errors.ts';
 import { CONTROL_PREFIX, handleControl } from './control-api.ts';
+import { EventEmulation } from './event-emulation.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { IamTrail } from './iam-trail.ts';
@@ -49,6 +50,7 @@ export async function startFidelityProxy(options: {
   const counter = new CallCounter();
   const audit = new SessionAudit();
   const trail = new IamTrail();
+  const emulation = new EventEmulation(options.motoUrl);
   const forgetMotoState = () => {
     context.callers.clear();
     context.userBoundaries.clear();
@@ -60,18 +62,21 @@ export async function startFidelityProxy(options: {
     rules.clear();
     counter.clear();
     audit.clear();
+    emulation.reset();
   };
   const server = createServer((request, response) => {
-    serve(request, {
+    const state = {
       context,
       rules,
       counter,
       audit,
       trail,
+      emulation,
       resetAll,
       forgetMotoState,
       region: options.region,
-    })
+    };
+    serve(request, state)
       .then((answer) => send(response, answer, request.method === 'HEAD'))
       .catch((error: unknown) => {
         process.stderr.write(`local-aws proxy: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -93,6 +98,7 @@ interface ProxyState {
   counter: CallCounter;
   audit: SessionAudit;
   trail: IamTrail;
+  emulation: EventEmulation;
   resetAll(): Promise<void>;
   forgetMotoState(): void;
   region: string;
@@ -122,8 +128,18 @@ async function serve(request: IncomingMessage, state: ProxyState): Promise<Proxy
   const refusal = await applyTrafficRules(call, key, state, headerValue(request.headers, 'content-type'));
   if (refusal) return refusal;
   state.audit.record(caller, info.service, info.operation);
-  const answer = await answerWithRules(request, body, call, state.context);
+  const answer = state.emulation.senders.restore(
+    call,
+    await answerWithRules(request, body, call, state.context),
+  );
   state.trail.record(call, answer);
+  state.emulation.observe({
+    call,
+    answer,
+    method: request.method ?? 'GET',
+    url,
+    userAgent: headerValue(request.headers, 'user-agent'),
+  });
   return answer;
 }
 

@@ -1,14 +1,7 @@
 /**
- * The operator of a local scp-alt deployment: a role in the security account that the management
- * role trusts (as an operator adds it next to the function roles), and the CLI run in-process as
- * that role against the local endpoint.
+ * The CLI run in-process as the operator of a local scp-alt deployment (the role
+ * dev/local-deployment/operator.ts creates), against the local endpoint.
  */
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  IAMClient,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
 import type { CliCommand } from '#cli/command.ts';
 import { makeDeregisterCommand } from '#cli/commands/deregister.ts';
 import { makeEnrollCommand } from '#cli/commands/enroll.ts';
@@ -20,63 +13,19 @@ import { makeSimulateCommand } from '#cli/commands/simulate.ts';
 import { makeStatusCommand } from '#cli/commands/status.ts';
 import { runCli } from '#cli/main.ts';
 import type { OperatorEnvironment } from '#cli/operator/environment.ts';
-import { assumeRole, memberAccountConfig, roleArn } from '#dev/local-aws/accounts.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
-import { type Deployment, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
+import type { Deployment } from '#dev/local-deployment/deployment.ts';
+import { createOperator } from '#dev/local-deployment/operator.ts';
 import { fakeIo } from '../../unit/cli/fake-io.ts';
 
-export const OPERATOR_ROLE = 'scp-alt-operator';
+export { OPERATOR_ROLE } from '#dev/local-deployment/operator.ts';
 
 /** Creates the operator role and adds it to the management role's trust; returns its environment. */
 export async function operatorEnvironment(
   stack: LocalStackClient,
   deployment: Deployment,
 ): Promise<Record<string, string>> {
-  const security = deployment.securityAccountId;
-  const securityIam = new IAMClient(await memberAccountConfig(stack, security, 'iam'));
-  const trustAdmin = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: roleArn(stack, security, 'OrganizationAccountAccessRole') },
-        Action: 'sts:AssumeRole',
-      },
-    ],
-  };
-  await securityIam.send(
-    new CreateRoleCommand({ RoleName: OPERATOR_ROLE, AssumeRolePolicyDocument: JSON.stringify(trustAdmin) }),
-  );
-  await trustOperator(stack, roleArn(stack, security, OPERATOR_ROLE));
-  const admin = await assumeRole(stack, roleArn(stack, security, 'OrganizationAccountAccessRole'));
-  const operator = await assumeRole(stack, roleArn(stack, security, OPERATOR_ROLE), {
-    as: admin,
-    sessionName: 'operator',
-  });
-  return {
-    AWS_ACCESS_KEY_ID: operator.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: operator.secretAccessKey,
-    AWS_SESSION_TOKEN: operator.sessionToken ?? '',
-    AWS_REGION: stack.region,
-    AWS_ENDPOINT_URL: stack.endpoints.iam,
-    MANAGEMENT_ACCOUNT_ID: deployment.organization.managementAccountId,
-  };
-}
-
-async function trustOperator(stack: LocalStackClient, operatorArn: string): Promise<void> {
-  const iam = new IAMClient(stack.clientConfig('iam'));
-  const { Role } = await iam.send(new GetRoleCommand({ RoleName: MANAGEMENT_ROLE_NAME }));
-  const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
-    Statement: { Principal: { AWS: string | string[] } }[];
-  };
-  for (const statement of trust.Statement)
-    statement.Principal.AWS = [statement.Principal.AWS, operatorArn].flat();
-  await iam.send(
-    new UpdateAssumeRolePolicyCommand({
-      RoleName: MANAGEMENT_ROLE_NAME,
-      PolicyDocument: JSON.stringify(trust),
-    }),
-  );
+  return (await createOperator(stack, deployment)).environment;
 }
 
 export function operatorCommands(environment: OperatorEnvironment): CliCommand[] {

@@ -26,6 +26,8 @@ export interface ContainerOptions {
   fanoutConcurrency?: number;
   /** Stop starting accounts this long before the (simulated) timeout. */
   fanoutMarginMs?: number;
+  /** The queue's maxReceiveCount the SQS-fed functions are told (default the deployment's). */
+  maxReceiveCount?: number;
 }
 
 export interface FaultContainers {
@@ -58,7 +60,12 @@ export async function coldContainers(
       ...flowContextFor(config, ports, logPort(logger)),
       retry: { attempts: 4, baseDelayMs: 40 },
     };
-    return { ctx, logger, ...(options.fanoutMarginMs ? { fanoutMarginMs: options.fanoutMarginMs } : {}) };
+    return {
+      ctx,
+      logger,
+      ...(options.fanoutMarginMs ? { fanoutMarginMs: options.fanoutMarginMs } : {}),
+      ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
+    };
   };
   return {
     s3EventDispatcher: makeS3EventDispatcher(await deps('s3-event-dispatcher')),
