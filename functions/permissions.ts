@@ -18,17 +18,28 @@ export const FUNCTION_NAMES = [
   'account-register',
   's3-event-dispatcher',
   'iam-event-dispatcher',
+  'organization-event-dispatcher',
   'reconciler',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-// Building blocks, named by the code path that makes the calls.
 /**
- * The first hop of the role chain (credentials.ts), from the function's own role, with a
- * SourceIdentity (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.
+ * The functions that enroll accounts: they may add the source-identity statement to an
+ * organization access role that lacks it (shared/aws/source-identity-trust.ts; iam:GetRole and
+ * iam:UpdateAssumeRolePolicy in the member account, both in ENROLL_AND_DEREGISTER).
  */
-const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
-/** The second hop, made with the management role's session, carrying the same SourceIdentity. */
+export const MENDS_MEMBER_TRUST: readonly FunctionName[] = [
+  'account-register',
+  'organization-event-dispatcher',
+];
+
+// Building blocks, named by the code path that makes the calls.
+/** The first hop of the role chain (credentials.ts), from the function's own role, unmarked. */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
+/**
+ * The second hop, made with the management role's session, with our SourceIdentity
+ * (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.
+ */
 const ASSUME_MEMBER_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 /**
  * policy-store.ts: ListObjectVersions (paginated), then GetObject of the version listed (a file
@@ -122,6 +133,28 @@ const REMOVE_BOUNDARY = [
   'iam:DeletePolicy',
 ];
 
+/**
+ * organization.ts placementOf / verifyEnrollmentPlace: DescribeAccount, then ListParents up to the
+ * root (also from an OU, to tell an OU that does not exist from one that does not hold the account).
+ */
+const PLACE_ACCOUNT = ['organizations:DescribeAccount', 'organizations:ListParents'];
+/** organization.ts readTree: the reconciler reads the whole tree once per run. */
+const READ_ORGANIZATION_TREE = [
+  'organizations:ListRoots',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListAccountsForParent',
+];
+/** Enroll and deregister in a member account (enroll.ts, deregister.ts). */
+const ENROLL_AND_DEREGISTER = [
+  ...READ_BOUNDARY_POLICY,
+  ...WRITE_BOUNDARY_POLICY,
+  ...SWEEP_PRINCIPALS,
+  ...ATTACH_ADDITIONAL_POLICIES,
+  ...REMOVE_ADDITIONAL_POLICIES,
+  ...EVENT_FORWARDING,
+  ...REMOVE_BOUNDARY,
+];
+
 const unique = (...groups: string[][]): string[] => [...new Set(groups.flat())].sort();
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
@@ -131,17 +164,9 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
     ]),
-    // organization.ts ouPathOf: ListParents up to the root.
-    management: unique(ASSUME_MEMBER_ROLE, ['organizations:ListParents']),
-    member: unique(
-      READ_BOUNDARY_POLICY,
-      WRITE_BOUNDARY_POLICY,
-      SWEEP_PRINCIPALS,
-      ATTACH_ADDITIONAL_POLICIES,
-      REMOVE_ADDITIONAL_POLICIES,
-      EVENT_FORWARDING,
-      REMOVE_BOUNDARY,
-    ),
+    // organization.ts: where the account is (DescribeAccount, ListParents up to the root).
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
@@ -170,13 +195,24 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       REMOVE_ADDITIONAL_POLICIES,
     ),
   },
+  'organization-event-dispatcher': {
+    // DeleteItem: an account enrolled automatically that moves out may be deregistered.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ]),
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    member: unique(ENROLL_AND_DEREGISTER),
+  },
   reconciler: {
+    // GetItem and PutItem also keep the organization view (organization-view-store.ts).
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
       'dynamodb:Scan',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
     ]),
-    management: unique(ASSUME_MEMBER_ROLE),
+    management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE),
     member: unique(
       READ_BOUNDARY_POLICY,
       WRITE_BOUNDARY_POLICY,

@@ -63,7 +63,7 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
         reEnroll: false,
       });
       deps.logger.info('replay finished', { replayed });
-      return { checked: replayed.length, drifted: [], replayed };
+      return { checked: replayed.length, drifted: [], unreachable: [], replayed };
     }
     const report = await reconcileAccounts(ctx);
     deps.logger.info('reconcile finished', { checked: report.checked, drifted: report.drifted.length });
@@ -73,7 +73,9 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
     startInvocation(deps.logger, context);
     const options = { ctx: collecting, notices, logger: deps.logger, step: 'reconcile' };
     const answer = await handleDirect(event, options, (message) => run(message, context));
-    return 'rejected' in answer && !('checked' in answer) ? { checked: 0, drifted: [], ...answer } : answer;
+    return 'rejected' in answer && !('checked' in answer)
+      ? { checked: 0, drifted: [], unreachable: [], ...answer }
+      : answer;
   };
 }
 

@@ -21,6 +21,7 @@ const csv = z
 /** The most managed policies IAM lets one user or role hold, once raised on request. */
 const MAX_ATTACHED_POLICIES_QUOTA = 20;
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const ORGANIZATION_TARGET = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 
 const EnvSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -82,6 +83,15 @@ const EnvSchema = z.object({
    * answer may then go to a loopback address, which production never accepts.
    */
   AWS_ENDPOINT_URL: z.string().optional(),
+  /** OUs (ou-…) or roots (r-…) whose arriving accounts are enrolled automatically; empty = none. */
+  AUTO_ENROLL_TARGETS: csv.pipe(z.array(z.string().regex(ORGANIZATION_TARGET, 'must be ou-… or r-… ids'))),
+  /** What happens to an account enrolled automatically when it leaves those OUs. */
+  AUTO_ENROLL_MOVED_OUT: z.enum(['keep', 'deregister']).default('keep'),
+  /** Whether an automatic enrollment also creates the scp-trail trail (as CreateCloudTrail=yes). */
+  AUTO_ENROLL_CREATE_CLOUDTRAIL: z
+    .enum(['yes', 'no', 'true', 'false'])
+    .default('yes')
+    .transform((value) => value === 'yes' || value === 'true'),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -114,6 +124,16 @@ export interface AppConfig {
   computeAuditRegions: string[];
   /** The endpoint of a local stack; undefined in every deployment. */
   localEndpoint: string | undefined;
+  arrivals: ArrivalSettings;
+}
+
+/** Which arriving accounts the organization-event path enrolls by itself (README, Arrivals). */
+export interface ArrivalSettings {
+  /** OUs or roots: an account anywhere below one of them is enrolled when it arrives. Empty = off. */
+  targets: string[];
+  /** An account enrolled automatically that moves out of every target: deregistered, or kept. */
+  movedOut: 'keep' | 'deregister';
+  createCloudTrail: boolean;
 }
 
 export class ConfigError extends Error {
@@ -162,5 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? e.COMPUTE_AUDIT_REGIONS
         : [...new Set([e.AWS_REGION, iamEventsRegion])],
     localEndpoint: e.AWS_ENDPOINT_URL,
+    arrivals: {
+      targets: e.AUTO_ENROLL_TARGETS,
+      movedOut: e.AUTO_ENROLL_MOVED_OUT,
+      createCloudTrail: e.AUTO_ENROLL_CREATE_CLOUDTRAIL,
+    },
   };
 }

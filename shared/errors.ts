@@ -29,9 +29,39 @@ export const ERROR_TABLE = {
       'Upload a policy file for the account, one of its OUs or the root; the boundary is unchanged.',
   },
   ORGANIZATION_LOOKUP_FAILED: {
-    summary: 'OU chain lookup failed',
+    summary: 'Organizations could not be read',
     nextAction:
-      'Check the management role may call organizations:ListParents, then replay. The registered OU alone is used only when no other OU has a policy file.',
+      'Check the management role may call organizations:DescribeAccount and ListParents (templates/management-role.yaml), then retry; nothing was enrolled from a guessed OU path.',
+  },
+  ACCOUNT_NOT_IN_ORGANIZATION: {
+    summary: 'Account is not in the organization',
+    nextAction:
+      'Check the account id (aws organizations list-accounts in the management account); nothing was enrolled and no record was written.',
+  },
+  OU_DOES_NOT_CONTAIN_ACCOUNT: {
+    summary: 'OU does not exist or does not contain the account',
+    nextAction:
+      'Give the OU (ou-…) or root (r-…) the account sits in (aws organizations list-parents --child-id <account>); nothing was enrolled.',
+  },
+  ACCOUNT_UNREACHABLE: {
+    summary: 'Account can no longer be reached',
+    nextAction:
+      'Nothing is retried for it. If it left the organization its principals may still carry scp-enforce-policy (removable there with the organization access role); run `scp-alt deregister --account <id> --force` to remove the record, or `scp-alt replay --account <id>` once it is reachable again.',
+  },
+  ACCOUNT_AUTO_ENROLLED: {
+    summary: 'Account enrolled automatically',
+    nextAction:
+      'Nothing to do: it arrived in an OU named by AutoEnrollOrganizationUnits. Launching the Service Catalog product for it takes the enrollment over.',
+  },
+  ACCOUNT_AUTO_DEREGISTERED: {
+    summary: 'Account deregistered automatically',
+    nextAction:
+      'Nothing to do: it left the OUs named by AutoEnrollOrganizationUnits and AutoEnrollMovedOut is deregister. Enroll it again with the product or `scp-alt enroll` to keep it governed.',
+  },
+  ORGANIZATION_CHANGED: {
+    summary: 'Organization changed',
+    nextAction:
+      'Check the listed OUs have the policy files you intend (`scp-alt plan` shows them); remove policy files whose target no longer exists.',
   },
   ASSUME_ROLE_FAILED: {
     summary: 'Could not assume a role',
@@ -54,6 +84,10 @@ export const ERROR_TABLE = {
     summary: "Another invocation is writing the account's policy",
     nextAction:
       'Nothing to do if the other invocation finishes; otherwise replay the account once its lease has expired (2 minutes).',
+  },
+  RETRY_LATER: {
+    summary: 'An event must be looked at again later',
+    nextAction: 'Nothing to do: the queue delivers it again; it is reported if its last delivery fails too.',
   },
   CUSTOM_BOUNDARY_PRESENT: {
     summary: 'Customer boundaries combined with ours',
@@ -216,15 +250,27 @@ export class AwsStepError extends ScpAltError {
   }
 }
 
+/** Organizations could not be asked where an account is; nothing is enrolled from a guess. */
 export class OrganizationLookupError extends ScpAltError {
   override name = 'OrganizationLookupError';
-  constructor(accountId: string, ouId: string, unplacedOus: string[], cause: unknown) {
+  constructor(accountId: string, cause: unknown) {
     super(
       'ORGANIZATION_LOOKUP_FAILED',
-      `account ${accountId}: OU chain lookup failed (${errorText(cause)}); policy files exist for ${unplacedOus.join(', ')}, ` +
-        `which may lie between the root and ${ouId}, so enrolling without them could weaken the boundary`,
+      `account ${accountId}: Organizations could not be read (${errorText(cause)}); nothing was enrolled`,
       { cause },
     );
+  }
+}
+
+/** Refused at enrollment: Organizations does not know the account, or the OU does not hold it. */
+export class NotInOrganizationError extends ScpAltError {
+  override name = 'NotInOrganizationError';
+  constructor(
+    code: 'ACCOUNT_NOT_IN_ORGANIZATION' | 'OU_DOES_NOT_CONTAIN_ACCOUNT',
+    readonly accountId: string,
+    message: string,
+  ) {
+    super(code, message);
   }
 }
 
@@ -312,6 +358,16 @@ export class InputRejectedError extends ScpAltError {
   constructor(what: string) {
     super('INPUT_REJECTED', what);
   }
+}
+
+/**
+ * The ARN of the role an AssumeRole refusal (AccessDenied) names, when `error` is one: tells "the
+ * organization access role of this account is gone or refuses us" from every other failure.
+ */
+export function refusedRoleArn(error: unknown): string | undefined {
+  if (!(error instanceof ScpAltError) || error.code !== 'ASSUME_ROLE_FAILED') return undefined;
+  const roleArn = (error as { roleArn?: unknown }).roleArn;
+  return typeof roleArn === 'string' && isAccessDenied(error.cause) ? roleArn : undefined;
 }
 
 /** Runs one step of a flow; an error that is not already ours becomes an AwsStepError naming it. */

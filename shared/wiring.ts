@@ -8,7 +8,9 @@ import { type MemberClientsFor, memberClientFactory } from './aws/member-clients
 import { MemberInventoryAdapter } from './aws/member-inventory.ts';
 import { SnsNotifier } from './aws/notifier.ts';
 import { OrganizationAdapter } from './aws/organization.ts';
+import { DynamoOrganizationViewStore } from './aws/organization-view-store.ts';
 import { S3PolicyStore } from './aws/policy-store.ts';
+import { sourceIdentityTrustMender } from './aws/source-identity-trust.ts';
 import type { AppConfig } from './config.ts';
 import { defaultBoundaryParameters } from './policy/index.ts';
 import { partitionInfo } from './policy/partition.ts';
@@ -26,6 +28,11 @@ export interface WiringOptions {
   sleep?: Sleep;
   /** Reads member accounts' functions and stacks; given only where compute is reported (reconciler). */
   computeReader?: RegionalComputeReader;
+  /**
+   * Lets the role chain add the source-identity statement to an organization access role that
+   * lacks it (credentials.ts): for the callers that enroll accounts.
+   */
+  mendsMemberTrust?: boolean;
 }
 
 export interface Wiring {
@@ -52,6 +59,15 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
     functionName: options.functionName,
     ...shared,
     ...(sleep ? { sleep } : {}),
+    ...(options.mendsMemberTrust
+      ? {
+          addSourceIdentityTrust: sourceIdentityTrustMender({
+            region: config.region,
+            organizationAccessRoleName: config.organizationAccessRoleName,
+            ...shared,
+          }),
+        }
+      : {}),
   });
   const clientsFor = memberClientFactory({
     chain,
@@ -73,6 +89,11 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
       ...shared,
     }),
     accounts: new DynamoAccountStore({ table: config.accountsTable, region: config.region, ...shared }),
+    organizationView: new DynamoOrganizationViewStore({
+      table: config.accountsTable,
+      region: config.region,
+      ...shared,
+    }),
     notifier: new SnsNotifier({ topicArn: config.failureTopicArn, region: config.region, ...shared }),
     forwarding: new ForwardingAdapter({
       clientsFor,

@@ -141,6 +141,7 @@ function enrolledRecord(
     status: 'ACTIVE',
     lastError: undefined,
     createCloudTrail: false,
+    enrolledBy: 'service-catalog',
     revision: 1,
   };
 }

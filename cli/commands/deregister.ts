@@ -9,7 +9,7 @@ import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { openSession } from '../operator/session.ts';
 import { printJson } from '../operator/terminal.ts';
 
-const usage = `Usage: scp-alt deregister --account ID [options]
+const usage = `Usage: scp-alt deregister --account ID [--force] [options]
 
 Removes scp-alt from a member account: detaches scp-enforce-policy from every user and role,
 detaches and deletes the additional policies scp-enforce-policy-2, ..., deletes the policy and the
@@ -20,7 +20,10 @@ Required:
   --account ID   12-digit member account id
 
 Options:
-  --json         print { ok, accountId, removed, detached, additionalPoliciesRemoved }
+  --force        remove the record even when the account cannot be reached (it left the
+                 organization, was closed, or its organization access role is gone), and list
+                 what could not be cleaned up in it
+  --json         print { ok, accountId, removed, detached, additionalPoliciesRemoved, leftBehind? }
   -h, --help     show this help
 
 ${AWS_OPTIONS_HELP}
@@ -29,7 +32,12 @@ Exit status: 0 removed, 1 failed or refused (security and management accounts ar
 enrolled, so there is nothing to remove), 2 usage error.
 `;
 
-const OPTIONS = { ...AWS_OPTIONS, account: { type: 'string' }, json: { type: 'boolean' } } as const;
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  account: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
 
 export function makeDeregisterCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
@@ -42,9 +50,13 @@ export function makeDeregisterCommand(environment: OperatorEnvironment): CliComm
         managementAccount: true,
         facts,
       });
-      const result = await deregisterAccount(ctx, accountId);
+      const result = await deregisterAccount(ctx, accountId, { force: values.force ?? false });
       if (values.json) printJson(io, { ok: result.removed, ...result });
-      else if (result.removed) {
+      else if (result.leftBehind) {
+        io.stdout(`deregistered ${accountId}: record removed; the account could not be cleaned up\n`);
+        io.stdout(`  why: ${result.leftBehind.reason}\n`);
+        for (const item of result.leftBehind.items) io.stdout(`  may still be in the account: ${item}\n`);
+      } else if (result.removed) {
         io.stdout(
           `deregistered ${accountId}: boundary removed from ${result.detached} principal(s)${removedText(result.additionalPoliciesRemoved)}\n`,
         );

@@ -67,6 +67,7 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
         createCloudTrail: values['create-trail'] ?? false,
         replaceExisting: values.replace ?? false,
         protectedTrails: trailList(values['protected-trails'] ?? ''),
+        enrolledBy: 'cli' as const,
       };
       const { ctx } = await openSession(values, environment.env, {
         command: 'enroll',

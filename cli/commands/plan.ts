@@ -14,6 +14,7 @@ import {
   type LocalScope,
 } from '../operator/file-diff.ts';
 import { accountIdOption, commaList, failureReport, guarded } from '../operator/guarded.ts';
+import { organizationReport, organizationReportText } from '../operator/organization-changes.ts';
 import { planAccounts, planTargets } from '../operator/plan-accounts.ts';
 import { accountPlanText, fileChangesText } from '../operator/plan-text.ts';
 import { openSession } from '../operator/session.ts';
@@ -33,7 +34,10 @@ allow nothing denies every request), and the statement-level difference from the
 now (the default version of scp-enforce-policy), then the same for each Deny-only additional
 policy beside it (scp-enforce-policy-2, ...: new ones, changed ones, and those the chain no longer
 needs, which would be detached and deleted). Statements are shown in full: actions, resources and
-every condition.
+every condition. Accounts are placed where Organizations has them now (an account moved since its
+record was written is planned for its new OU, and says so). Last, the organization: OUs created,
+renamed or deleted since the last reconcile, and policy files whose root, OU or account no longer
+exists.
 
 Options:
   --policies SOURCE  a folder laid out like the bucket prefix, or TARGET=FILE pairs
@@ -45,8 +49,8 @@ Options:
   --accounts IDS     comma list of account ids (default: every enrolled account)
   --detailed-exitcode
                      exit 3 when a file differs from the bucket or an account would change
-  --json             print { files: [...], accounts: [...], summary: { accounts, changed,
-                     failed, warnings, files } }
+  --json             print { files: [...], accounts: [...], organization: { since, changes,
+                     error }, summary: { accounts, changed, failed, warnings, files } }
   -h, --help         show this help
 
 ${AWS_OPTIONS_HELP}
@@ -100,7 +104,10 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
       const terminal = terminalOf(io, environment);
       const bucket = policySnapshot(ctx.ports.policyStore, ctx.now);
       const files: FileChange[] = local ? await diffPolicyFiles(bucket, local.snapshot, local.scope) : [];
-      const targets = await planTargets(ctx, accountIds);
+      const organization = await organizationReport(ctx, async () =>
+        (await bucket.objects()).map((object) => object.key),
+      );
+      const targets = await planTargets(ctx, accountIds, organization.index);
       const snapshot = local ? combinedSnapshot(bucket, local.snapshot, local.scope) : bucket;
       const probes = awsFailureProbes(facts);
       const describe = async (error: unknown) =>
@@ -120,10 +127,11 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
         warnings: plans.reduce((sum, plan) => sum + plan.warnings.length, 0),
         files: files.length,
       };
-      if (values.json) printJson(io, { files, accounts: plans, summary });
+      if (values.json) printJson(io, { files, accounts: plans, organization: organization.report, summary });
       else {
         if (local) io.stdout(`${fileChangesText(files, `bucket ${config.policyBucket}`, terminal)}\n`);
         io.stdout(plans.map((plan) => accountPlanText(plan, terminal)).join('\n'));
+        io.stdout(`\n${organizationReportText(organization.report)}`);
         io.stdout(
           `\n${summary.accounts} account(s): ${summary.changed} would change, ${summary.failed} failed, ` +
             `${summary.warnings} warning(s)${local ? `; ${summary.files} file(s) differ from the bucket` : ''}\n`,

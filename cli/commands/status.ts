@@ -6,15 +6,18 @@ import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
 import { collectEstate } from '../operator/estate.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { organizationReport, organizationReportText } from '../operator/organization-changes.ts';
 import { openSession } from '../operator/session.ts';
 import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
 const usage = `Usage: scp-alt status [--account ID] [options]
 
-Lists the enrolled accounts from the account table: status, OU path, policy files, policy hash,
-boundary version, the additional policies beside it (scp-enforce-policy-2, ... with their
-versions), last update and last error.
+Lists the enrolled accounts from the account table: status, who enrolled it (service-catalog, cli
+or auto), OU path, policy files, policy hash, boundary version, the additional policies beside it
+(scp-enforce-policy-2, ... with their versions), last update and last error. Without --account and
+with a management account configured, also the organization: OUs created, renamed or deleted since
+the last reconcile, and policy files whose root, OU or account no longer exists.
 
 Options:
   --account ID   only this account
@@ -27,8 +30,8 @@ Options:
 
 ${AWS_OPTIONS_HELP}
 
-Exit status: 0 every listed account is healthy, 1 an account is FAILED, not enrolled, or the
-table could not be read, 2 usage error.
+Exit status: 0 every listed account is healthy, 1 an account is FAILED or UNREACHABLE, not
+enrolled, or the table could not be read, 2 usage error.
 `;
 
 const OPTIONS = {
@@ -43,6 +46,7 @@ const STATUS_COLOUR = {
   FAILED: 'red',
   ENROLLING: 'yellow',
   DEREGISTERING: 'yellow',
+  UNREACHABLE: 'dim',
 } as const;
 
 // The whole error is in --json; a table row keeps its first words.
@@ -64,6 +68,7 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
   const header = [
     'ACCOUNT',
     'STATUS',
+    'BY',
     'OU PATH',
     'FILES',
     'HASH',
@@ -75,6 +80,7 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
   const rows = records.map((record) => [
     record.accountId,
     terminal.paint(STATUS_COLOUR[record.status], record.status),
+    record.enrolledBy,
     record.ouPath.join('/') || record.ouId,
     record.policyFileKeys.map((key) => key.replace(/^permission-boundary-policy\//, '')).join(',') || '-',
     record.compiledHash?.slice(0, 12) ?? '-',
@@ -107,15 +113,29 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
           ? [found]
           : []
         : (await accounts.listAll()).sort((a, b) => a.accountId.localeCompare(b.accountId));
+      // The whole organization, when all accounts are listed and a management account is configured.
+      const organization =
+        !accountId && (values['management-account'] ?? environment.env.MANAGEMENT_ACCOUNT_ID)
+          ? (
+              await organizationReport(ctx, async () =>
+                (await ctx.ports.policyStore.listPolicyObjects()).map((object) => object.key),
+              )
+            ).report
+          : undefined;
       if (values.json)
-        printJson(
-          io,
-          await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() }),
-        );
-      else if (records.length === 0)
-        io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
-      else io.stdout(statusTable(records, terminalOf(io, environment)));
-      const unhealthy = (accountId && !found) || records.some((record) => record.status === 'FAILED');
+        printJson(io, {
+          ...(await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() })),
+          ...(organization ? { organizationChanges: organization } : {}),
+        });
+      else {
+        if (records.length === 0)
+          io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
+        else io.stdout(statusTable(records, terminalOf(io, environment)));
+        if (organization) io.stdout(organizationReportText(organization));
+      }
+      const unhealthy =
+        (accountId && !found) ||
+        records.some((record) => record.status === 'FAILED' || record.status === 'UNREACHABLE');
       return unhealthy ? ExitCode.policyError : ExitCode.ok;
     });
   return {

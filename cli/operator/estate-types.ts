@@ -19,6 +19,8 @@ const accountEntry = z.object({
   lastError: z.string().nullable(),
   customerBoundaryArns: z.array(z.string()),
   createCloudTrail: z.boolean(),
+  /** Who enrolled it; captures made before owners existed have none. */
+  enrolledBy: z.string().optional(),
 });
 
 export interface OrganizationNode {
@@ -69,6 +71,10 @@ export const estateCapture = z.object({
   policyFiles: z.array(z.string()).optional(),
   organization: z.object({ roots: z.array(organizationNode), error: z.string().nullable() }).optional(),
   principals: z.array(accountPrincipals).optional(),
+  /** status --json with a management account: cli/operator/organization-changes.ts. */
+  organizationChanges: z
+    .object({ since: z.string().nullable(), changes: z.array(z.string()), error: z.string().nullable() })
+    .optional(),
 });
 
 export type AccountEntry = z.infer<typeof accountEntry>;

@@ -31,6 +31,7 @@ export function statusEntry(record: AccountRecord): AccountEntry {
     lastError: record.lastError ?? null,
     customerBoundaryArns: record.customerBoundaryArns,
     createCloudTrail: record.createCloudTrail,
+    enrolledBy: record.enrolledBy,
   };
 }
 

@@ -14,6 +14,8 @@ import {
   type PolicySnapshot,
 } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import type { OrganizationIndex } from '#usecases/organization-index.ts';
+import { unreachableReason } from '#usecases/organization-membership.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
 import { OperatorError } from './operator-error.ts';
@@ -21,12 +23,15 @@ import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-dif
 
 export interface PlanTarget {
   accountId: string;
+  /** Where Organizations places the account now (the record's path when the tree could not be read). */
   ouPath: string[];
   status: AccountStatus | 'NOT_ENROLLED';
   /** Additional policies the account record says are deployed. */
   deployedAdditional: string[];
   /** Customer trails the record names: its boundary protects them too. */
   protectedTrails?: string[];
+  /** The record's path, when Organizations places the account elsewhere: the move is not followed yet. */
+  recordedPath?: string[];
   /** Why the account could not even be placed (e.g. it does not exist). */
   lookupError?: FailureReport;
 }
@@ -80,8 +85,38 @@ export async function ouPathFor(ctx: FlowContext, record: AccountRecord | undefi
   }
 }
 
-/** Enrolled records, or the accounts asked for. */
-export async function planTargets(ctx: FlowContext, accountIds: string[]): Promise<PlanTarget[]> {
+/**
+ * Where the tree places the account: its path, or why there is nothing to plan for it; undefined for
+ * an id the tree does not have and no record names (the lookup then says what Organizations answers).
+ */
+function placedByTree(index: OrganizationIndex, record: AccountRecord | undefined, accountId: string) {
+  const placement = index.placementOf(accountId);
+  if (placement.kind === 'gone' && !record) return undefined;
+  if (placement.kind === 'member') {
+    const moved =
+      record && record.ouPath.length > 0 && record.ouPath.join('/') !== placement.ouPath.join('/');
+    return { ouPath: placement.ouPath, ...(moved ? { recordedPath: record.ouPath } : {}) };
+  }
+  const reason =
+    placement.kind === 'gone' ? 'is not in the organization' : `is ${unreachableReason(placement)}`;
+  throw new OperatorError(
+    'ACCOUNT_NOT_IN_ORGANIZATION',
+    `account ${accountId} ${reason}`,
+    record
+      ? '`scp-alt deregister --account <id> --force` removes its record; `scp-alt status` says what may be left in it.'
+      : 'Check the account id: `aws organizations list-accounts` (management account) lists them all.',
+  );
+}
+
+/**
+ * Enrolled records, or the accounts asked for, placed where Organizations has them now (one tree
+ * read, as the reconciler does); without the tree, by their records and one lookup per account.
+ */
+export async function planTargets(
+  ctx: FlowContext,
+  accountIds: string[],
+  organization?: OrganizationIndex,
+): Promise<PlanTarget[]> {
   const records =
     accountIds.length === 0
       ? (await ctx.ports.accounts.listAll()).sort((a, b) => a.accountId.localeCompare(b.accountId))
@@ -94,13 +129,13 @@ export async function planTargets(ctx: FlowContext, accountIds: string[]): Promi
       const deployedAdditional = record?.additionalPolicies.map((extra) => extra.name) ?? [];
       try {
         const trails = record?.protectedTrails ?? [];
-        return {
-          accountId,
-          ouPath: await ouPathFor(ctx, record, accountId),
-          status,
+        const extras = {
           deployedAdditional,
           ...(trails.length > 0 ? { protectedTrails: trails } : {}),
         };
+        const placed = organization && placedByTree(organization, record, accountId);
+        if (placed) return { accountId, status, ...placed, ...extras };
+        return { accountId, ouPath: await ouPathFor(ctx, record, accountId), status, ...extras };
       } catch (error) {
         return { accountId, ouPath: [], status, deployedAdditional, lookupError: failureReport(error) };
       }

@@ -53,6 +53,13 @@ export function accountPlanText(plan: AccountPlan, terminal: Terminal): string {
   const lines = [
     `${terminal.paint('bold', `account ${plan.accountId}`)} ${plan.status} ${plan.ouPath.join(' → ')}`,
   ];
+  if (plan.recordedPath)
+    lines.push(
+      terminal.paint(
+        'yellow',
+        `  moved    from ${plan.recordedPath.join(' → ')} (recorded); planned for where Organizations has it now`,
+      ),
+    );
   if (plan.error) {
     lines.push(terminal.paint('red', `  error ${plan.error.code}: ${plan.error.message}`));
     lines.push(`  next: ${plan.error.nextAction}`);

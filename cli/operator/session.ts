@@ -141,7 +141,13 @@ export async function openSession(
     bucket: config.policyBucket,
     managementRoleArn: `arn:${config.partition}:iam::${config.managementAccountId}:role/${config.managementRoleName}`,
   });
-  const wiring = buildPorts(config, { functionName: `cli-${options.command}`, clientConfig });
+  // Enrolling (enroll, replay's re-enrollment) may mend an access role's trust, as the functions do.
+  const mendsMemberTrust = ['enroll', 'replay'].includes(options.command);
+  const wiring = buildPorts(config, {
+    functionName: `cli-${options.command}`,
+    clientConfig,
+    mendsMemberTrust,
+  });
   const ctx = flowContextFor(config, wiring.ports, cliLog(options.io, values.verbose ?? false));
   return { config, wiring, ctx, clientConfig };
 }

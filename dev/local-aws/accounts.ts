@@ -49,3 +49,26 @@ export async function memberAccountConfig(
   const credentials = await assumeRole(stack, roleArn(stack, account, roleName));
   return stack.clientConfig(service, { credentials });
 }
+
+/**
+ * Makes `client` act as `account` itself (its root), as moto and the proxy read the account from
+ * the `x-moto-account-id` header: how a test speaks for an account outside the organization, whose
+ * role the management account cannot assume.
+ */
+export function actingAs<C extends { middlewareStack: unknown }>(client: C, account: string): C {
+  type Args = { request: { headers: Record<string, string> } };
+  const stack = client.middlewareStack as {
+    add(
+      middleware: (next: (args: Args) => unknown) => (args: Args) => unknown,
+      options: { step: 'build'; name: string },
+    ): void;
+  };
+  stack.add(
+    (next) => (args) => {
+      args.request.headers['x-moto-account-id'] = account;
+      return next(args);
+    },
+    { step: 'build', name: 'localStackActingAs' },
+  );
+  return client;
+}

@@ -14,7 +14,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
-import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
+import { organizationEventPattern } from '#policy/organization-event-names.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
 import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
 import {
@@ -60,6 +60,8 @@ export interface Deployment {
   iamEventQueue: ObservedQueue;
   /** Where a message goes after `maxReceiveCount` receives, as IamEventDeadLetterQueue. */
   iamEventDeadLetterQueue: ObservedQueue;
+  /** Target of the Organizations rule, as OrganizationEventQueue (input of organization-event-dispatcher). */
+  organizationEventQueue: ObservedQueue;
   /** Acting in the security account as its administrator (through the organization access role). */
   clients: SecurityAccountClients;
   /** The functions' environment, as serverless.yml sets it. */
@@ -119,6 +121,7 @@ export async function deployScpAlt(
     policyEventQueue,
     iamEventQueue: events.queue,
     iamEventDeadLetterQueue: events.deadLetterQueue,
+    organizationEventQueue: events.organizationQueue,
     clients,
     environment: {
       AWS_REGION: stack.region,
@@ -137,6 +140,9 @@ export async function deployScpAlt(
       // What local stacks set and deployments never do: account-register may then answer at the
       // local stand-in for CloudFormation's response URL (functions/commons/cfn-origin.ts).
       AWS_ENDPOINT_URL: stack.endpoints.iam,
+      AUTO_ENROLL_TARGETS: '',
+      AUTO_ENROLL_MOVED_OUT: 'keep',
+      AUTO_ENROLL_CREATE_CLOUDTRAIL: 'no',
     },
   };
 }
@@ -187,7 +193,12 @@ async function createFailureTopic(
 async function createEventBus(
   clients: SecurityAccountClients,
   options: IamEventQueueOptions,
-): Promise<{ busArn: string; queue: ObservedQueue; deadLetterQueue: ObservedQueue }> {
+): Promise<{
+  busArn: string;
+  queue: ObservedQueue;
+  deadLetterQueue: ObservedQueue;
+  organizationQueue: ObservedQueue;
+}> {
   const { EventBusArn = '' } = await clients.events.send(new CreateEventBusCommand({ Name: 'scp-alt-bus' }));
   const deadLetterQueue = await createQueue(clients.sqs, 'scp-alt-iam-events-dlq');
   const queue = await createQueue(clients.sqs, 'scp-alt-iam-events', {
@@ -205,7 +216,24 @@ async function createEventBus(
     eventPattern: forwardedEventPattern(),
     queue,
   });
-  return { busArn: EventBusArn, queue, deadLetterQueue };
+  // templates/security/events.yml OrganizationEventRule, its queue and dead-letter queue.
+  const organizationDeadLetterQueue = await createQueue(clients.sqs, 'scp-alt-organization-events-dlq');
+  const organizationQueue = await createQueue(clients.sqs, 'scp-alt-organization-events', {
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: organizationDeadLetterQueue.arn,
+      maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+    }),
+    ...(options.visibilityTimeoutSeconds === undefined
+      ? {}
+      : { VisibilityTimeout: String(options.visibilityTimeoutSeconds) }),
+  });
+  await routeEventsToQueue(clients.events, {
+    ruleName: 'scp-alt-organization-events',
+    eventBusName: 'scp-alt-bus',
+    eventPattern: organizationEventPattern(),
+    queue: organizationQueue,
+  });
+  return { busArn: EventBusArn, queue, deadLetterQueue, organizationQueue };
 }
 
 /**
@@ -232,8 +260,8 @@ async function createFunctionRoles(stack: LocalStackClient, iam: IAMClient, secu
 }
 
 /**
- * templates/management-role.yaml: trusts exactly the four function roles, inside the organization,
- * and only with a source identity of ours.
+ * templates/management-role.yaml: trusts exactly the function roles, inside the organization, and
+ * only with a source identity of ours.
  */
 async function createManagementRole(stack: LocalStackClient, organization: SeededOrganization) {
   const iam = new IAMClient(stack.clientConfig('iam'));
@@ -248,11 +276,8 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
             roleArn(stack, organization.securityAccountId, functionRoleName(name)),
           ),
         },
-        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
-        Condition: {
-          StringEquals: { 'aws:PrincipalOrgID': organization.organizationId },
-          StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` },
-        },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.organizationId } },
       },
     ],
   });

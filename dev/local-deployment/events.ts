@@ -12,6 +12,7 @@ import { partitionOfArn } from '#policy/partition.ts';
 import { drainQueue, type ObservedQueue } from '../local-aws/observe.ts';
 import type { CloudTrailRecord } from '../local-aws/types.ts';
 import type { Deployment } from './deployment.ts';
+import type { OrganizationsEvent } from './organization-events.ts';
 
 export type CfnRequestType = 'Create' | 'Update' | 'Delete';
 
@@ -272,6 +273,34 @@ async function forwardEvents(deployment: Deployment, events: ForwardedEvent[]): 
     return sender ? { ...event, account: sender } : body;
   });
   return sqsEvent(deployment, iamEventQueue, restored);
+}
+
+/**
+ * Puts Organizations events on the security bus as the management account's rule does
+ * (templates/organization-events.yaml), and returns what the bus rule delivered to the
+ * organization-event queue, wrapped as the SQS batch Lambda gives organization-event-dispatcher.
+ */
+export async function forwardOrganizationsEvents(
+  deployment: Deployment,
+  events: OrganizationsEvent[],
+): Promise<SQSEvent> {
+  const { clients, busArn, organizationEventQueue } = deployment;
+  // PutEvents takes at most 10 entries.
+  for (let start = 0; start < events.length; start += 10) {
+    await clients.events.send(
+      new PutEventsCommand({
+        Entries: events.slice(start, start + 10).map((event) => ({
+          EventBusName: busArn,
+          Source: event.source,
+          DetailType: event['detail-type'],
+          Detail: JSON.stringify(event.detail),
+          Time: new Date(event.time),
+        })),
+      }),
+    );
+  }
+  const bodies = await drainQueue(clients.sqs, organizationEventQueue.url, { atLeast: events.length });
+  return sqsEvent(deployment, organizationEventQueue, bodies);
 }
 
 /** The batch Lambda's SQS event source hands a function: one record per message body (JSON). */

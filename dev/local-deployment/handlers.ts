@@ -12,7 +12,8 @@ import { makeHandler as makeAccountRegister } from '#functions/account-register.
 import { logPort } from '#functions/commons/logger.ts';
 import type { HandlerDeps } from '#functions/commons/runtime.ts';
 import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
-import type { FunctionName } from '#functions/permissions.ts';
+import { makeHandler as makeOrganizationEventDispatcher } from '#functions/organization-event-dispatcher.ts';
+import { type FunctionName, MENDS_MEMBER_TRUST } from '#functions/permissions.ts';
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import { regionalArn } from '#policy/arn.ts';
@@ -26,6 +27,7 @@ export interface ScpAltHandlers {
   accountRegister: ReturnType<typeof makeAccountRegister>;
   s3EventDispatcher: ReturnType<typeof makeS3EventDispatcher>;
   iamEventDispatcher: ReturnType<typeof makeIamEventDispatcher>;
+  organizationEventDispatcher: ReturnType<typeof makeOrganizationEventDispatcher>;
   reconciler: ReturnType<typeof makeReconciler>;
 }
 
@@ -44,6 +46,7 @@ export async function buildHandlers(
     accountRegister: makeAccountRegister(await deps('account-register')),
     s3EventDispatcher: makeS3EventDispatcher(await deps('s3-event-dispatcher')),
     iamEventDispatcher: makeIamEventDispatcher(await deps('iam-event-dispatcher')),
+    organizationEventDispatcher: makeOrganizationEventDispatcher(await deps('organization-event-dispatcher')),
     reconciler: makeReconciler(await deps('reconciler')),
   };
 }
@@ -55,6 +58,7 @@ const FACTORIES: Record<FunctionName, (deps: HandlerDeps) => AnyHandler> = {
   'account-register': (deps) => makeAccountRegister(deps) as AnyHandler,
   's3-event-dispatcher': (deps) => makeS3EventDispatcher(deps),
   'iam-event-dispatcher': (deps) => makeIamEventDispatcher(deps),
+  'organization-event-dispatcher': (deps) => makeOrganizationEventDispatcher(deps),
   reconciler: (deps) => makeReconciler(deps),
 };
 
@@ -79,6 +83,7 @@ async function containerDeps(
   const { ports } = buildPorts(config, {
     functionName,
     clientConfig,
+    mendsMemberTrust: MENDS_MEMBER_TRUST.includes(functionName),
     // As functions/reconciler.ts wires it: the reconciler alone reads functions and stacks.
     ...(functionName === 'reconciler' ? { computeReader: regionalComputeReader } : {}),
   });

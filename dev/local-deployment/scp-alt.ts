@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CfnOutcome } from '#functions/commons/cfn-response.ts';
+import type { OrganizationDispatchOutcome } from '#functions/organization-event-dispatcher.ts';
+import { partitionOfArn } from '#policy/partition.ts';
 import type { IamEventOutcome } from '#usecases/iam-event.ts';
 import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import type { SeededOrganization } from '../local-aws/seed.ts';
@@ -19,12 +21,14 @@ import {
   deleteMarkerNotification,
   forwardCloudTrailRecords,
   forwardIamCalls,
+  forwardOrganizationsEvents,
   type IamCallDetail,
   type S3Notification,
   serviceCatalogRequest,
   takeS3Notifications,
 } from './events.ts';
 import { type BuildHandlersOptions, buildHandlers, lambdaContext, type ScpAltHandlers } from './handlers.ts';
+import type { OrganizationsEvent } from './organization-events.ts';
 import { deletePolicy, uploadPolicy } from './policy-files.ts';
 
 export interface RegistrationAnswer {
@@ -186,6 +190,45 @@ export class LocalScpAlt {
       lambdaContext(this.deployment, 'iam-event-dispatcher', 60_000),
     );
     return answer as IamEventOutcome;
+  }
+
+  /** What every Organizations event of this deployment's management account shares. */
+  get organizationsEventBase(): { managementAccountId: string; partition: string } {
+    return {
+      managementAccountId: this.deployment.organization.managementAccountId,
+      partition: partitionOfArn(this.deployment.topicArn),
+    };
+  }
+
+  /**
+   * Changes the functions' settings (as a stack update of their parameters does) and starts new
+   * containers with them, e.g. `{ AUTO_ENROLL_TARGETS: ouId }`.
+   */
+  async configure(environment: Record<string, string>): Promise<void> {
+    Object.assign(this.deployment.environment, environment);
+    await this.coldStart();
+  }
+
+  /** Organizations events through the security bus and its queue: the SQS batch the dispatcher answers. */
+  async dispatchOrganizationsEvents(events: OrganizationsEvent[]): Promise<SQSBatchResponse> {
+    const batch = await forwardOrganizationsEvents(this.deployment, events);
+    const answer = await this.handlers.organizationEventDispatcher(
+      batch,
+      lambdaContext(this.deployment, 'organization-event-dispatcher', 600_000),
+    );
+    return answer as SQSBatchResponse;
+  }
+
+  /** One Organizations event routed by the bus and handed to the dispatcher directly: its outcome. */
+  async reportOrganizationsEvent(event: OrganizationsEvent): Promise<OrganizationDispatchOutcome> {
+    const batch = await forwardOrganizationsEvents(this.deployment, [event]);
+    const record = batch.Records[0];
+    if (!record) throw new Error(`the security bus did not route ${event.detail.eventName} to its queue`);
+    const answer = await this.handlers.organizationEventDispatcher(
+      JSON.parse(record.body) as unknown,
+      lambdaContext(this.deployment, 'organization-event-dispatcher', 600_000),
+    );
+    return answer as OrganizationDispatchOutcome;
   }
 
   async stop(): Promise<void> {

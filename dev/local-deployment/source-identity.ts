@@ -4,7 +4,7 @@
  * scp-alt's source identity into it.
  */
 import { GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
+import { sourceIdentityTrustStatement } from '#policy/own-sessions.ts';
 import { memberAccountConfig, ORGANIZATION_ACCESS_ROLE } from '../local-aws/accounts.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
 
@@ -23,7 +23,7 @@ export async function allowOurSourceIdentity(
   const trust = JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? '{}')) as {
     Statement?: unknown[];
   };
-  const statement = organizationAccessRoleSourceIdentityStatement(managementRoleArn);
+  const statement = sourceIdentityTrustStatement(managementRoleArn);
   await iam.send(
     new UpdateAssumeRolePolicyCommand({
       RoleName: ORGANIZATION_ACCESS_ROLE,
@@ -33,15 +33,4 @@ export async function allowOurSourceIdentity(
       }),
     }),
   );
-}
-
-/** The statement README (Deploy) gives for the organization access role's trust. */
-export function organizationAccessRoleSourceIdentityStatement(managementRoleArn: string) {
-  return {
-    Sid: 'ScpAltSourceIdentity',
-    Effect: 'Allow',
-    Principal: { AWS: managementRoleArn },
-    Action: 'sts:SetSourceIdentity',
-    Condition: { StringLike: { 'sts:SourceIdentity': `${OWN_SOURCE_IDENTITY_PREFIX}*` } },
-  };
 }

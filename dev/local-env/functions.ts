@@ -41,6 +41,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
   'account-register': 600,
   's3-event-dispatcher': 900,
   'iam-event-dispatcher': 60,
+  'organization-event-dispatcher': 600,
   reconciler: 900,
 };
 

@@ -63,6 +63,14 @@ export const LOCAL_TRIGGERS: readonly LocalTrigger[] = [
     reportBatchItemFailures: true,
   },
   {
+    kind: 'sqs',
+    functionName: 'organization-event-dispatcher',
+    templateQueue: 'OrganizationEventQueue',
+    queueOf: (deployment) => deployment.organizationEventQueue,
+    batchSize: 10,
+    reportBatchItemFailures: true,
+  },
+  {
     kind: 'schedule',
     functionName: 'reconciler',
     templateRule: 'ReconcilerEventsRuleSchedule1',

@@ -8,9 +8,9 @@ import {
   RequestRefusedError,
 } from '#shared/errors.ts';
 import { cloudFormationReason } from '#shared/notifications.ts';
-import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import { releaseEnrollment } from '#usecases/release-enrollment.ts';
 import { reportFailure, sendNotice } from '#usecases/report-failure.ts';
 import type { CfnOutcome, CfnRequest } from './cfn-response.ts';
 
@@ -72,9 +72,11 @@ export async function registrationOutcome(ctx: FlowContext, request: CfnRequest)
     const result = await enrollAccount(ctx, {
       ...enroll,
       replaceExisting: previous === props.MemberAccountID,
+      enrolledBy: 'service-catalog',
     });
     // A changed account: the new one is enrolled first, so a failure leaves the old one protected.
-    if (isAccountId(previous) && previous !== props.MemberAccountID) await deregisterAccount(ctx, previous);
+    if (isAccountId(previous) && previous !== props.MemberAccountID)
+      await releaseEnrollment(ctx, previous, 'service-catalog');
     return {
       status: 'SUCCESS',
       physicalResourceId: props.MemberAccountID,
@@ -115,8 +117,10 @@ async function handleDelete(ctx: FlowContext, request: CfnRequest): Promise<CfnO
   await refuseOtherStack(ctx, request, accountId);
   const record = await ctx.ports.accounts.get(accountId);
   try {
-    await deregisterAccount(ctx, accountId);
-    return { status: 'SUCCESS', physicalResourceId: accountId, reason: `deregistered ${accountId}` };
+    const released = await releaseEnrollment(ctx, accountId, 'service-catalog');
+    const reason =
+      released.action === 'deregistered' ? `deregistered ${accountId}` : `${accountId} ${released.reason}`;
+    return { status: 'SUCCESS', physicalResourceId: accountId, reason };
   } catch (error) {
     if (record?.status === 'ACTIVE') throw error;
     // Enrollment never completed: do not hold the stack hostage to a cleanup of a half-made state.

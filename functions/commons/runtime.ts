@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor, type WiringOptions } from '#shared/wiring.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
-import type { FunctionName } from '../permissions.ts';
+import { type FunctionName, MENDS_MEMBER_TRUST } from '../permissions.ts';
 import { createLogger, logPort } from './logger.ts';
 
 /** What every handler factory receives: the use-case context and the logger behind its Log port. */
@@ -24,7 +24,8 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 export function productionDeps(functionName: FunctionName, wiring: ExtraWiring = {}): HandlerDeps {
   const config = loadConfig();
   const logger = createLogger();
-  const { ports } = buildPorts(config, { functionName, ...wiring });
+  const mendsMemberTrust = MENDS_MEMBER_TRUST.includes(functionName);
+  const { ports } = buildPorts(config, { functionName, mendsMemberTrust, ...wiring });
   return {
     ctx: flowContextFor(config, ports, logPort(logger)),
     logger,

@@ -32,17 +32,25 @@ const ItemSchema = z.object({
   AdditionalPolicies: z
     .array(z.object({ Name: z.string(), VersionId: z.string(), Hash: z.string() }))
     .default([]),
-  Status: z.enum(['ENROLLING', 'ACTIVE', 'FAILED', 'DEREGISTERING']).default('ACTIVE'),
+  Status: z.enum(['ENROLLING', 'ACTIVE', 'FAILED', 'DEREGISTERING', 'UNREACHABLE']).default('ACTIVE'),
   LastError: z.string().optional(),
   CreateCloudTrail: z.boolean().default(false),
   ProtectedTrails: z.array(z.string()).default([]),
   StackId: z.string().optional(),
+  // Before owners were recorded, enrollment came from the product or the CLI: neither is the auto
+  // path, and service-catalog is the owner the auto path never deregisters.
+  EnrolledBy: z.enum(['service-catalog', 'cli', 'auto']).default('service-catalog'),
   Revision: z.number().int().default(0),
   WriteLeaseOwner: z.string().optional(),
   WriteLeaseUntil: z.number().optional(),
   AppliedListedAt: z.number().optional(),
 });
 type Item = z.infer<typeof ItemSchema>;
+
+/** The table also holds the organization view (organization-view-store.ts) under a key that is no account id. */
+function isAccountItem(item: Record<string, unknown>): boolean {
+  return typeof item.AccountId === 'string' && /^\d{12}$/.test(item.AccountId);
+}
 
 export function recordFromItem(raw: unknown): AccountRecord {
   const item = ItemSchema.parse(raw);
@@ -67,6 +75,7 @@ export function recordFromItem(raw: unknown): AccountRecord {
     createCloudTrail: item.CreateCloudTrail,
     protectedTrails: item.ProtectedTrails,
     stackId: item.StackId,
+    enrolledBy: item.EnrolledBy,
     revision: item.Revision,
     writeLease:
       item.WriteLeaseOwner !== undefined && item.WriteLeaseUntil !== undefined
@@ -98,6 +107,7 @@ export function itemFromRecord(record: AccountRecord): Item {
     CreateCloudTrail: record.createCloudTrail,
     ProtectedTrails: record.protectedTrails ?? [],
     StackId: record.stackId,
+    EnrolledBy: record.enrolledBy,
     Revision: record.revision,
     WriteLeaseOwner: record.writeLease?.owner,
     WriteLeaseUntil: record.writeLease?.untilMs,
@@ -161,7 +171,7 @@ export class DynamoAccountStore implements AccountStorePort {
       { client: this.documents },
       { TableName: this.options.table, ConsistentRead: true },
     )) {
-      for (const item of page.Items ?? []) records.push(recordFromItem(item));
+      for (const item of page.Items ?? []) if (isAccountItem(item)) records.push(recordFromItem(item));
     }
     return records;
   }

@@ -4,7 +4,7 @@ import { ownSourceIdentity } from '#policy/own-sessions.ts';
 import { CREDENTIAL_PROPAGATION_ERRORS, isExpiredSession } from '#runtime/aws-errors.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
 import { retryEventualConsistency, type Sleep } from '#runtime/retry.ts';
-import { AwsStepError, ScpAltError } from '#shared/errors.ts';
+import { AwsStepError, errorText, ScpAltError } from '#shared/errors.ts';
 import { clientConfigFor, type SharedClientConfig } from './client-config.ts';
 
 export interface TemporaryCredentials {
@@ -28,6 +28,17 @@ export interface CredentialChainOptions {
    */
   functionName: string;
   clientConfig?: SharedClientConfig;
+  /**
+   * When a member's organization access role does not let the management role set our source
+   * identity (an account Organizations created since, an access role made by hand): open one
+   * unmarked session, add the statement to the role's trust, and go on marked. Given to the
+   * functions that enroll accounts; the others report the refusal.
+   */
+  addSourceIdentityTrust?: (
+    accountId: string,
+    unmarked: () => Promise<TemporaryCredentials>,
+    managementRoleArn: string,
+  ) => Promise<void>;
   /** STS client acting as the function itself (first hop); built from clientConfig when absent. */
   stsClient?: STSClient;
   now?: Clock;
@@ -68,11 +79,12 @@ export class CredentialChain {
 
   managementCredentials(): Promise<TemporaryCredentials> {
     const { managementAccountId, managementRoleName, managementRoleExternalId } = this.options;
+    // Unmarked: the management account's events are not where scp-alt tells its own calls apart.
     return this.cached('management', () =>
       this.assume(
         this.baseSts,
         this.roleArn(managementAccountId, managementRoleName),
-        managementRoleExternalId,
+        managementRoleExternalId === undefined ? {} : { externalId: managementRoleExternalId },
       ),
     );
   }
@@ -88,9 +100,36 @@ export class CredentialChain {
         ),
       );
     }
-    return this.cached(`member:${accountId}`, () =>
-      this.assume(this.stsAsManagement(), this.roleArn(accountId, this.options.organizationAccessRoleName)),
+    return this.cached(`member:${accountId}`, () => this.assumeMember(accountId));
+  }
+
+  /** The member hop, marked with our source identity; the access role's trust mended once if it must. */
+  private async assumeMember(accountId: string): Promise<TemporaryCredentials> {
+    const roleArn = this.roleArn(accountId, this.options.organizationAccessRoleName);
+    const marked = () =>
+      this.assume(this.stsAsManagement(), roleArn, { sourceIdentity: this.sourceIdentity });
+    const mend = this.options.addSourceIdentityTrust;
+    try {
+      return await marked();
+    } catch (error) {
+      if (!mend || !refusesSourceIdentity(error)) throw error;
+    }
+    const { managementAccountId, managementRoleName } = this.options;
+    await mend(
+      accountId,
+      () => this.assume(this.stsAsManagement(), roleArn, {}),
+      this.roleArn(managementAccountId, managementRoleName),
     );
+    // A trust policy change reaches STS within seconds.
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await marked();
+      } catch (error) {
+        if (attempt >= TRUST_PROPAGATION_ATTEMPTS || !refusesSourceIdentity(error)) throw error;
+        await sleep(attempt * 1_000);
+      }
+    }
   }
 
   /** Drops the member session AWS refused as expired; the next call assumes the role again. */
@@ -138,14 +177,16 @@ export class CredentialChain {
     return credentials.expiration.getTime() - REFRESH_MARGIN_MS > this.now().getTime();
   }
 
-  private async assume(sts: STSClient, roleArn: string, externalId?: string): Promise<TemporaryCredentials> {
-    // Set on both hops: the member hop would keep it anyway (STS never lets it change), saying it
-    // again makes a wrong trust fail here, naming sts:SetSourceIdentity, rather than later.
+  private async assume(
+    sts: STSClient,
+    roleArn: string,
+    { externalId, sourceIdentity }: { externalId?: string; sourceIdentity?: string },
+  ): Promise<TemporaryCredentials> {
     const command = new AssumeRoleCommand({
       RoleArn: roleArn,
       RoleSessionName: this.sessionName,
-      SourceIdentity: this.sourceIdentity,
       DurationSeconds: SESSION_SECONDS,
+      ...(sourceIdentity ? { SourceIdentity: sourceIdentity } : {}),
       ...(externalId ? { ExternalId: externalId } : {}),
     });
     try {
@@ -170,6 +211,15 @@ export class CredentialChain {
       throw new AssumeRoleError(roleArn, error);
     }
   }
+}
+
+/** Attempts at the marked member hop after the trust was mended (1 + 2 + 3 + 4 s of waiting). */
+const TRUST_PROPAGATION_ATTEMPTS = 5;
+
+/** STS refused the member hop because the access role's trust does not allow our source identity. */
+function refusesSourceIdentity(error: unknown): boolean {
+  const text = error instanceof AssumeRoleError ? errorText(error.cause) : '';
+  return text.includes('sts:SetSourceIdentity');
 }
 
 export class AssumeRoleError extends AwsStepError {

@@ -75,7 +75,7 @@ export const TRANSIENT_ERRORS: readonly string[] = [
 ];
 
 /** Our own codes that mean "another writer got there first". */
-const TRANSIENT_CODES: readonly ErrorCode[] = ['RECORD_CONFLICT', 'WRITE_LEASE_BUSY'];
+const TRANSIENT_CODES: readonly ErrorCode[] = ['RECORD_CONFLICT', 'WRITE_LEASE_BUSY', 'RETRY_LATER'];
 
 export function isTransientFailure(error: unknown): boolean {
   return errorChain(error).some((link) => {

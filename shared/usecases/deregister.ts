@@ -1,12 +1,13 @@
 import { additionalPolicyNames } from '#policy/index.ts';
-import { codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
+import { AccountRefusedError, codeOf, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { markFailed, updateAccountRecord } from './account-records.ts';
+import { leftInAccount } from './close-out.ts';
 import { boundaryNameIn, removeAdditionalPolicies } from './compiled-policies.ts';
 import { derivedPolicyNameIn } from './derived-policies.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
-import { reportFailure } from './report-failure.ts';
+import { reportFailure, sendNotice } from './report-failure.ts';
 
 export interface DeregisterResult {
   accountId: string;
@@ -15,6 +16,16 @@ export interface DeregisterResult {
   detached: number;
   /** Additional policies detached from every holder and deleted. */
   additionalPoliciesRemoved: string[];
+  /** With `force`, when the account could not be cleaned: what may still be in it, and why. */
+  leftBehind?: { items: string[]; reason: string };
+}
+
+export interface DeregisterOptions {
+  /**
+   * Remove the record even when the account cannot be reached (closed, left the organization,
+   * role gone); what could not be cleaned up is returned and notified instead of failing.
+   */
+  force?: boolean;
 }
 
 /**
@@ -44,15 +55,26 @@ async function deleteOurPolicies(ctx: FlowContext, accountId: string, customers:
  * policies, the policy, the event forwarding and the record. Works without any policy file and without a record, so a failed or
  * half-finished enrollment can always be cleaned up.
  */
-export async function deregisterAccount(ctx: FlowContext, accountId: string): Promise<DeregisterResult> {
+export async function deregisterAccount(
+  ctx: FlowContext,
+  accountId: string,
+  options: DeregisterOptions = {},
+): Promise<DeregisterResult> {
   const { securityAccountId, managementAccountId } = ctx.settings;
   if (accountId === securityAccountId || accountId === managementAccountId) {
     return { accountId, removed: false, detached: 0, additionalPoliciesRemoved: [] };
   }
+  let record: AccountRecord | undefined;
   try {
-    const record = await updateAccountRecord(ctx, accountId, (current) =>
-      current ? { ...current, status: 'DEREGISTERING' } : undefined,
-    );
+    record = await updateAccountRecord(ctx, accountId, (current) => {
+      // Nothing can be cleaned up in it, and a FAILED record would be retried: only --force removes it.
+      if (current?.status === 'UNREACHABLE' && !options.force)
+        throw new AccountRefusedError(
+          accountId,
+          `is UNREACHABLE (${current.lastError ?? 'unreachable'}); \`scp-alt deregister --force\` removes its record and lists what is left in it`,
+        );
+      return current ? { ...current, status: 'DEREGISTERING' } : undefined;
+    });
     const policyArn = ctx.ports.iam.policyArnFor(accountId);
     const customers = record?.customerBoundaryArns ?? [];
     const detached = await inStep('detach-boundaries', () =>
@@ -71,8 +93,47 @@ export async function deregisterAccount(ctx: FlowContext, accountId: string): Pr
     ctx.log.info('account deregistered', { accountId, detached, additionalPoliciesRemoved });
     return { accountId, removed: true, detached, additionalPoliciesRemoved };
   } catch (error) {
+    const step = stepOf(error, 'deregister');
+    if (error instanceof AccountRefusedError) {
+      await reportFailure(ctx, error, { step, accountId });
+      throw error;
+    }
+    if (options.force && step !== 'delete-record') return forgetAccount(ctx, accountId, record, error);
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
-    await reportFailure(ctx, error, { step: stepOf(error, 'deregister'), accountId });
+    await reportFailure(ctx, error, { step, accountId });
     throw error;
   }
+}
+
+/** `--force`: the record goes although the account could not be cleaned up; one notice says what is left. */
+async function forgetAccount(
+  ctx: FlowContext,
+  accountId: string,
+  record: AccountRecord | undefined,
+  error: unknown,
+): Promise<DeregisterResult> {
+  const reason = `${stepOf(error, 'deregister')} failed: ${errorText(error)}`;
+  const items = leftInAccount(ctx, {
+    accountId,
+    customerBoundaryArns: record?.customerBoundaryArns ?? [],
+    additionalPolicies: record?.additionalPolicies ?? [],
+    // Without a record we cannot know whether enrollment created a trail: name it to be safe.
+    createCloudTrail: record?.createCloudTrail ?? true,
+  });
+  await inStep('delete-record', () => ctx.ports.accounts.delete(accountId));
+  ctx.log.warn('account record removed without cleaning up the account', { accountId, reason });
+  await sendNotice(ctx, {
+    code: 'CLEANUP_INCOMPLETE',
+    step: 'deregister',
+    accountId,
+    reason: `record of account ${accountId} removed (--force); the account itself could not be cleaned up: ${reason}`,
+    details: items.map((item) => `may still be in the account: ${item}`),
+  });
+  return {
+    accountId,
+    removed: true,
+    detached: 0,
+    additionalPoliciesRemoved: [],
+    leftBehind: { items, reason },
+  };
 }

@@ -1,4 +1,3 @@
-import { targetOfKey } from '#policy/index.ts';
 import { trailList, trailReferenceProblem } from '#policy/trail-reference.ts';
 import {
   AccountRefusedError,
@@ -7,7 +6,6 @@ import {
   errorText,
   InvalidRequestError,
   inStep,
-  OrganizationLookupError,
   type PrincipalShortOfPolicies,
   stepOf,
 } from '#shared/errors.ts';
@@ -23,7 +21,8 @@ import {
 } from './compiled-policies.ts';
 import { checkWhitelistTrust } from './exempt-exposure.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
-import type { AccountRecord } from './ports.ts';
+import { verifyEnrollmentPlace } from './organization-membership.ts';
+import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
   attachBoundaryToAllPrincipals,
   type CustomerBoundaryEntry,
@@ -46,6 +45,11 @@ export interface EnrollRequest {
   protectedTrails?: readonly string[];
   /** The provisioned product stack enrolling the account; its later Update and Delete must match. */
   stackId?: string;
+  /**
+   * Who asks, recorded as the owner (default service-catalog, the owner the automatic path never
+   * deregisters). The product or the CLI take over an automatic enrollment.
+   */
+  enrolledBy?: EnrollmentOwner;
 }
 
 export interface EnrollResult {
@@ -84,21 +88,26 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
   const { accountId } = given;
   let request: EnrollRequest & { protectedTrails: string[] };
   let trustWarnings: string[];
+  let ouPath: string[];
   try {
     refuseReservedAccount(ctx.settings, accountId);
     request = { ...given, protectedTrails: protectedTrailsOf(ctx, given) };
-    // Before the record is claimed: a refused account is left without a record to repair.
+    // Before any record is written: a refused account leaves nothing behind.
+    ouPath = await verifyEnrollmentPlace(ctx, accountId, request.ouId);
     trustWarnings = await withAccountRetries(ctx, accountId, () =>
       inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
     );
     await claimRecord(ctx, request);
   } catch (error) {
-    await reportFailure(ctx, error, { step: stepOf(error, 'validate-request'), accountId });
+    // Two events announcing one arrival: the second finds the first's enrollment, which is no failure.
+    const arrivedTwice = given.enrolledBy === 'auto' && codeOf(error) === 'ALREADY_ENROLLED';
+    if (!arrivedTwice)
+      await reportFailure(ctx, error, { step: stepOf(error, 'validate-request'), accountId });
     throw error;
   }
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, trustWarnings));
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
@@ -121,10 +130,10 @@ async function claimRecord(
   request: EnrollRequest & { protectedTrails: string[] },
 ): Promise<void> {
   await updateAccountRecord(ctx, request.accountId, (current) => {
-    if (current && !request.replaceExisting && current.status !== 'FAILED') {
+    if (current && !request.replaceExisting && !mayEnrollOver(current, ownerOf(request))) {
       throw new AccountRefusedError(
         request.accountId,
-        `already enrolled (status ${current.status})`,
+        `already enrolled (status ${current.status}, by ${current.enrolledBy})`,
         'ALREADY_ENROLLED',
       );
     }
@@ -134,21 +143,33 @@ async function claimRecord(
       createCloudTrail: request.createCloudTrail,
       protectedTrails: request.protectedTrails,
       ...(request.stackId ? { stackId: request.stackId } : {}),
+      enrolledBy: ownerOf(request),
       status: 'ENROLLING',
       lastError: undefined,
     };
   });
 }
 
+const ownerOf = (request: EnrollRequest): EnrollmentOwner => request.enrolledBy ?? 'service-catalog';
+
+/**
+ * An enrollment that failed or whose account became unreachable is enrolled again by whoever asks;
+ * an automatic one is taken over by the product or the CLI (never the other way round).
+ */
+function mayEnrollOver(current: AccountRecord, requester: EnrollmentOwner): boolean {
+  if (current.status === 'FAILED' || current.status === 'UNREACHABLE') return true;
+  return current.enrolledBy === 'auto' && requester !== 'auto';
+}
+
 async function enrollClaimed(
   ctx: FlowContext,
   request: EnrollRequest & { protectedTrails: string[] },
+  ouPath: string[],
   trustWarnings: string[],
 ): Promise<EnrollResult> {
   const { accountId, protectedTrails } = request;
   const { forwarding } = ctx.ports;
   const warnings: string[] = [...trustWarnings];
-  const ouPath = await resolveOuPath(ctx, accountId, request.ouId, warnings);
   const compiled = await compileForAccount(ctx, policySnapshot(ctx.ports.policyStore, ctx.now), {
     accountId,
     ouPath,
@@ -207,6 +228,7 @@ async function enrollClaimed(
     customerBoundaryArns: custom,
     createCloudTrail: request.createCloudTrail,
     protectedTrails,
+    enrolledBy: ownerOf(request),
     status: quota ? 'FAILED' : 'ACTIVE',
     lastError: quota ? `${quota.code}: ${errorText(quota)}`.slice(0, 1000) : undefined,
   }));
@@ -231,46 +253,6 @@ async function enrollClaimed(
     protectedTrails,
     warnings,
   };
-}
-
-/**
- * The account's OU chain from Organizations. When that lookup fails, the registered OU under the
- * root its id names (an OU id 'ou-ab12-…' embeds its root 'r-ab12') — but only when no other OU has
- * a policy file: an OU we cannot place might sit between the root and the registered OU, and
- * leaving its file out would weaken the boundary. Then the enrollment fails instead.
- */
-export async function resolveOuPath(
-  ctx: FlowContext,
-  accountId: string,
-  ouId: string,
-  warnings: string[],
-): Promise<string[]> {
-  try {
-    return await ctx.ports.organization.ouPathOf(accountId);
-  } catch (error) {
-    const unplaced = await otherOuTargets(ctx, ouId);
-    if (unplaced.length > 0) throw new OrganizationLookupError(accountId, ouId, unplaced, error);
-    const fallback = ouId.startsWith('r-') ? [ouId] : [`r-${ouId.split('-')[1] ?? ''}`, ouId];
-    const warning = `OU chain lookup failed (${errorText(error)}); using ${fallback.join(' → ')}`;
-    warnings.push(warning);
-    ctx.log.warn(warning, { accountId });
-    await sendNotice(ctx, {
-      code: 'ORGANIZATION_LOOKUP_FAILED',
-      step: 'resolve-ou',
-      accountId,
-      reason: warning,
-    });
-    return fallback;
-  }
-}
-
-/** OUs other than `ouId` that have policy files in the store. */
-async function otherOuTargets(ctx: FlowContext, ouId: string): Promise<string[]> {
-  const objects = await ctx.ports.policyStore.listPolicyObjects();
-  const targets = objects.map((object) => targetOfKey(object.key));
-  return [...new Set(targets)].filter(
-    (target): target is string => !!target?.startsWith('ou-') && target !== ouId,
-  );
 }
 
 async function reportCustomerBoundaries(
@@ -304,6 +286,7 @@ export function newRecord(ctx: FlowContext, accountId: string): AccountRecord {
     status: 'ENROLLING',
     lastError: undefined,
     createCloudTrail: false,
+    enrolledBy: 'service-catalog',
     revision: 0,
   };
 }

@@ -27,7 +27,10 @@ export type FlowSettings = Pick<
       | 'computeAuditRegions'
       | 'localEndpoint'
     >
-  >;
+  > & {
+    /** Automatic enrollment of arriving accounts; absent = off (the CLI and tests that do not set it). */
+    arrivals?: AppConfig['arrivals'];
+  };
 
 /** What every use case receives: its ports, settings, a logger and a clock. */
 export interface FlowContext {

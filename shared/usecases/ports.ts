@@ -112,12 +112,52 @@ export interface PolicyStorePort {
   readPolicy(key: string, versionId?: string): Promise<StoredPolicy | undefined>;
 }
 
-export interface OrganizationPort {
-  /** Root first, then OUs top-down, e.g. ['r-ab12', 'ou-ab12-11111111']. */
-  ouPathOf(accountId: string): Promise<string[]>;
+/** An account as Organizations lists it. */
+export interface OrganizationAccount {
+  accountId: string;
+  name: string;
+  /**
+   * Organizations' account state: only an ACTIVE account can be reached. PENDING_ACTIVATION is an
+   * account still being created; PENDING_CLOSURE, SUSPENDED and CLOSED are closed ones.
+   */
+  state: 'ACTIVE' | 'PENDING_ACTIVATION' | 'PENDING_CLOSURE' | 'SUSPENDED' | 'CLOSED';
 }
 
-export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING';
+export interface OrganizationUnit {
+  id: string;
+  name: string;
+  /** The root or OU it sits in; undefined for a root. */
+  parentId: string | undefined;
+}
+
+/** The whole organization at one moment: roots and OUs with names, every account with its parent. */
+export interface OrganizationTree {
+  /** Roots first, then OUs parents before children. */
+  units: OrganizationUnit[];
+  accounts: (OrganizationAccount & { parentId: string })[];
+}
+
+export interface OrganizationPort {
+  /**
+   * Root first, then OUs top-down, e.g. ['r-ab12', 'ou-ab12-11111111']; works for an OU id too.
+   * Rejects with ChildNotFoundException (or AccountNotFoundException) for an id Organizations does not know.
+   */
+  ouPathOf(accountId: string): Promise<string[]>;
+  /** The account as Organizations describes it; undefined when it is not (or no longer) a member. */
+  describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
+  /** Every root, OU and account, read page by page (ListRoots, then per parent its OUs and accounts). */
+  readTree(): Promise<OrganizationTree>;
+}
+
+/**
+ * UNREACHABLE: the account left the organization, was closed or suspended, or its organization
+ * access role cannot be assumed. The record is kept (it says what may be left in the account),
+ * reconcile and replay leave it alone, and one notice was sent when it became so.
+ */
+export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING' | 'UNREACHABLE';
+
+/** Who enrolled the account, so that two paths never fight over it (docs/glossary.md, owner). */
+export type EnrollmentOwner = 'service-catalog' | 'cli' | 'auto';
 
 /** One additional policy as last written into a member account. */
 export interface DeployedPolicy {
@@ -167,6 +207,8 @@ export interface AccountRecord {
    * from any other stack is refused. Unset for accounts enrolled by the CLI.
    */
   stackId?: string | undefined;
+  /** Who enrolled it: only that path deregisters it (records written before owners existed: service-catalog). */
+  enrolledBy: EnrollmentOwner;
   /** Optimistic-lock counter; incremented by every save. */
   revision: number;
   /** Held while one invocation writes the account's policy (write-lease.ts). */
@@ -194,6 +236,19 @@ export interface AccountStorePort {
   save(record: AccountRecord, expectedRevision: number | undefined): Promise<AccountRecord>;
   delete(accountId: string): Promise<void>;
   listAll(): Promise<AccountRecord[]>;
+}
+
+/** The roots and OUs as the reconciler last saw them, to tell which were created, renamed or deleted since. */
+export interface OrganizationView {
+  /** ISO-8601 UTC time of the read. */
+  seenAt: string;
+  units: OrganizationUnit[];
+}
+
+/** Where the reconciler keeps the organization view between runs (one item of the account table). */
+export interface OrganizationViewPort {
+  read(): Promise<OrganizationView | undefined>;
+  save(view: OrganizationView): Promise<void>;
 }
 
 /** Everything an operator needs to act on one failure. */
@@ -280,4 +335,5 @@ export interface ScpAltPorts {
   notifier: NotifierPort;
   forwarding: ForwardingPort;
   inventory: MemberInventoryPort;
+  organizationView: OrganizationViewPort;
 }

@@ -21,8 +21,11 @@ import {
 import { type AccountExposures, auditExposuresSafely, reportExposures } from './exempt-exposure.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
+import { noticeOrganizationChanges, readOrganizationIndex } from './organization-index.ts';
+import type { Placement } from './organization-membership.ts';
 import type { AccountRecord } from './ports.ts';
 import { attachBoundaryToAllPrincipals, customerBoundaryArns, type SweepResult } from './principal-sweep.ts';
+import { followPlacement, memberRoleRefused } from './reconcile-placement.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
 import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
 
@@ -38,6 +41,12 @@ export interface AccountDrift {
   additional?: { attached: string[]; removed: string[] };
   /** Principals or steps that could not be repaired. */
   problems: string[];
+  /** The record's OU path was stale: Organizations places the account elsewhere (boundary recompiled). */
+  moved?: { from: string[]; to: string[] };
+  /** An UNREACHABLE account could be reached again and was repaired. */
+  reachableAgain?: boolean;
+  /** Closed out in this run (its one notice was sent), or skipped as UNREACHABLE. */
+  unreachable?: string;
 }
 
 export interface ReconcileReport {
@@ -45,6 +54,10 @@ export interface ReconcileReport {
   drifted: AccountDrift[];
   /** Accounts with ways around the boundary it cannot close itself (exempt-exposure.ts); absent when none. */
   exposed?: AccountExposures[];
+  /** Accounts closed out or left alone as UNREACHABLE. */
+  unreachable: string[];
+  /** Why the organization could not be read (the records' paths were used instead). */
+  organizationError?: string;
 }
 
 /** An enrollment still ENROLLING after this long died with its function (the longest timeout is 15 min). */
@@ -61,13 +74,16 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
   const now = ctx.now().getTime();
   const records = (await ctx.ports.accounts.listAll()).filter((record) => isReconcilable(record, now));
   const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
+  // Every account's place from one read of the tree, not from the records.
+  const organization = await readOrganizationIndex(ctx);
+  const index = 'index' in organization ? organization.index : undefined;
   const audited: AccountExposures[] = [];
   const drifts = await fanOutAccounts(
     ctx,
     records.map((record) => record.accountId),
     async (accountId) => {
-      const drift = await reconcileAccount(ctx, snapshot, accountId);
-      audited.push(await auditExposuresSafely(ctx, accountId));
+      const drift = await reconcileAccount(ctx, snapshot, accountId, index?.placementOf(accountId));
+      if (!drift.unreachable) audited.push(await auditExposuresSafely(ctx, accountId));
       return drift;
     },
     (accountId, error): AccountDrift => ({
@@ -78,24 +94,41 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
     }),
     { step: 'reconcile' },
   );
+  if (index)
+    await noticeOrganizationChanges(
+      ctx,
+      index,
+      (await snapshot.objects()).map((object) => object.key),
+    );
   const drifted = drifts.filter(hasDrifted);
-  if (drifted.length > 0) await sendSummary(ctx, drifted);
+  const organizationError = 'error' in organization ? organization.error : undefined;
+  if (drifted.length > 0 || organizationError) await sendSummary(ctx, drifted, organizationError);
   // Reported on every run for as long as they exist: nothing here repairs them.
   const exposed = audited.filter(
     (account) => account.trust.length + account.compute.length + account.unread.length > 0,
   );
   await reportExposures(ctx, exposed, 'reconcile');
-  return { checked: records.length, drifted, ...(exposed.length > 0 ? { exposed } : {}) };
+  return {
+    checked: records.length,
+    drifted,
+    unreachable: drifts.filter((drift) => drift.unreachable).map((drift) => drift.accountId),
+    ...(organizationError ? { organizationError } : {}),
+    ...(exposed.length > 0 ? { exposed } : {}),
+  };
 }
 
 function isReconcilable(record: AccountRecord, now: number): boolean {
-  if (record.status === 'ACTIVE' || record.status === 'FAILED') return true;
+  // UNREACHABLE ones are looked at without a call into them, unless Organizations lists them active.
+  if (record.status === 'ACTIVE' || record.status === 'FAILED' || record.status === 'UNREACHABLE')
+    return true;
   const since = Date.parse(record.updatedAt);
   return record.status === 'ENROLLING' && Number.isFinite(since) && now - since > STALE_ENROLLING_MS;
 }
 
 function hasDrifted(drift: AccountDrift): boolean {
   return (
+    drift.moved !== undefined ||
+    drift.reachableAgain === true ||
     drift.policyRewritten ||
     drift.attached.length > 0 ||
     (drift.derived?.rebuilt.length ?? 0) > 0 ||
@@ -106,18 +139,30 @@ function hasDrifted(drift: AccountDrift): boolean {
   );
 }
 
-/** Reconciles one account; never throws (a failure is recorded and becomes a problem). */
+/**
+ * Reconciles one account; never throws (a failure is recorded and becomes a problem). With the
+ * organization's placement the account is first brought to where Organizations places it (moved,
+ * closed out, or reachable again); without one (the tree could not be read) the record's path is used.
+ */
 export async function reconcileAccount(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   accountId: string,
+  placement?: Placement,
 ): Promise<AccountDrift> {
+  const drift: AccountDrift = { accountId, policyRewritten: false, attached: [], problems: [] };
   try {
-    return await withAccountRetries(ctx, accountId, () => repairAccount(ctx, snapshot, accountId));
+    return await withAccountRetries(ctx, accountId, async () => {
+      const followed = await followPlacement(ctx, snapshot, accountId, placement);
+      if (followed.stop) return { ...drift, ...followed.drift };
+      return { ...(await repairAccount(ctx, snapshot, accountId)), ...followed.drift };
+    });
   } catch (error) {
+    const refusal = memberRoleRefused(ctx, accountId, error);
+    if (refusal) return { ...drift, ...(await refusal.closeOut()) };
     const problem = `${codeOf(error)}: ${errorText(error)}`;
     await markFailed(ctx, accountId, problem);
-    return { accountId, policyRewritten: false, attached: [], problems: [problem] };
+    return { ...drift, problems: [problem] };
   }
 }
 
@@ -289,19 +334,28 @@ async function rewriteUnderLease(
   return outcome.held ? { written: outcome.value, lease } : { lease };
 }
 
-async function sendSummary(ctx: FlowContext, drifted: AccountDrift[]): Promise<void> {
+async function sendSummary(
+  ctx: FlowContext,
+  drifted: AccountDrift[],
+  organizationError: string | undefined,
+): Promise<void> {
   const failed = drifted.filter((drift) => drift.problems.length > 0);
+  const unread = organizationError
+    ? [`organization not read (${organizationError}): OU paths taken from the records`]
+    : [];
   await sendNotice(ctx, {
-    code: failed.length > 0 ? 'RECONCILE_INCOMPLETE' : 'DRIFT_REPAIRED',
+    code: failed.length > 0 || organizationError ? 'RECONCILE_INCOMPLETE' : 'DRIFT_REPAIRED',
     step: 'reconcile',
     ...(drifted.length === 1 ? { accountId: drifted[0]?.accountId } : {}),
     reason: `${drifted.length} account(s) drifted, ${failed.length} could not be fully repaired`,
-    details: drifted.map(describeDrift),
+    details: [...unread, ...drifted.map(describeDrift)],
   });
 }
 
 function describeDrift(drift: AccountDrift): string {
   const parts = [
+    drift.moved ? `moved ${drift.moved.from.join('/')} → ${drift.moved.to.join('/')}` : '',
+    drift.reachableAgain ? 'reachable again' : '',
     drift.policyRewritten ? 'policy rewritten' : '',
     `${drift.attached.length} boundary(ies) re-attached`,
     drift.derived ? `${drift.derived.rebuilt.length} derived policy(ies) rebuilt` : '',

@@ -83,11 +83,16 @@ async function replayOne(
   reEnroll: boolean,
 ): Promise<ReplayResult> {
   const { accountId } = record;
-  if (enrollmentUnfinished(record) && !reEnroll) {
-    const reason = 'enrollment unfinished: run `scp-alt replay` or update the provisioned product';
+  // An account closed out as unreachable is enrolled again from scratch once it can be reached.
+  const enrollAgain = enrollmentUnfinished(record) || record.status === 'UNREACHABLE';
+  if (enrollAgain && !reEnroll) {
+    const reason =
+      record.status === 'UNREACHABLE'
+        ? 'unreachable: run `scp-alt replay --account` once it can be reached'
+        : 'enrollment unfinished: run `scp-alt replay` or update the provisioned product';
     return { accountId, action: 'none', outcome: 'skipped', reason };
   }
-  if (enrollmentUnfinished(record)) {
+  if (enrollAgain) {
     try {
       await enrollAccount(ctx, {
         accountId,
@@ -96,6 +101,7 @@ async function replayOne(
         replaceExisting: true,
         ...(record.protectedTrails ? { protectedTrails: record.protectedTrails } : {}),
         ...(record.stackId ? { stackId: record.stackId } : {}),
+        enrolledBy: record.enrolledBy,
       });
       return { accountId, action: 'enroll', outcome: 're-enrolled' };
     } catch (error) {

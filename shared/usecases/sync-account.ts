@@ -1,7 +1,12 @@
 import { AttachmentQuotaError, codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
-import { type AccountCompilation, compileForAccount, type PolicySnapshot } from './compile-account.ts';
+import {
+  type AccountCompilation,
+  compileForAccount,
+  type PolicySnapshot,
+  policySnapshot,
+} from './compile-account.ts';
 import {
   deployedFields,
   droppedAdditionalPolicies,
@@ -33,7 +38,15 @@ export interface SyncAccountOptions {
   force?: boolean;
   /** File that triggered the sync, named in failure notices. */
   file?: string;
+  /**
+   * Where Organizations places the account now (root first), when it differs from the record: the
+   * boundary is compiled for it and the record's path replaced under the write lease.
+   */
+  ouPath?: string[];
 }
+
+/** Rounds of "the account moved while we compiled": each recompiles from the record's new path. */
+const MOVED_MEANWHILE_ROUNDS = 3;
 
 /**
  * Recompiles one enrolled account from the snapshot and applies the result: one new version of
@@ -78,28 +91,67 @@ async function applyToAccount(
   owner: string,
   options: SyncAccountOptions,
 ): Promise<AccountSyncResult> {
-  const read = await ctx.ports.accounts.get(accountId);
-  if (!read || inEnrollmentOrDeregistration(read)) {
-    return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
+  let policies = snapshot;
+  for (let round = 1; ; round++) {
+    const read = await ctx.ports.accounts.get(accountId);
+    if (!read || !isSyncable(read)) {
+      return { accountId, outcome: 'skipped', reason: read ? `status ${read.status}` : 'not enrolled' };
+    }
+    const ouPath = options.ouPath ?? read.ouPath;
+    const compiled = await compileForAccount(ctx, policies, {
+      accountId,
+      ouPath,
+      protectedTrails: read.protectedTrails,
+    });
+    // On a policy error the existing boundary stays: the stricter, known state.
+    if (!compiled.ok) throw compiled.error;
+    const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath };
+    // A boundary compiled for a path the record no longer holds is not ours to write: the mover's is.
+    const movedMeanwhile = (record: AccountRecord) => !options.ouPath && !samePath(record.ouPath, ouPath);
+    const needsWrite = (record: AccountRecord) =>
+      isSyncable(record) &&
+      !movedMeanwhile(record) &&
+      (options.force === true ||
+        record.status !== 'ACTIVE' ||
+        record.compiledHash !== compiled.hash ||
+        !samePath(record.ouPath, ouPath));
+    if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
+    const listedAtMs = await policies.listedAtMs();
+    const outcome = await withWriteLease(
+      ctx,
+      read,
+      { owner, listedAtMs, stillNeeded: needsWrite },
+      (record) => writeAndRecord(ctx, record, compiled, { owner, listedAtMs, options, base }),
+    );
+    if (outcome.held) return outcome.value;
+    const latest = outcome.record;
+    if (latest && round < MOVED_MEANWHILE_ROUNDS) {
+      if (movedMeanwhile(latest)) continue;
+      // A newer listing was applied for the old path: the move still has to be made, from a newer one.
+      if (outcome.reason === 'superseded' && !samePath(latest.ouPath, ouPath)) {
+        policies = policySnapshot(ctx.ports.policyStore, ctx.now);
+        continue;
+      }
+    }
+    return notWritten(base, outcome);
   }
-  const compiled = await compileForAccount(ctx, snapshot, {
-    accountId,
-    ouPath: read.ouPath,
-    protectedTrails: read.protectedTrails,
-  });
-  // On a policy error the existing boundary stays: the stricter, known state.
-  if (!compiled.ok) throw compiled.error;
-  const base: ResultBase = { accountId, fingerprint: compiled.fingerprint, ouPath: read.ouPath };
-  const needsWrite = (record: AccountRecord) =>
-    !inEnrollmentOrDeregistration(record) &&
-    (options.force === true || record.status !== 'ACTIVE' || record.compiledHash !== compiled.hash);
-  if (!needsWrite(read)) return { ...base, outcome: 'unchanged' };
-  const listedAtMs = await snapshot.listedAtMs();
-  const outcome = await withWriteLease(ctx, read, { owner, listedAtMs, stillNeeded: needsWrite }, (record) =>
-    writeAndRecord(ctx, record, compiled, { owner, listedAtMs, options, base }),
-  );
-  return outcome.held ? outcome.value : notWritten(base, outcome);
 }
+
+/** The record's place after a write compiled for `ouPath`: the OU it now sits in, when it moved. */
+function movedTo(
+  record: AccountRecord,
+  ouPath: string[] | undefined,
+): Pick<AccountRecord, 'ouPath' | 'ouId'> {
+  if (!ouPath || samePath(record.ouPath, ouPath)) return { ouPath: record.ouPath, ouId: record.ouId };
+  return { ouPath, ouId: ouPath[ouPath.length - 1] ?? record.ouId };
+}
+
+/** Enrollment or deregistration owns the account's policy; an unreachable account is left alone. */
+const isSyncable = (record: AccountRecord): boolean =>
+  !inEnrollmentOrDeregistration(record) && record.status !== 'UNREACHABLE';
+
+export const samePath = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((id, index) => id === b[index]);
 
 function notWritten(base: ResultBase, lease: Extract<LeaseOutcome, { held: false }>): AccountSyncResult {
   const { record } = lease;
@@ -165,6 +217,7 @@ async function writeAndRecord(
         ? {
             ...releasedRecord(current, owner, listedAtMs),
             ...deployedFields(compiled, written),
+            ...movedTo(current, base.ouPath),
             customerBoundaryArns: sweep ? customerBoundaryArns(sweep) : current.customerBoundaryArns,
             status: 'ACTIVE',
             lastError: undefined,

@@ -1,5 +1,6 @@
 import type { ProxyResponse } from './aws-errors.ts';
 import type { Caller, CallerDirectory } from './identity.ts';
+import type { MembershipOverlay } from './organizations-membership.ts';
 import type { RequestInfo } from './request-info.ts';
 
 /** One AWS call as the fidelity rules see it. */
@@ -16,6 +17,8 @@ export interface FidelityContext {
   callers: CallerDirectory;
   /** Permission boundaries of IAM users, which moto does not implement: `partition|account|user` → ARN. */
   userBoundaries: Map<string, string>;
+  /** Invitations, invited members and departures moto does not model. */
+  membership: MembershipOverlay;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { IamTrail } from './iam-trail.ts';
 import { CallerDirectory } from './identity.ts';
+import { MEMBERSHIP_RULES, MembershipOverlay } from './organizations-membership.ts';
 import { ORGANIZATIONS_RULES } from './organizations-rules.ts';
 import { describeRequest, headerValue, type RequestInfo } from './request-info.ts';
 import { SessionAudit } from './session-audit.ts';
@@ -33,6 +34,7 @@ const RULES: FidelityRules = {
   ...USER_BOUNDARY_RULES,
   ...STS_RULES,
   ...ORGANIZATIONS_RULES,
+  ...MEMBERSHIP_RULES,
 };
 
 /** Start the proxy in front of moto; every AWS call of the local stack goes through it. */
@@ -45,6 +47,7 @@ export async function startFidelityProxy(options: {
     motoUrl: options.motoUrl,
     callers: new CallerDirectory(options.motoUrl),
     userBoundaries: new Map(),
+    membership: new MembershipOverlay(),
   };
   const rules = new TrafficRules();
   const counter = new CallCounter();
@@ -55,6 +58,7 @@ export async function startFidelityProxy(options: {
     context.callers.clear();
     context.userBoundaries.clear();
     trail.clear();
+    context.membership.clear();
   };
   const resetAll = async () => {
     await fetch(`${options.motoUrl}/moto-api/reset`, { method: 'POST' });

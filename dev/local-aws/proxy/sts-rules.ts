@@ -3,6 +3,7 @@ import { awsErrorResponse, type ProxyResponse, xmlValue } from './aws-errors.ts'
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { accountOfArn, iamRead } from './iam-lookups.ts';
 import { motoJson } from './moto-client.ts';
+import { unreachableAccount } from './organizations-membership.ts';
 import { evaluateTrustPolicy } from './trust-policy.ts';
 
 function accessDenied(call: AwsCall, roleArn: string, why: string, action = 'sts:AssumeRole'): ProxyResponse {
@@ -48,6 +49,8 @@ async function checkTrust(call: AwsCall, context: FidelityContext): Promise<Prox
   const { partition, accountId: account = '' } = parseArn(roleArn) ?? {};
   if (partition !== call.partition)
     return accessDenied(call, roleArn, `partition ${partition} is not ${call.partition}`);
+  const gone = await unreachableAccount(call, context, account);
+  if (gone) return accessDenied(call, roleArn, gone);
   const roleName = resourceNameOf(roleArn);
   const role = await iamRead(call, context, account, 'GetRole', { RoleName: roleName });
   if (role.status !== 200 || xmlValue(role.body, 'Arn') !== roleArn) {

@@ -22,6 +22,7 @@ export type PackagedFunctionName =
   | 'account-register'
   | 's3-event-dispatcher'
   | 'iam-event-dispatcher'
+  | 'organization-event-dispatcher'
   | 'reconciler';
 
 export interface RegistrationAnswer {

@@ -72,10 +72,11 @@ describe('scp-alt enroll / status / deregister', () => {
     expect(run.code).toBe(0);
     const [header, row, ...rest] = run.out.trimEnd().split('\n');
     expect(header).toMatch(
-      /^ACCOUNT\s+STATUS\s+OU PATH\s+FILES\s+HASH\s+VERSION\s+ADDITIONAL\s+UPDATED\s+LAST ERROR$/,
+      /^ACCOUNT\s+STATUS\s+BY\s+OU PATH\s+FILES\s+HASH\s+VERSION\s+ADDITIONAL\s+UPDATED\s+LAST ERROR$/,
     );
-    expect(row).toContain(`${appDev}  ACTIVE`);
-    expect(rest).toEqual([]);
+    expect(row).toContain(`${appDev}  ACTIVE  cli`);
+    // Then the organization itself, read with the management role.
+    expect(rest).toEqual(['organization: no OU changed, every policy file has a target']);
     expect(run.out).not.toContain('\u001b[');
   });
 

@@ -5,12 +5,19 @@
  * same list: a call added to the code without its permission fails here before it fails in AWS.
  */
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import type { AuditedCall } from '#dev/local-aws/types.ts';
 import { functionRoleName, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { memberIam } from '#dev/local-deployment/inspect.ts';
-import { conditionalDenyPolicy, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { createAccountResultEvent, moveAccountEvent } from '#dev/local-deployment/organization-events.ts';
+import {
+  conditionalDenyPolicy,
+  policyKey,
+  samplePolicy,
+  uploadPolicy,
+} from '#dev/local-deployment/policy-files.ts';
 import { FUNCTION_PERMISSIONS, type FunctionName } from '#functions/permissions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
@@ -56,7 +63,8 @@ describe('what the functions call, against what they are granted', () => {
     const workloads = stack.organization.ous.Workloads ?? '';
     // Given the product's flows run through the real handlers, with a chain that spills into
     // additional policies: enroll with a trail, a policy change that grows the chain and one that
-    // shrinks it, a role created without the boundary, a reconcile, a deregistration
+    // shrinks it, a role created without the boundary, a reconcile, a move, an arrival, a
+    // deregistration
     await uploadPolicy(scpAlt.deployment, policyKey(workloads), conditionalDenyPolicy(60));
     const enrolled = await scpAlt.register('Create', {
       accountId: appDev,
@@ -87,7 +95,30 @@ describe('what the functions call, against what they are granted', () => {
       }),
     ).toMatchObject({ action: 'principal', outcome: 'attached' });
     await scpAlt.handlers.reconciler({}, lambdaContext(scpAlt.deployment, 'reconciler'));
-    expect((await scpAlt.deregister(appDev, workloads)).response?.Status).toBe('SUCCESS');
+    // …an account moved, and another arriving in an auto-enroll OU…
+    const { ous, accounts } = stack.organization;
+    const sandboxOu = ous.Sandbox ?? '';
+    await uploadPolicy(scpAlt.deployment, policyKey(sandboxOu), await samplePolicy('deny-all-billing'));
+    await scpAlt.configure({ AUTO_ENROLL_TARGETS: sandboxOu });
+    const organizations = new OrganizationsClient(stack.clientConfig('organizations'));
+    await organizations.send(
+      new MoveAccountCommand({
+        AccountId: appDev,
+        SourceParentId: workloads,
+        DestinationParentId: sandboxOu,
+      }),
+    );
+    const base = scpAlt.organizationsEventBase;
+    const followed = await scpAlt.dispatchOrganizationsEvents([
+      moveAccountEvent(base, {
+        accountId: appDev,
+        sourceParentId: workloads,
+        destinationParentId: sandboxOu,
+      }),
+      createAccountResultEvent(base, accounts.sandbox ?? ''),
+    ]);
+    expect(followed.batchItemFailures).toEqual([]);
+    expect((await scpAlt.deregister(appDev, sandboxOu)).response?.Status).toBe('SUCCESS');
 
     // When the audit of every role session is read
     const audit = await stack.control.sessionAudit();

@@ -23,6 +23,7 @@ const RECORD: AccountRecord = {
   createCloudTrail: true,
   protectedTrails: ['org-audit'],
   stackId: 'arn:aws-cn:cloudformation:cn-northwest-1:999999999999:stack/SC-999999999999-pp-abc/1',
+  enrolledBy: 'service-catalog',
   revision: 3,
 };
 

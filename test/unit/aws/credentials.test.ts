@@ -39,13 +39,12 @@ function chainWith(now: { value: number }, options: { externalId?: string; failF
 }
 
 describe('CredentialChain', () => {
-  it('assumes the management role as the function, with ExternalId, a session name and a source identity naming the function', async () => {
+  it('assumes the management role as the function, with ExternalId and a session name, unmarked (the member hop carries the source identity)', async () => {
     const { chain, calls } = chainWith({ value: 0 }, { externalId: 'ext-123' });
     await chain.managementCredentials();
     expect(calls[0]?.input).toEqual({
       RoleArn: `arn:aws-cn:iam::${MANAGEMENT}:role/scp-alt-management`,
       RoleSessionName: 'scp-alt-account-register',
-      SourceIdentity: 'scp-alt-account-register',
       DurationSeconds: 3600,
       ExternalId: 'ext-123',
     });

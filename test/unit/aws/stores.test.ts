@@ -126,6 +126,74 @@ describe('OrganizationAdapter', () => {
   });
 });
 
+describe('OrganizationAdapter reads', () => {
+  it('describes an account, and answers undefined for one Organizations does not know', async () => {
+    const organizations = new OrganizationsClient({ region: 'cn-northwest-1' });
+    stubSdk(organizations, {
+      DescribeAccount: (input) => {
+        if (input.AccountId === '111111111111')
+          return {
+            Account: {
+              Id: '111111111111',
+              Name: 'app',
+              State: 'SUSPENDED' as const,
+              Status: 'SUSPENDED' as const,
+            },
+          };
+        throw Object.assign(new Error('no such account'), { name: 'AccountNotFoundException' });
+      },
+    });
+    const adapter = new OrganizationAdapter({ region: 'cn-northwest-1', client: organizations });
+    expect(await adapter.describeAccount('111111111111')).toEqual({
+      accountId: '111111111111',
+      name: 'app',
+      state: 'SUSPENDED',
+    });
+    expect(await adapter.describeAccount('999999999999')).toBeUndefined();
+  });
+
+  it('reads the tree page by page: roots, then per parent its OUs and accounts, parents before children', async () => {
+    const organizations = new OrganizationsClient({ region: 'cn-northwest-1' });
+    const units: Record<string, { Id: string; Name: string }[]> = {
+      'r-ab12': [{ Id: 'ou-ab12-aaaaaaaa', Name: 'Workloads' }],
+      'ou-ab12-aaaaaaaa': [{ Id: 'ou-ab12-bbbbbbbb', Name: 'Prod' }],
+    };
+    const accounts: Record<string, string[]> = {
+      'r-ab12': ['111111111111'],
+      'ou-ab12-bbbbbbbb': ['222222222222', '333333333333'],
+    };
+    const calls = stubSdk(organizations, {
+      ListRoots: () => ({ Roots: [{ Id: 'r-ab12', Name: 'Root' }] }),
+      ListOrganizationalUnitsForParent: (input) => ({
+        OrganizationalUnits: units[String(input.ParentId)] ?? [],
+      }),
+      // Two pages for the Prod OU.
+      ListAccountsForParent: (input) => {
+        const ids = accounts[String(input.ParentId)] ?? [];
+        const page = input.NextToken ? ids.slice(1) : ids.slice(0, 1);
+        return {
+          Accounts: page.map((id) => ({ Id: id, Name: id, State: 'ACTIVE' as const })),
+          ...(!input.NextToken && ids.length > 1 ? { NextToken: 'next' } : {}),
+        };
+      },
+    });
+    const adapter = new OrganizationAdapter({ region: 'cn-northwest-1', client: organizations });
+    const tree = await adapter.readTree();
+    expect(tree.units).toEqual([
+      { id: 'r-ab12', name: 'Root', parentId: undefined },
+      { id: 'ou-ab12-aaaaaaaa', name: 'Workloads', parentId: 'r-ab12' },
+      { id: 'ou-ab12-bbbbbbbb', name: 'Prod', parentId: 'ou-ab12-aaaaaaaa' },
+    ]);
+    expect(tree.accounts.map((account) => [account.accountId, account.parentId])).toEqual([
+      ['111111111111', 'r-ab12'],
+      ['222222222222', 'ou-ab12-bbbbbbbb'],
+      ['333333333333', 'ou-ab12-bbbbbbbb'],
+    ]);
+    // 1 ListRoots + per parent (3) one OU listing and one account listing, + 1 second page.
+    expect(calls).toHaveLength(1 + 2 * 3 + 1);
+  });
+});
+
 describe('SnsNotifier', () => {
   it('publishes one message whose subject fits SNS limits and whose body tells the operator what to do', async () => {
     const sns = new SNSClient({ region: 'cn-northwest-1' });

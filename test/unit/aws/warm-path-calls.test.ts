@@ -50,6 +50,7 @@ describe('warm CreateRole through the real IAM adapter', () => {
       status: 'ACTIVE',
       lastError: undefined,
       createCloudTrail: false,
+      enrolledBy: 'service-catalog',
       revision: 1,
     });
     const respond = createIamEventResponder(world.ctx);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENROLLMENT_RULE_DESCRIPTION } from '#aws/forwarding.ts';
 import { FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { organizationEventPattern } from '#policy/organization-event-names.ts';
 import { deployedFunctions } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { allowedActions, policyStatements, roleStatements } from './support/policy-statements.ts';
@@ -105,15 +106,20 @@ describe('management-role.yaml', () => {
     expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListPolicies']);
   });
 
-  it('grants the organization tree reads of scp-alt report only when OperatorPrincipalArns names operators', () => {
-    expect(conditionOf(2)).toBe('HasOperators');
-    const reads = policyAt(2);
-    expect(allowedActions(reads)).toEqual([
-      'organizations:ListAccountsForParent',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListRoots',
-    ]);
+  it('always grants the read-only organization calls: the reconciler reads the tree every run', () => {
+    const always = roleStatements(management, roleId).filter((s) => !s.conditional);
+    expect(allowedActions(always)).toEqual(
+      expect.arrayContaining([
+        'organizations:DescribeAccount',
+        'organizations:ListAccountsForParent',
+        'organizations:ListOrganizationalUnitsForParent',
+        'organizations:ListParents',
+        'organizations:ListRoots',
+      ]),
+    );
+    const reads = always.filter((s) => s.actions.some((action) => action.startsWith('organizations:')));
     expect(reads.every((s) => s.effect === 'Allow')).toBe(true);
+    // Only ListRoots, which names no resource type, is granted on "*".
     const onAnyResource = reads.filter((s) => s.resources.includes('*'));
     expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListRoots']);
   });
@@ -144,6 +150,35 @@ describe('management-role.yaml', () => {
       expect(management.Parameters?.[name]?.Default, name).toBe(packaged.Parameters?.[name]?.Default);
     }
     expect(Object.keys(management.Parameters ?? {})).toContain('SecurityAccountID');
+  });
+});
+
+describe('organization-events.yaml', () => {
+  const events = loadYamlTemplate('organization-events.yaml');
+
+  it('says to deploy in the Organizations region of each partition, and refuses other regions', () => {
+    expect(events.Description).toContain('cn-northwest-1 for aws-cn');
+    expect(events.Description).toContain('us-east-1 for aws');
+    const assertion = JSON.stringify((events as { Rules?: unknown }).Rules);
+    expect(assertion).toContain('cn-northwest-1');
+  });
+
+  it('forwards the events the organization-event-dispatcher follows, with the role the security bus admits', () => {
+    const [ruleId] = onlyResourceOfType(events, 'AWS::Events::Rule');
+    const [roleId] = onlyResourceOfType(events, 'AWS::IAM::Role');
+    expect(prop(events, ruleId, 'EventPattern')).toEqual(organizationEventPattern());
+    expect(prop(events, roleId, 'RoleName')).toBe('scp-alt-organization-events');
+    expect(JSON.stringify(at(packaged.Resources.ScpAltBusOrganizationEventsPolicy, 'Properties'))).toContain(
+      ':role/scp-alt-organization-events',
+    );
+    expect(prop(events, roleId, 'AssumeRolePolicyDocument', 'Statement', 0, 'Principal')).toEqual({
+      Service: 'events.amazonaws.com',
+    });
+    expect(allowedActions(roleStatements(events, roleId))).toEqual(['events:PutEvents']);
+    expect(JSON.stringify(roleStatements(events, roleId)[0]!.resources)).toContain(
+      ':${SecurityAccountID}:event-bus/${SecurityEventBusName}',
+    );
+    expect(prop(events, ruleId, 'Targets', 0, 'RoleArn')).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
   });
 });
 

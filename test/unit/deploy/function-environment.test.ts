@@ -44,10 +44,11 @@ function environmentOf(fn: DeployedFunction, deployment: SampleDeployment): Reco
 }
 
 describe('function environment = shared/config.ts', () => {
-  it('deploys all four functions', () => {
+  it('deploys all five functions', () => {
     expect(functions.map((fn) => fn.name).sort()).toEqual([
       'account-register',
       'iam-event-dispatcher',
+      'organization-event-dispatcher',
       'reconciler',
       's3-event-dispatcher',
     ]);

@@ -29,6 +29,12 @@ const MANAGEMENT_ROLE = {
 };
 const POLICY_BUCKET = 'arn:${AWS::Partition}:s3:::scp-alt-${AWS::AccountId}';
 
+/** The queue each queue-triggered function polls. */
+const QUEUE_OF: Partial<Record<DeployedFunction['name'], string>> = {
+  'iam-event-dispatcher': 'IamEventQueue',
+  'organization-event-dispatcher': 'OrganizationEventQueue',
+};
+
 /** The only resources each service may be granted on, per function. */
 function allowedResource(fn: DeployedFunction, service: string, resource: unknown): boolean {
   const sub = isRecord(resource) ? resource['Fn::Sub'] : undefined;
@@ -44,7 +50,7 @@ function allowedResource(fn: DeployedFunction, service: string, resource: unknow
     case 'logs':
       return typeof sub === 'string' && sub.includes(`:log-group:/aws/lambda/scp-alt-prod-${fn.name}:`);
     case 'sqs':
-      return JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': ['IamEventQueue', 'Arn'] });
+      return JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [QUEUE_OF[fn.name], 'Arn'] });
     default:
       return false;
   }
@@ -105,10 +111,10 @@ describe('one least-privilege role per function', () => {
     },
   );
 
-  it('lets only the queue-triggered function poll the queue', () => {
+  it('lets only the queue-triggered functions poll, each its own queue', () => {
     const polling = functions.filter((fn) =>
       allowedActions(roleStatements(template, fn.roleLogicalId)).includes('sqs:ReceiveMessage'),
     );
-    expect(polling.map((fn) => fn.name)).toEqual(['iam-event-dispatcher']);
+    expect(polling.map((fn) => fn.name).sort()).toEqual(Object.keys(QUEUE_OF).sort());
   });
 });

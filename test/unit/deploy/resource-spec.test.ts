@@ -23,11 +23,12 @@ beforeAll(async () => {
 }, PACKAGING_TIMEOUT_MS);
 
 describe('templates match the CloudFormation resource specification', () => {
-  it('covers the packaged stack and the four companion templates', () => {
+  it('covers the packaged stack and the five companion templates', () => {
     expect(templates.map((t) => t.file)).toEqual([
       '.serverless/cloudformation-template-update-stack.json',
       'templates/management-role.yaml',
       'templates/member-forwarding.yaml',
+      'templates/organization-events.yaml',
       'templates/scp-account-register-product.yaml',
       'templates/service-catalog.yaml',
     ]);

@@ -10,10 +10,11 @@ import type { Decision, NamedPolicy, PolicySet } from '#policy/evaluate.ts';
 import { oracleDecision } from '../fidelity/oracle.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { type SampleDeployment, SampleResolver } from './support/sample-deployment.ts';
-import { type CfnTemplate, isRecord, onlyResourceOfType } from './support/templates.ts';
+import { type CfnTemplate, isRecord, onlyResourceOfType, resourcesOfType } from './support/templates.ts';
 
 const SECURITY = '222233334444';
 const ORGANIZATION = 'o-abcdef1234';
+const MANAGEMENT = '444455556666';
 const iamArn = (account: string, name: string) => `arn:aws-cn:iam::${account}:${name}`;
 const CATALOG_ADMINISTRATOR = iamArn(SECURITY, 'role/Operation');
 const POLICY_ADMINISTRATOR = iamArn(SECURITY, 'role/policy-pipeline');
@@ -27,7 +28,7 @@ function sample(parameters: Record<string, string>): SampleDeployment {
     accountId: SECURITY,
     stackName: 'scp-alt-prod',
     parameters: {
-      ManagementAccountID: '444455556666',
+      ManagementAccountID: MANAGEMENT,
       SCPCatalogAdministrator: 'role/Operation',
       OrganizationID: ORGANIZATION,
       ...parameters,
@@ -42,18 +43,21 @@ beforeAll(async () => {
 }, PACKAGING_TIMEOUT_MS);
 
 /** A property of the only resource of this type, as CloudFormation would write it. */
-function resolvedProperty(type: string, deployment: SampleDeployment, field: string): [string, unknown] {
+function resolvedProperty(
+  type: string,
+  deployment: SampleDeployment,
+  field: string,
+  logicalId?: string,
+): [string, unknown] {
   // osls adds its own deployment bucket and that bucket's policy: ours are the others.
-  const [id, resource] = onlyResourceOfType(
-    template,
-    type,
-    (logicalId) => !logicalId.startsWith('Serverless'),
+  const [id, resource] = onlyResourceOfType(template, type, (candidate) =>
+    logicalId ? candidate === logicalId : !candidate.startsWith('Serverless'),
   );
   return [id, new SampleResolver(template, deployment).resolve(resource.Properties?.[field])];
 }
 
-function resolvedPolicy(type: string, deployment: SampleDeployment): NamedPolicy {
-  const [id, document] = resolvedProperty(type, deployment, 'PolicyDocument');
+function resolvedPolicy(type: string, deployment: SampleDeployment, logicalId?: string): NamedPolicy {
+  const [id, document] = resolvedProperty(type, deployment, 'PolicyDocument', logicalId);
   if (!isRecord(document) || !('Statement' in document)) throw new Error(`${id}: no policy document`);
   return { source: id, document: document as NamedPolicy['document'] };
 }
@@ -203,25 +207,31 @@ describe('failure topic and event queues accept TLS only', () => {
     expect(await decide(publish, policy)).toBe('Allowed');
   });
 
-  it('Given any caller, When it uses the event queue or its dead-letter queue without TLS, Then it is denied', async () => {
-    const policy = resolvedPolicy('AWS::SQS::QueuePolicy', sample({}));
-    const queues = [
-      `arn:aws-cn:sqs:cn-north-1:${SECURITY}:scp-alt-prod-IamEventQueue-ABC123`,
-      `arn:aws-cn:sqs:cn-north-1:${SECURITY}:scp-alt-prod-IamEventDeadLetterQueue-ABC123`,
-    ];
-    for (const queue of queues) {
-      for (const action of ['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:PurgeQueue']) {
-        const call = { caller: functionRole, action, resource: queue };
-        expect(await decide({ ...call, context: { 'aws:SecureTransport': 'false' } }, policy), action).toBe(
-          'ExplicitDeny',
-        );
-        expect(await decide(call, policy), action).toBe('Allowed');
+  it.each([
+    ['IamEventQueuePolicy', 'IamEvent'],
+    ['OrganizationEventQueuePolicy', 'OrganizationEvent'],
+  ])(
+    'Given any caller, When it uses the queue of %s or its dead-letter queue without TLS, Then it is denied',
+    async (policyId, queueName) => {
+      const policy = resolvedPolicy('AWS::SQS::QueuePolicy', sample({}), policyId);
+      const queues = [
+        `arn:aws-cn:sqs:cn-north-1:${SECURITY}:scp-alt-prod-${queueName}Queue-ABC123`,
+        `arn:aws-cn:sqs:cn-north-1:${SECURITY}:scp-alt-prod-${queueName}DeadLetterQueue-ABC123`,
+      ];
+      for (const queue of queues) {
+        for (const action of ['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:PurgeQueue']) {
+          const call = { caller: functionRole, action, resource: queue };
+          expect(await decide({ ...call, context: { 'aws:SecureTransport': 'false' } }, policy), action).toBe(
+            'ExplicitDeny',
+          );
+          expect(await decide(call, policy), action).toBe('Allowed');
+        }
       }
-    }
-  });
+    },
+  );
 });
 
-describe('event bus policy admits only the forwarding roles of the organization', () => {
+describe('event bus policy admits only the forwarding roles of the organization and the management account organization-events role', () => {
   const bus = `arn:aws-cn:events:cn-north-1:${SECURITY}:event-bus/scp-alt-bus`;
   const member = '555566667777';
   const put = (caller: string, orgId: string) => ({
@@ -231,12 +241,16 @@ describe('event bus policy admits only the forwarding roles of the organization'
     resource: bus,
     context: { 'aws:PrincipalOrgID': orgId },
   });
-  /** AWS::Events::EventBusPolicy holds one statement, which EventBridge puts in the bus policy. */
+  /** Each AWS::Events::EventBusPolicy holds one statement; EventBridge puts them all in the bus policy. */
   const busPolicy = (): NamedPolicy => {
-    const [id, statement] = resolvedProperty('AWS::Events::EventBusPolicy', sample({}), 'Statement');
-    if (!isRecord(statement)) throw new Error(`${id}: no statement`);
-    const document: unknown = { Version: '2012-10-17', Statement: [statement] };
-    return { source: id, document: document as NamedPolicy['document'] };
+    const resolver = new SampleResolver(template, sample({}));
+    const statements = resourcesOfType(template, 'AWS::Events::EventBusPolicy').map(([id, resource]) => {
+      const statement = resolver.resolve(resource.Properties?.Statement);
+      if (!isRecord(statement)) throw new Error(`${id}: no statement`);
+      return statement;
+    });
+    const document: unknown = { Version: '2012-10-17', Statement: statements };
+    return { source: 'EventBusPolicy', document: document as NamedPolicy['document'] };
   };
 
   it.each([
@@ -252,6 +266,18 @@ describe('event bus policy admits only the forwarding roles of the organization'
       'a role named scp-event-rule outside the organization',
       iamArn('999999999999', 'role/scp-event-rule'),
       'o-zzzzzzzzzz',
+      'ImplicitDeny',
+    ],
+    [
+      'the organization-events role of the management account',
+      iamArn(MANAGEMENT, 'role/scp-alt-organization-events'),
+      ORGANIZATION,
+      'Allowed',
+    ],
+    [
+      'a role of that name in a member account',
+      iamArn(member, 'role/scp-alt-organization-events'),
+      ORGANIZATION,
       'ImplicitDeny',
     ],
   ])(

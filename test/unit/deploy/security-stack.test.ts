@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_DETAIL_TYPES, forwardedEventPattern } from '#policy/iam-event-names.ts';
+import { organizationEventPattern } from '#policy/organization-event-names.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
 import { deployedFunction } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
@@ -20,6 +21,11 @@ beforeAll(async () => {
 }, PACKAGING_TIMEOUT_MS);
 
 const props = (resource: CfnResource | undefined): Record<string, unknown> => resource?.Properties ?? {};
+/** The event source mapping that feeds one function. */
+const mappingOf = (functionLogicalId: string) =>
+  onlyResourceOfType(template, 'AWS::Lambda::EventSourceMapping', (_id, resource) =>
+    JSON.stringify(resource.Properties?.FunctionName).includes(functionLogicalId),
+  )[1];
 const policyBucket = () =>
   onlyResourceOfType(template, 'AWS::S3::Bucket', (id) => id !== 'ServerlessDeploymentBucket');
 
@@ -137,7 +143,11 @@ describe('accounts table', () => {
 describe('IAM events from member accounts', () => {
   it('arrive on bus scp-alt-bus, which accepts PutEvents only from the forwarding roles of the organization', () => {
     const [busId, bus] = onlyResourceOfType(template, 'AWS::Events::EventBus');
-    const [, policy] = onlyResourceOfType(template, 'AWS::Events::EventBusPolicy');
+    const [, policy] = onlyResourceOfType(
+      template,
+      'AWS::Events::EventBusPolicy',
+      (id) => id === 'ScpAltBusPolicy',
+    );
     expect(props(bus).Name).toBe('scp-alt-bus');
     expect(props(policy).EventBusName).toEqual({ Ref: busId });
     expect(props(policy).Statement).toMatchObject({
@@ -166,8 +176,8 @@ describe('IAM events from member accounts', () => {
     );
     expect(template.Resources[deadLetterId]?.Type).toBe('AWS::SQS::Queue');
     expect(at(target, 'DeadLetterConfig', 'Arn')).toEqual({ 'Fn::GetAtt': [deadLetterId, 'Arn'] });
-    const [, mapping] = onlyResourceOfType(template, 'AWS::Lambda::EventSourceMapping');
     const dispatcher = deployedFunction(template, 'iam-event-dispatcher');
+    const mapping = mappingOf(dispatcher.logicalId);
     expect(props(mapping).EventSourceArn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     expect(props(mapping).FunctionName).toEqual({ 'Fn::GetAtt': [dispatcher.logicalId, 'Arn'] });
     expect(props(mapping).FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
@@ -179,6 +189,66 @@ describe('IAM events from member accounts', () => {
     expect(Number(dispatcher.environment.QUEUE_MAX_RECEIVE_COUNT)).toBe(
       Number(at(queue, 'Properties', 'RedrivePolicy', 'maxReceiveCount')),
     );
+  });
+});
+
+describe('Organizations events of the management account', () => {
+  const rule = () =>
+    onlyResourceOfType(template, 'AWS::Events::Rule', (id) => id === 'OrganizationEventRule');
+
+  it('match the pattern templates/organization-events.yaml forwards', () => {
+    const [, organizationRule] = rule();
+    expect(props(organizationRule).EventPattern).toEqual(organizationEventPattern());
+    expect(props(organizationRule).EventBusName).toEqual({ Ref: 'ScpAltBus' });
+  });
+
+  it('may be put on the bus only by the organization-events role of the management account', () => {
+    const [, policy] = onlyResourceOfType(
+      template,
+      'AWS::Events::EventBusPolicy',
+      (id) => id === 'ScpAltBusOrganizationEventsPolicy',
+    );
+    expect(props(policy).Statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
+        ArnEquals: {
+          'aws:PrincipalArn': {
+            'Fn::Sub': 'arn:${AWS::Partition}:iam::${ManagementAccountID}:role/scp-alt-organization-events',
+          },
+        },
+      },
+    });
+  });
+
+  it('reach the organization-event-dispatcher through a queue of their own with a dead-letter queue', () => {
+    const [, organizationRule] = rule();
+    const target = at(organizationRule, 'Properties', 'Targets', 0);
+    const queueId = String(at(target, 'Arn', 'Fn::GetAtt', 0));
+    expect(queueId).toBe('OrganizationEventQueue');
+    const queue = template.Resources[queueId];
+    const deadLetterId = String(
+      at(queue, 'Properties', 'RedrivePolicy', 'deadLetterTargetArn', 'Fn::GetAtt', 0),
+    );
+    expect(at(target, 'DeadLetterConfig', 'Arn')).toEqual({ 'Fn::GetAtt': [deadLetterId, 'Arn'] });
+    const dispatcher = deployedFunction(template, 'organization-event-dispatcher');
+    const mapping = mappingOf(dispatcher.logicalId);
+    expect(props(mapping).EventSourceArn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(props(mapping).FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(Number(props(queue).VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * Number(props(dispatcher.resource).Timeout),
+    );
+  });
+
+  it('offers automatic enrollment only when AutoEnrollOrganizationUnits names OUs', () => {
+    expect(template.Parameters?.AutoEnrollOrganizationUnits?.Default).toBe('');
+    expect(template.Parameters?.AutoEnrollMovedOut?.AllowedValues).toEqual(['keep', 'deregister']);
+    expect(template.Parameters?.AutoEnrollMovedOut?.Default).toBe('keep');
+    const pattern = new RegExp(template.Parameters?.AutoEnrollOrganizationUnits?.AllowedPattern ?? '');
+    expect(pattern.test('')).toBe(true);
+    expect(pattern.test('ou-ab12-11111111, r-ab12')).toBe(true);
+    expect(pattern.test('Workloads')).toBe(false);
   });
 });
 
@@ -196,7 +266,7 @@ describe('schedule and logs', () => {
 
   it('keeps every function log group for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const [, group] of groups) expect(props(group).RetentionInDays).toBeGreaterThan(0);
   });
 

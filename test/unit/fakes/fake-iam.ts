@@ -49,6 +49,8 @@ export class FakeIam implements BoundaryIamPort {
   readonly calls: IamCall[] = [];
   private readonly accounts = new Map<string, FakeAccount>();
   private failures: { api: string; accountId?: string; error: Error }[] = [];
+  /** Accounts the role chain cannot enter (AssumeRole refused), with the error every call gets. */
+  readonly refusing = new Map<string, Error>();
   /** Managed policies scp-alt only reads (customer boundaries), by ARN. */
   private readonly managed = new Map<string, PolicyDocument>();
   /** Managed policies one user or role may hold, as IAM's quota. */
@@ -306,6 +308,9 @@ export class FakeIam implements BoundaryIamPort {
   }
 
   private record(accountId: string, api: string): void {
+    // The role chain refused: no IAM call reaches the account.
+    const refusal = this.refusing.get(accountId);
+    if (refusal) throw refusal;
     this.calls.push({ accountId, api });
     const index = this.failures.findIndex(
       (f) => f.api === api && (!f.accountId || f.accountId === accountId),

@@ -7,7 +7,11 @@ import type {
   ForwardingOptions,
   ForwardingPort,
   NotifierPort,
+  OrganizationAccount,
   OrganizationPort,
+  OrganizationTree,
+  OrganizationView,
+  OrganizationViewPort,
   PolicyObjectSummary,
   PolicyStorePort,
   StoredPolicy,
@@ -112,15 +116,87 @@ export class FakeForwarding implements ForwardingPort {
   }
 }
 
+/**
+ * Organizations as a map of account → OU path (root first). OUs exist where some path names them,
+ * or where `units` adds one (an empty OU); `names` renames them; `states` closes accounts.
+ */
 export class FakeOrganization implements OrganizationPort {
   readonly paths = new Map<string, string[]>();
+  readonly states = new Map<string, OrganizationAccount['state']>();
+  readonly names = new Map<string, string>();
+  /** Extra OUs no account sits in: OU id → parent id. */
+  readonly units = new Map<string, string>();
   failWith: Error | undefined;
+  /** Organizations calls by operation, as a throttle would count them. */
+  readonly calls: string[] = [];
 
-  async ouPathOf(accountId: string): Promise<string[]> {
+  async ouPathOf(childId: string): Promise<string[]> {
+    this.calls.push('ListParents');
     if (this.failWith) throw this.failWith;
-    const path = this.paths.get(accountId);
+    const path = this.paths.get(childId) ?? this.pathAbove(childId);
     if (!path)
-      throw Object.assign(new Error(`account ${accountId} not found`), { name: 'ChildNotFoundException' });
+      throw Object.assign(new Error(`child ${childId} not found`), { name: 'ChildNotFoundException' });
     return [...path];
+  }
+
+  async describeAccount(accountId: string): Promise<OrganizationAccount | undefined> {
+    this.calls.push('DescribeAccount');
+    if (this.failWith) throw this.failWith;
+    if (!this.paths.has(accountId)) return undefined;
+    return { accountId, name: `account ${accountId}`, state: this.states.get(accountId) ?? 'ACTIVE' };
+  }
+
+  async readTree(): Promise<OrganizationTree> {
+    this.calls.push('ReadTree');
+    if (this.failWith) throw this.failWith;
+    const parents = this.parents();
+    const depth = (id: string): number => this.pathAbove(id)?.length ?? 0;
+    const units = [...parents.entries()]
+      .map(([id, parentId]) => ({ id, name: this.names.get(id) ?? id, parentId }))
+      .sort((a, b) => depth(a.id) - depth(b.id));
+    const accounts = [...this.paths.entries()].map(([accountId, path]) => ({
+      accountId,
+      name: `account ${accountId}`,
+      state: this.states.get(accountId) ?? ('ACTIVE' as const),
+      parentId: path[path.length - 1] ?? '',
+    }));
+    return { units, accounts };
+  }
+
+  /** Moves an account, as MoveAccount does. */
+  move(accountId: string, path: string[]): void {
+    this.paths.set(accountId, [...path]);
+  }
+
+  /** Every root and OU with its parent (undefined for a root). */
+  private parents(): Map<string, string | undefined> {
+    const parents = new Map<string, string | undefined>(this.units);
+    for (const path of this.paths.values())
+      path.forEach((id, index) => {
+        parents.set(id, index === 0 ? undefined : path[index - 1]);
+      });
+    return parents;
+  }
+
+  /** Root first, down to the parent of an OU; undefined for an id that is no OU or root. */
+  private pathAbove(id: string): string[] | undefined {
+    const parents = this.parents();
+    if (!parents.has(id)) return undefined;
+    const path: string[] = [];
+    for (let parent = parents.get(id); parent !== undefined; parent = parents.get(parent))
+      path.unshift(parent);
+    return path;
+  }
+}
+
+export class FakeOrganizationView implements OrganizationViewPort {
+  view: OrganizationView | undefined;
+
+  async read(): Promise<OrganizationView | undefined> {
+    return this.view ? structuredClone(this.view) : undefined;
+  }
+
+  async save(view: OrganizationView): Promise<void> {
+    this.view = structuredClone(view);
   }
 }

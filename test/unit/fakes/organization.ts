@@ -1,4 +1,5 @@
 /** A small enrolled organization on the unit fakes, shared by use-case and hardening tests. */
+import { AssumeRoleError } from '#aws/credentials.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, OU_B, ROOT, type World } from './world.ts';
@@ -8,6 +9,15 @@ export const A2 = '222222222222';
 export const B1 = '333333333333';
 
 export const awsError = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+/** What every IAM call into the account fails with once its organization access role is gone. */
+export function memberRoleRefusal(accountId: string): Error {
+  const roleArn = `arn:aws-cn:iam::${accountId}:role/OrganizationAccountAccessRole`;
+  return new AssumeRoleError(
+    roleArn,
+    awsError('AccessDenied', `not authorized to perform: sts:AssumeRole on resource: ${roleArn}`),
+  );
+}
 
 /** A1 and A2 under OU_A, B1 under OU_B; a root file denies LeaveOrganization everywhere. */
 export async function enrolledOrganization(): Promise<World> {

@@ -9,6 +9,7 @@ import {
   FakeForwarding,
   FakeNotifier,
   FakeOrganization,
+  FakeOrganizationView,
   FakePolicyStore,
 } from './fake-stores.ts';
 
@@ -41,6 +42,7 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
   const forwarding = new FakeForwarding();
   const organization = new FakeOrganization();
   const inventory = new FakeInventory();
+  const organizationView = new FakeOrganizationView();
   const lines: LoggedLine[] = [];
   const log: Log = Object.fromEntries(
     ['debug', 'info', 'warn', 'error'].map((level) => [
@@ -62,14 +64,26 @@ export function makeWorld(overrides: Partial<FlowSettings> = {}) {
     ...overrides,
   };
   const ctx: FlowContext = {
-    ports: { iam, policyStore, accounts, notifier, forwarding, organization, inventory },
+    ports: { iam, policyStore, accounts, notifier, forwarding, organization, inventory, organizationView },
     settings,
     log,
     now: () => new Date('2026-03-01T12:00:00Z'),
     // Transient failures are retried at once: unit tests assert outcomes, not waits.
     retry: { sleep: async () => {} },
   };
-  return { iam, policyStore, accounts, notifier, forwarding, organization, inventory, ctx, settings, lines };
+  return {
+    iam,
+    policyStore,
+    accounts,
+    notifier,
+    forwarding,
+    organization,
+    inventory,
+    organizationView,
+    ctx,
+    settings,
+    lines,
+  };
 }
 
 export type World = ReturnType<typeof makeWorld>;

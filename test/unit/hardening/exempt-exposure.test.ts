@@ -146,7 +146,7 @@ describe('every reconcile reports what the boundary cannot close', () => {
     await enroll(world);
     world.notifier.notices.length = 0;
 
-    expect(await reconcileAccounts(world.ctx)).toEqual({ checked: 1, drifted: [] });
+    expect(await reconcileAccounts(world.ctx)).toEqual({ checked: 1, drifted: [], unreachable: [] });
     expect(world.notifier.notices).toEqual([]);
   });
 });

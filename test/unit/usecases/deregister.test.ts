@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deregisterAccount } from '#usecases/deregister.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
+import { memberRoleRefusal } from '../fakes/organization.ts';
 import { ALLOW_ALL_DENY, addMemberAccount, makeWorld, OU_A, ROOT, SECURITY_ACCOUNT } from '../fakes/world.ts';
 
 const ACCOUNT = '111111111111';
@@ -64,5 +65,41 @@ describe('deregisterAccount', () => {
     await expect(deregisterAccount(world.ctx, ACCOUNT)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
     expect(world.accounts.records.get(ACCOUNT)?.status).toBe('FAILED');
     expect(world.notifier.notices.at(-1)).toMatchObject({ step: 'detach-boundaries', accountId: ACCOUNT });
+  });
+});
+
+describe('deregisterAccount --force', () => {
+  it('Given an account whose role chain refuses us, Then without force it fails and keeps the record FAILED', async () => {
+    const world = await enrolled();
+    world.iam.refusing.set(ACCOUNT, memberRoleRefusal(ACCOUNT));
+    await expect(deregisterAccount(world.ctx, ACCOUNT)).rejects.toMatchObject({ code: 'ASSUME_ROLE_FAILED' });
+    expect(world.accounts.records.get(ACCOUNT)?.status).toBe('FAILED');
+  });
+
+  it('Given the same account, Then --force removes the record and says what it could not clean up, once', async () => {
+    const world = await enrolled();
+    world.iam.refusing.set(ACCOUNT, memberRoleRefusal(ACCOUNT));
+    world.notifier.notices.length = 0;
+
+    const result = await deregisterAccount(world.ctx, ACCOUNT, { force: true });
+
+    expect(result).toMatchObject({ accountId: ACCOUNT, removed: true, detached: 0 });
+    expect(result.leftBehind?.reason).toContain(
+      `assume arn:aws-cn:iam::${ACCOUNT}:role/OrganizationAccountAccessRole failed`,
+    );
+    expect(result.leftBehind?.items).toEqual([
+      `arn:aws-cn:iam::${ACCOUNT}:policy/scp-enforce-policy as the permissions boundary of its users and roles`,
+      'the event forwarding rule scp-event-rule and role scp-event-rule',
+      'the trail scp-trail and its bucket',
+    ]);
+    expect(world.accounts.records.has(ACCOUNT)).toBe(false);
+    expect(world.notifier.codes()).toEqual(['CLEANUP_INCOMPLETE']);
+  });
+
+  it('cleans up as usual when the account can be reached', async () => {
+    const world = await enrolled();
+    const result = await deregisterAccount(world.ctx, ACCOUNT, { force: true });
+    expect(result).toEqual({ accountId: ACCOUNT, removed: true, detached: 2, additionalPoliciesRemoved: [] });
+    expect(world.iam.currentDocument(ACCOUNT)).toBeUndefined();
   });
 });

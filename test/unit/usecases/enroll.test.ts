@@ -7,7 +7,6 @@ import {
   MANAGEMENT_ACCOUNT,
   makeWorld,
   OU_A,
-  OU_B,
   ROOT,
   SECURITY_ACCOUNT,
 } from '../fakes/world.ts';
@@ -140,31 +139,6 @@ describe('enrollAccount', () => {
     expect(result.customerBoundaryArns).toEqual([customer]);
     expect(world.accounts.records.get(ACCOUNT)?.customerBoundaryArns).toEqual([customer]);
     expect(world.notifier.codes()).toEqual(['CUSTOM_BOUNDARY_PRESENT']);
-  });
-
-  it('falls back to the registered OU under its root when the OU chain lookup fails, with a warning', async () => {
-    const world = enrolledWorld();
-    world.organization.failWith = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
-    const result = await enrollAccount(world.ctx, {
-      accountId: ACCOUNT,
-      ouId: OU_A,
-      createCloudTrail: false,
-    });
-    expect(result.ouPath).toEqual([ROOT, OU_A]);
-    expect(result.warnings[0]).toContain('OU chain lookup failed');
-    expect(world.notifier.codes()).toEqual(['ORGANIZATION_LOOKUP_FAILED']);
-  });
-
-  it('Given files for another OU, When the OU chain lookup fails, Then enrollment fails rather than skip an OU that may lie in between', async () => {
-    const world = enrolledWorld();
-    world.policyStore.put(`${OU_B}.json`, ALLOW_ALL_DENY('ec2:TerminateInstances'));
-    world.organization.failWith = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
-    await expect(
-      enrollAccount(world.ctx, { accountId: ACCOUNT, ouId: OU_A, createCloudTrail: false }),
-    ).rejects.toThrow(/policy files exist for ou-ab12-bbbbbbbb/);
-    expect(world.iam.currentDocument(ACCOUNT)).toBeUndefined();
-    expect(world.accounts.records.get(ACCOUNT)?.status).toBe('FAILED');
-    expect(world.notifier.codes()).toContain('ORGANIZATION_LOOKUP_FAILED');
   });
 
   it('marks the record FAILED and notifies the step when attaching fails in IAM', async () => {

@@ -18,7 +18,7 @@ describe('reconcileAccounts', () => {
   it('reports nothing and writes nothing when reality matches', async () => {
     const world = await enrolled();
     const report = await reconcileAccounts(world.ctx);
-    expect(report).toEqual({ checked: 1, drifted: [] });
+    expect(report).toEqual({ checked: 1, drifted: [], unreachable: [] });
     expect(world.iam.writes()).toEqual([]);
     expect(world.notifier.notices).toEqual([]);
   });

@@ -64,9 +64,11 @@ export function resourcesOfType(template: CfnTemplate, type: string): [string, C
 export function onlyResourceOfType(
   template: CfnTemplate,
   type: string,
-  include: (logicalId: string) => boolean = () => true,
+  include: (logicalId: string, resource: CfnResource) => boolean = () => true,
 ): [string, CfnResource] {
-  const found = resourcesOfType(template, type).filter(([logicalId]) => include(logicalId));
+  const found = resourcesOfType(template, type).filter(([logicalId, resource]) =>
+    include(logicalId, resource),
+  );
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0]!;
 }
