@@ -66,7 +66,7 @@ export const ERROR_TABLE = {
   ASSUME_ROLE_FAILED: {
     summary: 'Could not assume a role',
     nextAction:
-      "Check the management role and the organization access role exist and trust the caller; the organization access role's trust must also allow sts:SetSourceIdentity to the management role (README, Deploy).",
+      "Check the management role and the organization access role exist and trust the caller; the organization access role's trust must also allow sts:SetSourceIdentity to the management role (README, Deploy; `scp-alt replay` adds it back).",
   },
   ACCESS_DENIED: {
     summary: 'Access denied by AWS',

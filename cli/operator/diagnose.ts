@@ -154,7 +154,7 @@ function memberRoleRefused(roleArn: string, sourceIdentityRefused: boolean): Ope
     return new OperatorError(
       'MEMBER_ROLE_REFUSED',
       `the management role could not assume ${roleArn} in account ${account} with scp-alt's source identity (sts:SetSourceIdentity denied)`,
-      `Add the statement of README (Deploy, before you start) to the trust of ${resource.replace(/^role\//, '')} in that account: it lets the management role set sts:SetSourceIdentity scp-alt-*.`,
+      `Run scp-alt replay (or enroll) for the account, which adds the statement of README (Deploy, before you start) to the trust of ${resource.replace(/^role\//, '')}, or add it yourself: it lets the management role set sts:SetSourceIdentity scp-alt-*.`,
     );
   return new OperatorError(
     'MEMBER_ROLE_REFUSED',

@@ -121,7 +121,7 @@ async function forgetAccount(
     createCloudTrail: record?.createCloudTrail ?? true,
   });
   await inStep('delete-record', () => ctx.ports.accounts.delete(accountId));
-  ctx.log.warn('account record removed without cleaning up the account', { accountId, reason });
+  ctx.log.info('account record removed without cleaning up the account', { accountId, reason });
   await sendNotice(ctx, {
     code: 'CLEANUP_INCOMPLETE',
     step: 'deregister',

@@ -12,12 +12,7 @@ import { functionRoleName, MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/de
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { memberIam } from '#dev/local-deployment/inspect.ts';
 import { createAccountResultEvent, moveAccountEvent } from '#dev/local-deployment/organization-events.ts';
-import {
-  conditionalDenyPolicy,
-  policyKey,
-  samplePolicy,
-  uploadPolicy,
-} from '#dev/local-deployment/policy-files.ts';
+import { conditionalDenyPolicy, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { FUNCTION_PERMISSIONS, type FunctionName } from '#functions/permissions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
@@ -98,7 +93,8 @@ describe('what the functions call, against what they are granted', () => {
     // …an account moved, and another arriving in an auto-enroll OU…
     const { ous, accounts } = stack.organization;
     const sandboxOu = ous.Sandbox ?? '';
-    await uploadPolicy(scpAlt.deployment, policyKey(sandboxOu), await samplePolicy('deny-all-billing'));
+    // (its chain spills too, so the deregistration below has additional policies to remove)
+    await uploadPolicy(scpAlt.deployment, policyKey(sandboxOu), conditionalDenyPolicy(60));
     await scpAlt.configure({ AUTO_ENROLL_TARGETS: sandboxOu });
     const organizations = new OrganizationsClient(stack.clientConfig('organizations'));
     await organizations.send(
@@ -118,7 +114,11 @@ describe('what the functions call, against what they are granted', () => {
       createAccountResultEvent(base, accounts.sandbox ?? ''),
     ]);
     expect(followed.batchItemFailures).toEqual([]);
-    expect((await scpAlt.deregister(appDev, sandboxOu)).response?.Status).toBe('SUCCESS');
+    // (auto-enroll switched off again: a Delete in an auto-enroll OU hands the account over instead)
+    await scpAlt.configure({ AUTO_ENROLL_TARGETS: '' });
+    const released = await scpAlt.deregister(appDev, sandboxOu);
+    expect(released.response?.Status).toBe('SUCCESS');
+    expect(released.outcome.reason).toContain(`deregistered ${appDev}`);
 
     // When the audit of every role session is read
     const audit = await stack.control.sessionAudit();
