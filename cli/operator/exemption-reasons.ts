@@ -3,8 +3,12 @@
  * names and service-linked roles. simulate answers "exempt" for them instead of deciding as if the
  * boundary applied; the estate report lists them with the reason.
  */
-import { matchesGlob } from '#policy/action-pattern.ts';
-import { isExemptPrincipal, organizationAccessRoleArn, type PrincipalIdentity } from '#policy/index.ts';
+import {
+  isExemptPrincipal,
+  matchesWhitelistGlob,
+  organizationAccessRoleArn,
+  type PrincipalIdentity,
+} from '#policy/index.ts';
 import type { BoundaryParameters } from '#policy/types.ts';
 import { principalArnOf } from './simulate-request.ts';
 
@@ -32,6 +36,6 @@ export function exemptionReason(identity: PrincipalIdentity, params: BoundaryPar
     return `organization access role ${params.organizationAccessRoleName}`;
   if (identity.kind === 'role' && identity.path.startsWith('/aws-service-role/'))
     return 'service-linked role';
-  const glob = params.whitelistRoleNames.find((candidate) => matchesGlob(candidate, identity.name));
+  const glob = params.whitelistRoleNames.find((candidate) => matchesWhitelistGlob(candidate, identity.name));
   return `whitelisted by WhitelistRoleName '${glob}'`;
 }

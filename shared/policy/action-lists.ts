@@ -212,7 +212,7 @@ export function coveredBy(patterns: readonly string[], cover: readonly string[])
     const lower = pattern.toLowerCase();
     if (lowerCover.has(lower) || prefixes.some((prefix) => lower.startsWith(prefix))) return true;
     if (hasWildcard(pattern)) return false;
-    wildcards ??= cover.filter(hasWildcard).map(globToRegExp);
+    wildcards ??= cover.filter(hasWildcard).map((pattern) => globToRegExp(pattern));
     return wildcards.some((wildcard) => wildcard.test(pattern));
   });
 }

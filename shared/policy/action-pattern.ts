@@ -1,23 +1,28 @@
 /**
- * IAM action patterns: 'service:Action' with the wildcards '*' (any run) and '?' (one character),
- * compared case-insensitively, as IAM does.
+ * IAM's globs: the wildcards '*' (any run) and '?' (one character). Action patterns
+ * ('service:Action') compare case-insensitively, as IAM does; names inside ARNs compare
+ * case-sensitively (`caseSensitive`). The one glob matcher of the product.
  */
 
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('')
+export interface GlobOptions {
+  /** Names in ARNs (role names, for instance): IAM compares them case-sensitively. */
+  caseSensitive?: boolean;
+}
+
+export function globToRegExp(pattern: string, { caseSensitive = false }: GlobOptions = {}): RegExp {
+  const body = [...pattern]
     .map((ch) => {
       if (ch === '*') return '.*';
       if (ch === '?') return '.';
       return ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     })
     .join('');
-  return new RegExp(`^${body}$`, 'is');
+  return new RegExp(`^${body}$`, caseSensitive ? 's' : 'is');
 }
 
-/** True when `value` matches the glob `pattern` (case-insensitive). */
-export function matchesGlob(pattern: string, value: string): boolean {
-  return globToRegExp(pattern).test(value);
+/** True when `value` matches the glob `pattern` (case-insensitive unless told otherwise). */
+export function matchesGlob(pattern: string, value: string, options: GlobOptions = {}): boolean {
+  return globToRegExp(pattern, options).test(value);
 }
 
 /**

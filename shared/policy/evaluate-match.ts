@@ -3,8 +3,10 @@
  * Actions: `service:Action` with `*`/`?`, case-insensitive. Resources: ARN globs, case-sensitive,
  * policy variables allowed. Principals: the Principal / NotPrincipal element of resource policies.
  */
+
+import { matchesGlob } from './action-pattern.ts';
 import { accountOfArn } from './arn.ts';
-import { asList, globMatches, iamPattern, type RequestContext } from './evaluate-strings.ts';
+import { asList, iamPattern, type RequestContext } from './evaluate-strings.ts';
 import type { EvaluatedStatement, PrincipalElement } from './evaluate-types.ts';
 
 function singleActionMatches(pattern: string, action: string): boolean {
@@ -12,7 +14,7 @@ function singleActionMatches(pattern: string, action: string): boolean {
   const [patternService, patternName, ...extra] = pattern.split(':');
   const [service, name] = action.split(':');
   if (extra.length > 0 || !patternName || /\s/.test(patternName) || name === undefined) return false;
-  return patternService?.toLowerCase() === service?.toLowerCase() && globMatches(patternName, name, true);
+  return patternService?.toLowerCase() === service?.toLowerCase() && matchesGlob(patternName, name);
 }
 
 export function actionMatches(statement: EvaluatedStatement, action: string): boolean {

@@ -110,13 +110,6 @@ export function resolveVariables(text: string, context: RequestContext): string 
 }
 
 /** A glob match without variables (`*`, `?`), e.g. for action names. */
-export function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split(/([*?])/)
-    .map((piece) => (piece === '*' ? '.*' : piece === '?' ? '.' : escapeRegex(piece)))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
-}
 
 /** IAM's "string or array" quirk, normalised once. */
 export function asList<T>(value: T | T[] | undefined): T[] {

@@ -1,4 +1,5 @@
 /** Which principals never get the boundary. */
+import { matchesGlob } from './action-pattern.ts';
 import { organizationAccessRoleArn } from './parameters.ts';
 import type { BoundaryParameters } from './types.ts';
 
@@ -17,10 +18,7 @@ export interface PrincipalIdentity {
  * boundary while the boundary does not protect it from takeover.
  */
 export function matchesWhitelistGlob(glob: string, name: string): boolean {
-  const body = [...glob]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 's').test(name);
+  return matchesGlob(glob, name, { caseSensitive: true });
 }
 
 /**

@@ -25,6 +25,12 @@ describe('matchesGlob and sortedActions', () => {
     expect(matchesGlob('a.b', 'axb')).toBe(false);
   });
 
+  it('Given a name inside an ARN, when matched case-sensitively, then only the exact case matches, as IAM compares names', () => {
+    expect(matchesGlob('StackSet-Exec-*', 'StackSet-Exec-prod', { caseSensitive: true })).toBe(true);
+    expect(matchesGlob('StackSet-Exec-*', 'STACKSET-EXEC-prod', { caseSensitive: true })).toBe(false);
+    expect(matchesGlob('role?', 'role1\n', { caseSensitive: true })).toBe(false);
+  });
+
   it('Given actions in any order and case, when sorted, then the list is stable and without case duplicates', () => {
     expect(sortedActions(['s3:PutObject', 'ec2:*', 'S3:putobject', 's3:GetObject'])).toEqual([
       'ec2:*',
