@@ -36,6 +36,16 @@ export function boundaryPolicyArn(deployment: Deployment, accountId: string): st
   return iamPolicyArn(partitionOfArn(deployment.topicArn), accountId, BOUNDARY_POLICY_NAME);
 }
 
+/** The actions the default version of the account's boundary names (Action and NotAction). */
+export async function boundaryActions(
+  stack: LocalStackClient,
+  deployment: Deployment,
+  accountId: string,
+): Promise<string[]> {
+  const iam = await memberIam(stack, accountId);
+  return actionsIn((await defaultVersion(iam, boundaryPolicyArn(deployment, accountId)))?.document);
+}
+
 export interface PrincipalBoundary {
   kind: 'user' | 'role';
   name: string;

@@ -55,6 +55,17 @@ export function conditionalDenyPolicy(count: number, first = 0): string {
   );
 }
 
+/** Allows everything but the listed actions: the shape of most guard-rail files. */
+export function denyingPolicy(...actions: string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Deny', Action: actions.length === 1 ? actions[0] : actions, Resource: '*' },
+    ],
+  });
+}
+
 /**
  * A well-formed policy whose compiled statements exceed what the boundary and the default four
  * additional policies of 6,144 characters each can hold together.

@@ -4,19 +4,17 @@
  * as the SQS batch of the queue the packaged template subscribes it to); and the packaged
  * reconciler alone, on its schedule, following a move no event announced.
  */
+
 import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forwardOrganizationsEvents, scheduledEvent } from '#dev/local-deployment/events.ts';
 import {
   accountItem,
-  actionsIn,
-  boundaryPolicyArn,
-  defaultVersion,
+  boundaryActions as boundaryActionsOf,
   failureMessages,
-  memberIam,
 } from '#dev/local-deployment/inspect.ts';
 import { moveAccountEvent } from '#dev/local-deployment/organization-events.ts';
-import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { denyingPolicy as deny, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { usePackagedScpAlt } from './support/packaged-scp-alt.ts';
 
@@ -24,19 +22,8 @@ const env = usePackagedScpAlt();
 const org = () => env.stack.organization;
 const ou = (path: string) => org().ous[path] ?? '';
 const account = (name: string) => org().accounts[name] ?? '';
-const deny = (action: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Action: action, Resource: '*' },
-    ],
-  });
 
-async function boundaryActions(accountId: string): Promise<string[]> {
-  const iam = await memberIam(env.stack, accountId);
-  return actionsIn((await defaultVersion(iam, boundaryPolicyArn(env.deployment, accountId)))?.document);
-}
+const boundaryActions = (accountId: string) => boundaryActionsOf(env.stack, env.deployment, accountId);
 
 /** MoveAccount as the management account's administrator calls it, and the event CloudTrail records. */
 async function move(accountId: string, from: string, to: string) {

@@ -4,18 +4,19 @@
  * boundary ends as the account's current OU compiles, never weaker on the way, the record holds
  * the current path, and a reconcile afterwards finds nothing to repair.
  */
+
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scheduledEvent, takeS3Notifications } from '#dev/local-deployment/events.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import {
   accountItem,
-  actionsIn,
+  boundaryActions as boundaryActionsOf,
   boundaryPolicyArn,
   defaultVersion,
   failureMessages,
   memberIam,
 } from '#dev/local-deployment/inspect.ts';
-import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { denyingPolicy as deny, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 import { ManagementConsole } from '../support/organization.ts';
 import { waitForCalls } from './policy-versions.ts';
@@ -24,23 +25,10 @@ const env = useScpAlt();
 const org = () => env.stack.organization;
 const ou = (path: string) => org().ous[path] ?? '';
 const account = (name: string) => org().accounts[name] ?? '';
-const deny = (...actions: string[]) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Action: actions, Resource: '*' },
-    ],
-  });
 let management: ManagementConsole;
 const rows: string[] = [];
 
-async function boundaryActions(accountId: string): Promise<string[]> {
-  const iam = await memberIam(env.stack, accountId);
-  return actionsIn(
-    (await defaultVersion(iam, boundaryPolicyArn(env.scpAlt.deployment, accountId)))?.document,
-  );
-}
+const boundaryActions = (accountId: string) => boundaryActionsOf(env.stack, env.scpAlt.deployment, accountId);
 
 async function expectConverged(): Promise<void> {
   const { deployment, handlers } = env.scpAlt;

@@ -1,8 +1,9 @@
 /**
- * Arrivals (issue 17, item 2) through the real handlers: with AutoEnrollOrganizationUnits set, an
+ * Arrivals through the real handlers: with AutoEnrollOrganizationUnits set, an
  * account created in, moved into, or invited into those OUs is enrolled without a Service Catalog
  * launch; the enrollment records its owner, and the product and the automatic path never fight.
  */
+
 import {
   AcceptHandshakeCommand,
   InviteAccountToOrganizationCommand,
@@ -12,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actingAs } from '#dev/local-aws/accounts.ts';
 import {
   accountItem,
-  actionsIn,
+  boundaryActions as boundaryActionsOf,
   boundaryPolicyArn,
   carrying,
   defaultVersion,
@@ -21,29 +22,16 @@ import {
   principalBoundaries,
 } from '#dev/local-deployment/inspect.ts';
 import { acceptHandshakeEvent } from '#dev/local-deployment/organization-events.ts';
-import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { denyingPolicy as deny, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 import { ManagementConsole } from '../support/organization.ts';
 
 const env = useScpAlt();
 const org = () => env.stack.organization;
 const ou = (path: string) => org().ous[path] ?? '';
-const deny = (...actions: string[]) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Action: actions, Resource: '*' },
-    ],
-  });
 let management: ManagementConsole;
 
-async function boundaryActions(accountId: string): Promise<string[]> {
-  const iam = await memberIam(env.stack, accountId);
-  return actionsIn(
-    (await defaultVersion(iam, boundaryPolicyArn(env.scpAlt.deployment, accountId)))?.document,
-  );
-}
+const boundaryActions = (accountId: string) => boundaryActionsOf(env.stack, env.scpAlt.deployment, accountId);
 
 beforeAll(async () => {
   management = new ManagementConsole(env.scpAlt);

@@ -1,9 +1,10 @@
 /**
- * scp-alt follows the organization through its real handlers (issue 17): an enrolled account moved
+ * scp-alt follows the organization through its real handlers: an enrolled account moved
  * between OUs gets its new OU's boundary within the MoveAccount event, or from the scheduled
  * reconciler alone; an account removed or closed is closed out with one notice and never retried;
  * a mistyped account id is refused without a record.
  */
+
 import {
   CreateOrganizationalUnitCommand,
   DeleteOrganizationalUnitCommand,
@@ -14,7 +15,7 @@ import { scheduledEvent } from '#dev/local-deployment/events.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import {
   accountItem,
-  actionsIn,
+  boundaryActions as boundaryActionsOf,
   boundaryPolicyArn,
   carrying,
   defaultVersion,
@@ -22,20 +23,12 @@ import {
   memberIam,
   principalBoundaries,
 } from '#dev/local-deployment/inspect.ts';
-import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { denyingPolicy as deny, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import { scpAlt as cli, operatorEnvironment } from '../cli/operator.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 import { ManagementConsole } from '../support/organization.ts';
 
 const env = useScpAlt();
-const deny = (...actions: string[]) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Action: actions, Resource: '*' },
-    ],
-  });
 
 let management: ManagementConsole;
 let operator: Record<string, string>;
@@ -43,12 +36,7 @@ const org = () => env.stack.organization;
 const ou = (path: string) => org().ous[path] ?? '';
 const account = (name: string) => org().accounts[name] ?? '';
 
-async function boundaryActions(accountId: string): Promise<string[]> {
-  const iam = await memberIam(env.stack, accountId);
-  return actionsIn(
-    (await defaultVersion(iam, boundaryPolicyArn(env.scpAlt.deployment, accountId)))?.document,
-  );
-}
+const boundaryActions = (accountId: string) => boundaryActionsOf(env.stack, env.scpAlt.deployment, accountId);
 
 async function runReconciler() {
   const { deployment, handlers } = env.scpAlt;

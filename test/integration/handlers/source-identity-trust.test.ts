@@ -4,6 +4,7 @@
  * or invited later have none); the functions that only keep accounts in step never change that
  * trust, and report the refusal instead.
  */
+
 import { GetRoleCommand, type IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ORGANIZATION_ACCESS_ROLE } from '#dev/local-aws/accounts.ts';
@@ -15,19 +16,11 @@ import {
   failureMessages,
   memberIam,
 } from '#dev/local-deployment/inspect.ts';
-import { policyKey } from '#dev/local-deployment/policy-files.ts';
+import { denyingPolicy as deny, policyKey } from '#dev/local-deployment/policy-files.ts';
 import { SOURCE_IDENTITY_TRUST_SID } from '#policy/own-sessions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
 const env = useScpAlt();
-const deny = (action: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: '*', Resource: '*' },
-      { Effect: 'Deny', Action: action, Resource: '*' },
-    ],
-  });
 
 interface TrustStatement {
   Sid?: string;

@@ -1,5 +1,5 @@
 /**
- * Enrollment refuses what is not in the organization (issue 17, item 4): the account id, the OU
+ * Enrollment refuses what is not in the organization: the account id, the OU
  * and the root are checked against Organizations before anything is written, and a lookup that
  * keeps failing enrolls nothing rather than a guessed path.
  */

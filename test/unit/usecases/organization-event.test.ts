@@ -1,5 +1,5 @@
 /**
- * The organization-event path (issue 17, items 1-3): moves recompile within one event, departures
+ * The organization-event path: moves recompile within one event, departures
  * and closures close the record out with one notice, arrivals in auto-enroll OUs are enrolled, and
  * duplicate or late events change nothing more.
  */

@@ -1,5 +1,5 @@
 /**
- * The reconciler takes every account's place from Organizations (issue 17, item 1): one tree read
+ * The reconciler takes every account's place from Organizations: one tree read
  * per run, stale paths repaired, departed and unreachable accounts closed out once and then left
  * alone, OU changes reported once.
  */

@@ -1,5 +1,5 @@
 /**
- * One record, one owner (issue 17, item 2): a Service Catalog Delete deregisters only what the
+ * One record, one owner: a Service Catalog Delete deregisters only what the
  * product enrolled, and hands an account in an auto-enroll OU to the automatic path instead.
  */
 import { describe, expect, it } from 'vitest';
