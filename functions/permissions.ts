@@ -34,8 +34,11 @@ export const MENDS_MEMBER_TRUST: readonly FunctionName[] = [
 ];
 
 // Building blocks, named by the code path that makes the calls.
-/** The first hop of the role chain (credentials.ts), from the function's own role, unmarked. */
-const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
+/**
+ * The first hop of the role chain (credentials.ts), from the function's own role: unmarked, except
+ * the session acting in the management account enrolled (marked like a member hop).
+ */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 /**
  * The second hop, made with the management role's session, with our SourceIdentity
  * (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.

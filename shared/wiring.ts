@@ -56,6 +56,7 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
     managementRoleName: config.managementRoleName,
     managementRoleExternalId: config.managementRoleExternalId,
     organizationAccessRoleName: config.organizationAccessRoleName,
+    managementAccountEnrollable: config.managementAccount.enrollable,
     functionName: options.functionName,
     ...shared,
     ...(sleep ? { sleep } : {}),

@@ -14,6 +14,7 @@ import {
   type PolicySnapshot,
 } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import { managementExemptionsPresent } from '#usecases/management-account.ts';
 import type { OrganizationIndex } from '#usecases/organization-index.ts';
 import { unreachableReason } from '#usecases/organization-membership.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
@@ -58,6 +59,8 @@ export interface AccountPlan extends PlanTarget {
   additionalPolicies: AdditionalPolicyPlan[];
   warnings: PolicyFinding[];
   error: FailureReport | null;
+  /** The management account only: the principals it keeps without the boundary, and which exist. */
+  exemptions?: { name: string; why: string; present: boolean }[];
 }
 
 const UNKNOWN_ACCOUNT_ERRORS = [
@@ -193,6 +196,8 @@ async function planOne(
   const plan = emptyPlan(target);
   if (plan.error) return plan;
   try {
+    const exemptions = await managementExemptionsPresent(ctx, target.accountId);
+    if (exemptions) plan.exemptions = exemptions;
     const deployed = await ctx.ports.iam.readBoundaryPolicy(target.accountId);
     if (deployed) plan.deployed = { versionId: deployed.versionId, hash: policyHash(deployed.document) };
     const compiled = await compileForAccount(ctx, snapshot, target);

@@ -23,6 +23,11 @@ export interface CredentialChainOptions {
   managementRoleExternalId?: string | undefined;
   organizationAccessRoleName: string;
   /**
+   * The management account is enrolled (opt-in): its clients act with the management role itself,
+   * in a session marked with our source identity (the role's trust allows it when the opt-in is on).
+   */
+  managementAccountEnrollable?: boolean;
+  /**
    * Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted,
    * and carry the same SourceIdentity, by which IAM events tell our calls apart (own-sessions.ts).
    */
@@ -91,6 +96,7 @@ export class CredentialChain {
 
   memberCredentials(accountId: string): Promise<TemporaryCredentials> {
     if (accountId === this.options.managementAccountId) {
+      if (this.options.managementAccountEnrollable) return this.markedManagementCredentials();
       // The management role would have to assume a role in its own account: refuse, enrollment
       // of the management account is rejected before this point.
       return Promise.reject(
@@ -101,6 +107,21 @@ export class CredentialChain {
       );
     }
     return this.cached(`member:${accountId}`, () => this.assumeMember(accountId));
+  }
+
+  /**
+   * The management role acting in its own account: one hop, marked like a member hop, so IAM events
+   * of the management account tell our calls apart as a member's do. A session of its own, beside
+   * the unmarked one the role chain starts from.
+   */
+  private markedManagementCredentials(): Promise<TemporaryCredentials> {
+    const { managementAccountId, managementRoleName, managementRoleExternalId } = this.options;
+    return this.cached(`member:${managementAccountId}`, () =>
+      this.assume(this.baseSts, this.roleArn(managementAccountId, managementRoleName), {
+        sourceIdentity: this.sourceIdentity,
+        ...(managementRoleExternalId === undefined ? {} : { externalId: managementRoleExternalId }),
+      }),
+    );
   }
 
   /** The member hop, marked with our source identity; the access role's trust mended once if it must. */

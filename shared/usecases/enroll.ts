@@ -20,7 +20,7 @@ import {
   writeCompiledPolicies,
 } from './compiled-policies.ts';
 import { checkWhitelistTrust } from './exempt-exposure.ts';
-import type { FlowContext, FlowSettings } from './flow-context.ts';
+import { type FlowContext, type FlowSettings, isEnrollableManagementAccount } from './flow-context.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
@@ -76,10 +76,10 @@ export function refuseReservedAccount(settings: FlowSettings, accountId: string)
       'is the security account; its functions must never be bounded by the policy they enforce',
     );
   }
-  if (accountId === settings.managementAccountId) {
+  if (accountId === settings.managementAccountId && !isEnrollableManagementAccount(settings, accountId)) {
     throw new AccountRefusedError(
       accountId,
-      'is the management account; it is reached only as the first hop of the role chain',
+      'is the management account; it is enrolled only when the deployment opts in (EnrollManagementAccount)',
     );
   }
 }

@@ -1,4 +1,5 @@
 import { type BoundaryParameters, defaultBoundaryParameters } from '#policy/index.ts';
+import { managementAccountParameters } from '#policy/management-account.ts';
 import type { Clock } from '#runtime/clock.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import type { AccountRetryOptions } from '#runtime/retry.ts';
@@ -30,6 +31,8 @@ export type FlowSettings = Pick<
   > & {
     /** Automatic enrollment of arriving accounts; absent = off (the CLI and tests that do not set it). */
     arrivals?: AppConfig['arrivals'];
+    /** The management account's enrollment; absent = the management account is never enrolled. */
+    managementAccount?: AppConfig['managementAccount'];
   };
 
 /** What every use case receives: its ports, settings, a logger and a clock. */
@@ -65,7 +68,29 @@ export function boundaryParametersFor(
     whitelistRoleNames: settings.whitelistRoleNames,
     requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
     protectedTrails: [...protectedTrails],
+    ...(isEnrollableManagementAccount(settings, accountId)
+      ? managementAccountParameters({
+          managementRoleName: settings.managementAccount.roleName,
+          breakGlassNames: settings.managementAccount.breakGlassNames,
+          whitelistRoleNames: settings.whitelistRoleNames,
+        })
+      : {}),
   });
+}
+
+/** True for the management account when the deployment lets it be enrolled. */
+export function isEnrollableManagementAccount(
+  settings: FlowSettings,
+  accountId: string,
+): settings is FlowSettings & { managementAccount: NonNullable<FlowSettings['managementAccount']> } {
+  return accountId === settings.managementAccountId && settings.managementAccount?.enrollable === true;
+}
+
+/** The role scp-alt reaches the account through: the management role there, else the access role. */
+export function accessRoleNameFor(settings: FlowSettings, accountId: string): string {
+  return isEnrollableManagementAccount(settings, accountId)
+    ? settings.managementAccount.roleName
+    : settings.organizationAccessRoleName;
 }
 
 export function nowIso(ctx: FlowContext): string {

@@ -9,7 +9,7 @@ import { refusedRoleArn } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, updateAccountRecord } from './account-records.ts';
 import { closeOut } from './close-out.ts';
 import type { PolicySnapshot } from './compile-account.ts';
-import type { FlowContext } from './flow-context.ts';
+import { accessRoleNameFor, type FlowContext } from './flow-context.ts';
 import { type Placement, unreachableReason } from './organization-membership.ts';
 import type { AccountDrift } from './reconcile.ts';
 import { samePath, syncAccount } from './sync-account.ts';
@@ -68,8 +68,11 @@ export function memberRoleRefused(
   accountId: string,
   error: unknown,
 ): { closeOut: () => Promise<Partial<AccountDrift>> } | undefined {
-  const { partition, organizationAccessRoleName } = ctx.settings;
-  const memberRole = iamRoleArn(partition, accountId, organizationAccessRoleName);
+  const memberRole = iamRoleArn(
+    ctx.settings.partition,
+    accountId,
+    accessRoleNameFor(ctx.settings, accountId),
+  );
   if (refusedRoleArn(error) !== memberRole) return undefined;
   const reason = `unreachable: ${memberRole} refused AssumeRole (the organization access role is missing or no longer trusts the management role)`;
   return {

@@ -106,6 +106,33 @@ describe('management-role.yaml', () => {
     expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListPolicies']);
   });
 
+  it('acts in its own account only when EnrollManagementAccount opts in, with exactly the calls made in a member', () => {
+    expect(conditionOf(2)).toBe('ManagementAccountEnrolled');
+    expect(management.Conditions?.ManagementAccountEnrolled).toEqual({
+      'Fn::Equals': [{ Ref: 'EnrollManagementAccount' }, 'yes'],
+    });
+    expect(management.Parameters?.EnrollManagementAccount?.Default).toBe('no');
+    const memberCalls = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.member))].sort();
+    expect(allowedActions(policyAt(2))).toEqual(memberCalls);
+    // Writes that create or change roles reach the forwarding role only.
+    const roleWrites = policyAt(2).filter((s) => s.actions.includes('iam:PutRolePolicy'));
+    expect(roleWrites.flatMap((s) => s.resources)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/scp-event-rule' },
+    ]);
+  });
+
+  it('lets the functions mark their sessions only when EnrollManagementAccount opts in, and only with scp-alt-*', () => {
+    const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
+    const marking = trust.filter((s) => s.actions.includes('sts:SetSourceIdentity'));
+    expect(marking).toHaveLength(1);
+    expect(marking[0]!.conditional).toBe(true);
+    expect(marking[0]!.actions).toEqual(['sts:SetSourceIdentity']);
+    expect(marking[0]!.condition).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
+      StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+    });
+  });
+
   it('always grants the read-only organization calls: the reconciler reads the tree every run', () => {
     const always = roleStatements(management, roleId).filter((s) => !s.conditional);
     expect(allowedActions(always)).toEqual(
@@ -126,7 +153,7 @@ describe('management-role.yaml', () => {
 
   it('trusts operator roles only when OperatorPrincipalArns names them', () => {
     const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
-    const operators = trust.filter((s) => s.conditional);
+    const operators = trust.filter((s) => s.conditional && s.actions.includes('sts:AssumeRole'));
     expect(operators).toHaveLength(1);
     expect(operators[0]!.principal).toEqual({ AWS: { Ref: 'OperatorPrincipalArns' } });
     expect(management.Parameters?.OperatorPrincipalArns?.Default).toBe('');
