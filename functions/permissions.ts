@@ -141,6 +141,8 @@ const REMOVE_BOUNDARY = [
  * root (also from an OU, to tell an OU that does not exist from one that does not hold the account).
  */
 const PLACE_ACCOUNT = ['organizations:DescribeAccount', 'organizations:ListParents'];
+/** standalone-accounts.ts verifyStandalonePlace: not a member (DescribeAccount), then the root. */
+const PLACE_STANDALONE_ACCOUNT = ['organizations:DescribeAccount', 'organizations:ListRoots'];
 /** organization.ts readTree: the reconciler reads the whole tree once per run. */
 const READ_ORGANIZATION_TREE = [
   'organizations:ListRoots',
@@ -167,8 +169,9 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
     ]),
-    // organization.ts: where the account is (DescribeAccount, ListParents up to the root).
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    // organization.ts: where the account is (DescribeAccount, ListParents up to the root), or for a
+    // standalone account that Organizations does not know it, and the root its chain starts from.
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, PLACE_STANDALONE_ACCOUNT),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {

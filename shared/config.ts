@@ -93,6 +93,13 @@ const EnvSchema = z.object({
     .enum(['yes', 'no', 'true', 'false'])
     .default('yes')
     .transform((value) => value === 'yes' || value === 'true'),
+  /**
+   * Accounts outside the organization that may be enrolled as standalone accounts: the security bus
+   * admits their forwarding role, and scp-alt reaches them through their standalone access role.
+   */
+  STANDALONE_ACCOUNT_IDS: csv.pipe(z.array(accountId)),
+  /** The role a standalone account deploys for scp-alt (templates/standalone-account-role.yaml). */
+  STANDALONE_ROLE_NAME: z.string().regex(IAM_NAME).default('scp-alt-standalone-access'),
   /** Whether the management account itself may be enrolled (README, The management account). */
   ENROLL_MANAGEMENT_ACCOUNT: z
     .enum(['yes', 'no', 'true', 'false'])
@@ -139,6 +146,8 @@ export interface AppConfig {
   localEndpoint: string | undefined;
   arrivals: ArrivalSettings;
   managementAccount: ManagementAccountSettings;
+  standaloneRoleName: string;
+  standaloneAccountIds: string[];
 }
 
 /** The management account's opt-in enrollment (README, The management account). */
@@ -209,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       movedOut: e.AUTO_ENROLL_MOVED_OUT,
       createCloudTrail: e.AUTO_ENROLL_CREATE_CLOUDTRAIL,
     },
+    standaloneRoleName: e.STANDALONE_ROLE_NAME,
+    standaloneAccountIds: e.STANDALONE_ACCOUNT_IDS,
     managementAccount: {
       enrollable: e.ENROLL_MANAGEMENT_ACCOUNT,
       roleName: e.MANAGEMENT_ROLE_NAME,

@@ -31,6 +31,8 @@ export const AWS_OPTIONS = {
   'max-additional-policies': { type: 'string' },
   'enroll-management-account': { type: 'boolean' },
   'break-glass': { type: 'string' },
+  'standalone-accounts': { type: 'string' },
+  'standalone-role': { type: 'string' },
   partition: { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
@@ -62,6 +64,9 @@ export const AWS_OPTIONS_HELP = `AWS options (flag, else the environment variabl
                             the management account may be enrolled [ENROLL_MANAGEMENT_ACCOUNT=yes]
   --break-glass LIST        the management account's break-glass user and role names, never
                             bounded [MANAGEMENT_BREAK_GLASS_NAMES]
+  --standalone-accounts LIST
+                            accounts outside the organization enrolled as standalone [STANDALONE_ACCOUNT_IDS]
+  --standalone-role NAME    their scp-alt role (default scp-alt-standalone-access) [STANDALONE_ROLE_NAME]
   --partition NAME          override the partition derived from the region [SCP_PARTITION]
   --verbose                 log what the use cases do (stderr)
 Pass the values the deployment uses: the boundary compiled here must equal the deployed one.`;
@@ -85,6 +90,7 @@ const FLAG_OF_VARIABLE: Record<string, string> = {
   EVENT_BUS_ARN: '--event-bus-arn',
   MAX_ADDITIONAL_POLICIES: '--max-additional-policies',
   MANAGEMENT_BREAK_GLASS_NAMES: '--break-glass',
+  STANDALONE_ACCOUNT_IDS: '--standalone-accounts',
 };
 
 /** Defaults of serverless.yml, so a CLI run compiles what the deployed functions compile. */
@@ -157,6 +163,8 @@ export function operatorConfig(
     COMPUTE_AUDIT_REGIONS: env.COMPUTE_AUDIT_REGIONS,
     ENROLL_MANAGEMENT_ACCOUNT: values['enroll-management-account'] ? 'yes' : env.ENROLL_MANAGEMENT_ACCOUNT,
     MANAGEMENT_BREAK_GLASS_NAMES: values['break-glass'] ?? env.MANAGEMENT_BREAK_GLASS_NAMES,
+    STANDALONE_ACCOUNT_IDS: values['standalone-accounts'] ?? env.STANDALONE_ACCOUNT_IDS,
+    STANDALONE_ROLE_NAME: values['standalone-role'] ?? env.STANDALONE_ROLE_NAME,
   };
   try {
     return loadConfig(withoutUndefined(variables));

@@ -27,6 +27,15 @@ export interface CredentialChainOptions {
    * in a session marked with our source identity (the role's trust allows it when the opt-in is on).
    */
   managementAccountEnrollable?: boolean;
+  /** The role standalone accounts deploy for scp-alt (templates/standalone-account-role.yaml). */
+  standaloneRoleName?: string;
+  /** Accounts the deployment admits as standalone (StandaloneAccountIds). */
+  standaloneAccountIds?: readonly string[];
+  /**
+   * The ExternalId registered for a standalone account (its record's): such an account is reached
+   * in one hop from the function's own role, never through the management role.
+   */
+  standaloneExternalId?: (accountId: string) => Promise<string | undefined>;
   /**
    * Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted,
    * and carry the same SourceIdentity, by which IAM events tell our calls apart (own-sessions.ts).
@@ -106,7 +115,28 @@ export class CredentialChain {
         ),
       );
     }
+    if (this.options.standaloneAccountIds?.includes(accountId))
+      return this.cached(`member:${accountId}`, () => this.assumeStandalone(accountId));
     return this.cached(`member:${accountId}`, () => this.assumeMember(accountId));
+  }
+
+  /**
+   * A standalone account: its standalone access role, assumed by the function's own role with the
+   * account's external id, marked with our source identity as a member hop is.
+   */
+  private async assumeStandalone(accountId: string): Promise<TemporaryCredentials> {
+    const roleName = this.options.standaloneRoleName ?? 'scp-alt-standalone-access';
+    const roleArn = this.roleArn(accountId, roleName);
+    const externalId = await this.options.standaloneExternalId?.(accountId);
+    if (externalId === undefined)
+      throw new AssumeRoleError(
+        roleArn,
+        new Error(`no external id is registered for standalone account ${accountId}`),
+      );
+    return this.assume(this.baseSts, roleArn, {
+      externalId,
+      sourceIdentity: this.sourceIdentity,
+    });
   }
 
   /**

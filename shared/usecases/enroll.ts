@@ -30,11 +30,14 @@ import {
   sweepFailureError,
 } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
+import { verifyStandalonePlace } from './standalone-accounts.ts';
 
 export interface EnrollRequest {
   accountId: string;
-  /** The OU (or root) the operator registered the account under. */
+  /** The OU (or root) the operator registered the account under; a virtual OU for a standalone account. */
   ouId: string;
+  /** Set for an account outside the organization: the ExternalId its standalone access role demands. */
+  standalone?: { externalId: string };
   createCloudTrail: boolean;
   /** False for a new enrollment (an ACTIVE record is then refused); true when updating one. */
   replaceExisting?: boolean;
@@ -87,16 +90,17 @@ export function refuseReservedAccount(settings: FlowSettings, accountId: string)
 export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Promise<EnrollResult> {
   const { accountId } = given;
   let request: EnrollRequest & { protectedTrails: string[] };
-  let trustWarnings: string[];
+  let trustWarnings: string[] | undefined;
   let ouPath: string[];
   try {
     refuseReservedAccount(ctx.settings, accountId);
     request = { ...given, protectedTrails: protectedTrailsOf(ctx, given) };
-    // Before any record is written: a refused account leaves nothing behind.
-    ouPath = await verifyEnrollmentPlace(ctx, accountId, request.ouId);
-    trustWarnings = await withAccountRetries(ctx, accountId, () =>
-      inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
-    );
+    // Before any record is written: a refused account leaves nothing behind. A standalone account
+    // is reached through its record (its external id), so its roles are read once that exists.
+    ouPath = request.standalone
+      ? await verifyStandalonePlace(ctx, accountId, request.ouId, request.standalone.externalId)
+      : await verifyEnrollmentPlace(ctx, accountId, request.ouId);
+    if (!request.standalone) trustWarnings = await trustWarningsOf(ctx, accountId);
     await claimRecord(ctx, request);
   } catch (error) {
     // Two events announcing one arrival: the second finds the first's enrollment, which is no failure.
@@ -107,12 +111,20 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
   }
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
+    trustWarnings ??= await trustWarningsOf(ctx, accountId);
+    const warnings = trustWarnings;
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, warnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
     throw error;
   }
+}
+
+function trustWarningsOf(ctx: FlowContext, accountId: string): Promise<string[]> {
+  return withAccountRetries(ctx, accountId, () =>
+    inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
+  );
 }
 
 /** The request's trails, else the deployment default; each one a trail of this account. */
@@ -144,6 +156,8 @@ async function claimRecord(
       protectedTrails: request.protectedTrails,
       ...(request.stackId ? { stackId: request.stackId } : {}),
       enrolledBy: ownerOf(request),
+      kind: request.standalone ? 'standalone' : 'member',
+      externalId: request.standalone?.externalId,
       status: 'ENROLLING',
       lastError: undefined,
     };

@@ -33,6 +33,10 @@ export type FlowSettings = Pick<
     arrivals?: AppConfig['arrivals'];
     /** The management account's enrollment; absent = the management account is never enrolled. */
     managementAccount?: AppConfig['managementAccount'];
+    /** The standalone access role's name; absent = scp-alt-standalone-access. */
+    standaloneRoleName?: AppConfig['standaloneRoleName'];
+    /** Accounts outside the organization the deployment admits as standalone; absent = none. */
+    standaloneAccountIds?: AppConfig['standaloneAccountIds'];
   };
 
 /** What every use case receives: its ports, settings, a logger and a clock. */
@@ -63,7 +67,7 @@ export function boundaryParametersFor(
   return defaultBoundaryParameters({
     partition: settings.partition,
     accountId,
-    organizationAccessRoleName: settings.organizationAccessRoleName,
+    organizationAccessRoleName: accessRoleNameFor(settings, accountId),
     automationRoleArns: settings.automationRoleArns,
     whitelistRoleNames: settings.whitelistRoleNames,
     requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
@@ -86,12 +90,25 @@ export function isEnrollableManagementAccount(
   return accountId === settings.managementAccountId && settings.managementAccount?.enrollable === true;
 }
 
-/** The role scp-alt reaches the account through: the management role there, else the access role. */
-export function accessRoleNameFor(settings: FlowSettings, accountId: string): string {
-  return isEnrollableManagementAccount(settings, accountId)
-    ? settings.managementAccount.roleName
-    : settings.organizationAccessRoleName;
+/** True for an account the deployment admits as standalone (StandaloneAccountIds). */
+export function isStandaloneAccount(settings: FlowSettings, accountId: string): boolean {
+  return settings.standaloneAccountIds?.includes(accountId) ?? false;
 }
+
+/**
+ * The role scp-alt reaches the account through, exempt there as the organization access role is
+ * in a member: the management role in the management account, the standalone access role in a
+ * standalone account, else the organization access role.
+ */
+export function accessRoleNameFor(settings: FlowSettings, accountId: string): string {
+  if (isEnrollableManagementAccount(settings, accountId)) return settings.managementAccount.roleName;
+  if (isStandaloneAccount(settings, accountId))
+    return settings.standaloneRoleName ?? DEFAULT_STANDALONE_ROLE_NAME;
+  return settings.organizationAccessRoleName;
+}
+
+/** The role templates/standalone-account-role.yaml creates, unless StandaloneRoleName renames it. */
+export const DEFAULT_STANDALONE_ROLE_NAME = 'scp-alt-standalone-access';
 
 export function nowIso(ctx: FlowContext): string {
   return ctx.now().toISOString();

@@ -43,10 +43,9 @@ function forgeryOf(iamEvent: IamEvent): string | undefined {
 }
 
 /**
- * Our own calls: a session of this account's organization access role (the management role in
- * the management account) carrying our
- * SourceIdentity, which only our role chain can set (policy/own-sessions.ts). The session name is
- * not looked at: anyone who may assume a role chooses it.
+ * Our own calls: a session of the role scp-alt reaches this account through (accessRoleNameFor)
+ * carrying our SourceIdentity, which only our role chain can set (policy/own-sessions.ts). The
+ * session name is not looked at: anyone who may assume a role chooses it.
  */
 function isOwnSession(ctx: FlowContext, iamEvent: IamEvent): boolean {
   const session = iamEvent.actorArn === undefined ? undefined : parseRoleSessionArn(iamEvent.actorArn);

@@ -12,6 +12,7 @@ import type { PolicySnapshot } from './compile-account.ts';
 import { accessRoleNameFor, type FlowContext } from './flow-context.ts';
 import { type Placement, unreachableReason } from './organization-membership.ts';
 import type { AccountDrift } from './reconcile.ts';
+import { isStandalone } from './standalone-accounts.ts';
 import { samePath, syncAccount } from './sync-account.ts';
 
 export interface Followed {
@@ -28,6 +29,8 @@ export async function followPlacement(
 ): Promise<Followed> {
   const record = await ctx.ports.accounts.get(accountId);
   if (!record) return { stop: true, drift: {} };
+  // Organizations never places a standalone account: its record does, and it never departs.
+  if (isStandalone(record)) placement = { kind: 'member', ouPath: record.ouPath };
   const unreachable = record.lastError ?? 'unreachable';
   // Without the tree (it could not be read) the record's path stands, as before this step existed.
   if (!placement)

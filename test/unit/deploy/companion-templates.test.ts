@@ -258,14 +258,18 @@ describe('member-forwarding.yaml', () => {
 });
 
 describe('Service Catalog', () => {
-  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID, CreateCloudTrail and ProtectedTrails', () => {
+  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID, CreateCloudTrail, ProtectedTrails and StandaloneExternalId', () => {
     expect(Object.keys(product.Parameters ?? {}).sort()).toEqual([
       'CreateCloudTrail',
       'MemberAccountID',
       'OrganizationUnitID',
       'ProtectedTrails',
+      'StandaloneExternalId',
     ]);
     expect(product.Parameters?.ProtectedTrails?.Default).toBe('');
+    // A member account by default; the external id is a shared secret, never echoed.
+    expect(product.Parameters?.StandaloneExternalId?.Default).toBe('');
+    expect(product.Parameters?.StandaloneExternalId?.NoEcho).toBe(true);
     const [productId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::CloudFormationProduct');
     expect(prop(catalog, productId, 'Name')).toBe('SCP Account register');
   });
@@ -278,6 +282,7 @@ describe('Service Catalog', () => {
       OrganizationUnitID: { Ref: 'OrganizationUnitID' },
       CreateCloudTrail: { Ref: 'CreateCloudTrail' },
       ProtectedTrails: { Ref: 'ProtectedTrails' },
+      StandaloneExternalId: { Ref: 'StandaloneExternalId' },
     });
     const registerFn = deployedFunctions(packaged).find((fn) => fn.name === 'account-register')!;
     const exported = Object.values(packaged.Outputs ?? {}).find(
