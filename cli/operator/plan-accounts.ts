@@ -18,6 +18,7 @@ import { managementExemptionsPresent } from '#usecases/management-account.ts';
 import type { OrganizationIndex } from '#usecases/organization-index.ts';
 import { unreachableReason } from '#usecases/organization-membership.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
+import { isStandalone } from '#usecases/standalone-accounts.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
 import { OperatorError } from './operator-error.ts';
 import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-diff.ts';
@@ -93,6 +94,8 @@ export async function ouPathFor(ctx: FlowContext, record: AccountRecord | undefi
  * an id the tree does not have and no record names (the lookup then says what Organizations answers).
  */
 function placedByTree(index: OrganizationIndex, record: AccountRecord | undefined, accountId: string) {
+  // Outside the organization: its record places it (under its virtual OU).
+  if (isStandalone(record) && record) return { ouPath: record.ouPath };
   const placement = index.placementOf(accountId);
   if (placement.kind === 'gone' && !record) return undefined;
   if (placement.kind === 'member') {

@@ -124,12 +124,17 @@ describe('management-role.yaml', () => {
   it('lets the functions mark their sessions only when EnrollManagementAccount opts in, and only with scp-alt-*', () => {
     const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
     const marking = trust.filter((s) => s.actions.includes('sts:SetSourceIdentity'));
-    expect(marking).toHaveLength(1);
-    expect(marking[0]!.conditional).toBe(true);
-    expect(marking[0]!.actions).toEqual(['sts:SetSourceIdentity']);
-    expect(marking[0]!.condition).toEqual({
-      StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
-      StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+    expect(marking).toHaveLength(2);
+    for (const statement of marking) {
+      expect(statement.conditional).toBe(true);
+      expect(statement.actions).toEqual(['sts:SetSourceIdentity']);
+      expect(statement.condition).toEqual({
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
+        StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+      });
+    }
+    expect(management.Conditions?.OperatorsInEnrolledManagementAccount).toEqual({
+      'Fn::And': [{ Condition: 'ManagementAccountEnrolled' }, { Condition: 'HasOperators' }],
     });
   });
 
