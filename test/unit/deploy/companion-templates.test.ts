@@ -33,6 +33,7 @@ const management = loadYamlTemplate('management-role.yaml');
 const forwarding = loadYamlTemplate('member-forwarding.yaml');
 const catalog = loadYamlTemplate('service-catalog.yaml');
 const product = loadYamlTemplate('scp-account-register-product.yaml');
+const standalone = loadYamlTemplate('standalone-account-role.yaml');
 
 beforeAll(async () => {
   packaged = await loadPackagedTemplate();
@@ -182,6 +183,60 @@ describe('management-role.yaml', () => {
       expect(management.Parameters?.[name]?.Default, name).toBe(packaged.Parameters?.[name]?.Default);
     }
     expect(Object.keys(management.Parameters ?? {})).toContain('SecurityAccountID');
+  });
+});
+
+describe('standalone-account-role.yaml', () => {
+  const [roleId] = onlyResourceOfType(standalone, 'AWS::IAM::Role');
+  const trust = () => policyStatements(standalone).filter((s) => s.resource === roleId && s.trust);
+
+  it('trusts the functions that reach accounts, only with the external id, from the security organization, marking scp-alt-*', () => {
+    const [functions] = trust().filter((s) => !s.conditional);
+    const stage = standalone.Parameters?.SecurityStage?.Default;
+    const trustedNames = listAt(functions?.principal, 'AWS').map((arn) =>
+      String(at(arn, 'Fn::Sub'))
+        .replace('arn:${AWS::Partition}:iam::${SecurityAccountID}:role/', '')
+        .replace('${SecurityStage}', String(stage)),
+    );
+    const reaching = deployedFunctions(packaged).filter(
+      (fn) => FUNCTION_PERMISSIONS[fn.name].member.length > 0,
+    );
+    expect(trustedNames.sort()).toEqual(
+      reaching.map((fn) => prop(packaged, fn.roleLogicalId, 'RoleName')).sort(),
+    );
+    for (const statement of trust()) {
+      expect(statement.actions).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+      expect(statement.condition).toEqual({
+        StringEquals: {
+          'sts:ExternalId': { Ref: 'ExternalId' },
+          'aws:PrincipalOrgID': { Ref: 'SecurityOrganizationID' },
+        },
+        StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+      });
+    }
+    expect(standalone.Parameters?.ExternalId?.NoEcho).toBe(true);
+    expect(standalone.Parameters?.RoleName?.Default).toBe('scp-alt-standalone-access');
+  });
+
+  it('allows exactly the calls made in a member, role writes only on the forwarding role', () => {
+    const memberCalls = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.member))].sort();
+    const statements = roleStatements(standalone, roleId);
+    expect(allowedActions(statements)).toEqual(memberCalls);
+    const roleWrites = statements.filter((s) => s.actions.includes('iam:PutRolePolicy'));
+    expect(roleWrites.flatMap((s) => s.resources)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/scp-event-rule' },
+    ]);
+  });
+
+  it('is admitted to the security bus by account id, only through its forwarding role, only when StandaloneAccountIds names accounts', () => {
+    const policy = packaged.Resources.ScpAltBusStandalonePolicy;
+    expect(policy?.Condition).toBe('HasStandaloneAccounts');
+    expect(prop(packaged, 'ScpAltBusStandalonePolicy', 'Statement', 'Principal')).toEqual({
+      AWS: { 'Fn::Split': [',', { Ref: 'StandaloneAccountIds' }] },
+    });
+    expect(prop(packaged, 'ScpAltBusStandalonePolicy', 'Statement', 'Condition')).toEqual({
+      ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/scp-event-rule' } },
+    });
   });
 });
 
