@@ -87,6 +87,48 @@ describe('enrolling the management account', () => {
     },
   );
 
+  it('Given WhitelistTrustCheck=refuse, Then the trusts that make its exemptions the way in are not taken for planted ones, while a whitelisted role trusting outsiders still is', async () => {
+    const world = makeWorld({
+      managementAccount: {
+        enrollable: true,
+        roleName: 'scp-alt-management-access',
+        breakGlassNames: ['org-admin'],
+      },
+      whitelistTrustCheck: 'refuse',
+    });
+    world.organization.paths.set(MANAGEMENT_ACCOUNT, [ROOT]);
+    world.iam.addPrincipal(MANAGEMENT_ACCOUNT, 'role', 'org-admin');
+    world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('s3:DeleteBucket'));
+    const trusting = (principal: Record<string, string>) => ({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: principal, Action: ['sts:AssumeRole', 'sts:AssumeRoleWithSAML'] },
+      ],
+    });
+    world.inventory.setTrust(
+      MANAGEMENT_ACCOUNT,
+      'AWSCloudFormationStackSetAdministrationRole',
+      trusting({ Service: 'cloudformation.amazonaws.com' }),
+    );
+    world.inventory.setTrust(
+      MANAGEMENT_ACCOUNT,
+      'org-admin',
+      trusting({ Federated: `arn:aws-cn:iam::${MANAGEMENT_ACCOUNT}:saml-provider/corp` }),
+    );
+
+    await expect(enroll(world)).resolves.toMatchObject({ warnings: [] });
+
+    world.inventory.setTrust(MANAGEMENT_ACCOUNT, 'stacksets-exec-planted', trusting({ AWS: '444455556666' }));
+    await expect(
+      enrollAccount(world.ctx, {
+        accountId: MANAGEMENT_ACCOUNT,
+        ouId: ROOT,
+        createCloudTrail: false,
+        replaceExisting: true,
+      }),
+    ).rejects.toThrow('stacksets-exec-planted');
+  });
+
   it('Given no break-glass principal but a boundary that leaves Organizations administration allowed, Then it is enrolled', async () => {
     const world = managementWorld([]);
     world.policyStore.put(`${ROOT}.json`, ALLOW_ALL_DENY('organizations:LeaveOrganization'));
