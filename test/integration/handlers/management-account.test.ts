@@ -9,6 +9,7 @@ import { CreateRoleCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roleArn } from '#dev/local-aws/accounts.ts';
 import { MANAGEMENT_ROLE_NAME } from '#dev/local-deployment/deployment.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import {
   accountItem,
   boundaryPolicyArn,
@@ -187,6 +188,25 @@ describe('the management account, opt-in', () => {
       }),
     );
     expect(decisions).toEqual(attempts.map(([action, resource]) => `${action} ${resource}: ExplicitDeny`));
+  });
+
+  it('Given a role that escaped the event path, When the reconciler runs, Then it carries the boundary and the account stays ACTIVE under the root', async () => {
+    await managementIam().send(
+      new CreateRoleCommand({
+        RoleName: 'unseen',
+        AssumeRolePolicyDocument: trusting({ AWS: `arn:aws-cn:iam::${management()}:root` }),
+      }),
+    );
+
+    await env.scpAlt.handlers.reconciler({}, lambdaContext(env.scpAlt.deployment, 'reconciler'));
+
+    expect((await boundaries()).get('role/unseen')).toBe(
+      boundaryPolicyArn(env.scpAlt.deployment, management()),
+    );
+    expect(await accountItem(env.scpAlt.deployment, management())).toMatchObject({
+      Status: 'ACTIVE',
+      OuPath: [root()],
+    });
   });
 
   it('When the management account is deregistered, Then no principal there keeps our boundary', async () => {

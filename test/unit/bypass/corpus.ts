@@ -33,6 +33,8 @@ const parameterSet = z
         automationRoleArns: z.array(z.string()).optional(),
         requireBoundaryOnCreate: z.boolean().optional(),
         protectedTrails: z.array(z.string()).optional(),
+        /** scp-alt's own role where it is not the organization access role (a standalone account). */
+        organizationAccessRoleName: z.string().optional(),
       })
       .strict(),
     /** The management account enrolled: its exempt principals placed by managementAccountParameters. */
