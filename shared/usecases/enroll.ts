@@ -1,10 +1,8 @@
-import { trailList, trailReferenceProblem } from '#policy/trail-reference.ts';
 import {
   AccountRefusedError,
   AttachmentQuotaError,
   codeOf,
   errorText,
-  InvalidRequestError,
   inStep,
   type PrincipalShortOfPolicies,
   stepOf,
@@ -19,8 +17,13 @@ import {
   shortOfPolicies,
   writeCompiledPolicies,
 } from './compiled-policies.ts';
-import { checkWhitelistTrust } from './exempt-exposure.ts';
-import { type FlowContext, type FlowSettings, isEnrollableManagementAccount } from './flow-context.ts';
+import {
+  protectedTrailsOf,
+  refuseManagementLockout,
+  refuseReservedAccount,
+  trustWarningsOf,
+} from './enrollment-checks.ts';
+import type { FlowContext } from './flow-context.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
@@ -30,6 +33,7 @@ import {
   sweepFailureError,
 } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
+
 import { verifyStandalonePlace } from './standalone-accounts.ts';
 
 export interface EnrollRequest {
@@ -71,22 +75,6 @@ export interface EnrollResult {
   warnings: string[];
 }
 
-/** Refuses accounts that must never carry the boundary (DESIGN: Accounts and roles). */
-export function refuseReservedAccount(settings: FlowSettings, accountId: string): void {
-  if (accountId === settings.securityAccountId) {
-    throw new AccountRefusedError(
-      accountId,
-      'is the security account; its functions must never be bounded by the policy they enforce',
-    );
-  }
-  if (accountId === settings.managementAccountId && !isEnrollableManagementAccount(settings, accountId)) {
-    throw new AccountRefusedError(
-      accountId,
-      'is the management account; it is enrolled only when the deployment opts in (EnrollManagementAccount)',
-    );
-  }
-}
-
 export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Promise<EnrollResult> {
   const { accountId } = given;
   let request: EnrollRequest & { protectedTrails: string[] };
@@ -101,6 +89,7 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
       ? await verifyStandalonePlace(ctx, accountId, request.ouId, request.standalone.externalId)
       : await verifyEnrollmentPlace(ctx, accountId, request.ouId);
     if (!request.standalone) trustWarnings = await trustWarningsOf(ctx, accountId);
+    await refuseManagementLockout(ctx, request, ouPath);
     await claimRecord(ctx, request);
   } catch (error) {
     // Two events announcing one arrival: the second finds the first's enrollment, which is no failure.
@@ -119,22 +108,6 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
     throw error;
   }
-}
-
-function trustWarningsOf(ctx: FlowContext, accountId: string): Promise<string[]> {
-  return withAccountRetries(ctx, accountId, () =>
-    inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
-  );
-}
-
-/** The request's trails, else the deployment default; each one a trail of this account. */
-function protectedTrailsOf(ctx: FlowContext, request: EnrollRequest): string[] {
-  const named = trailList(request.protectedTrails ?? []);
-  const trails = named.length > 0 ? named : trailList(ctx.settings.protectedTrails ?? []);
-  const where = { partition: ctx.settings.partition, accountId: request.accountId };
-  const problems = trails.flatMap((trail) => trailReferenceProblem(trail, where) ?? []);
-  if (problems.length > 0) throw new InvalidRequestError(`ProtectedTrails: ${problems.join('; ')}`);
-  return trails;
 }
 
 async function claimRecord(

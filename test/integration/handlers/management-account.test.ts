@@ -79,7 +79,7 @@ describe('the management account, opt-in', () => {
     expect(await accountItem(env.scpAlt.deployment, management())).toBeUndefined();
   });
 
-  it('Given the opt-in and a boundary denying Organizations, When no named break-glass principal exists, Then enrollment is refused as a lockout and no principal is bounded', async () => {
+  it('Given the opt-in and a boundary denying Organizations, When no named break-glass principal exists, Then enrollment is refused as a lockout: no principal is bounded and no record is written', async () => {
     await allowManagementEnrollment(env.stack, env.scpAlt.deployment);
     await env.scpAlt.configure({
       ENROLL_MANAGEMENT_ACCOUNT: 'yes',
@@ -95,6 +95,7 @@ describe('the management account, opt-in', () => {
     const found = await boundaries();
     expect([...found.values()].filter((arn) => arn !== undefined)).toEqual([]);
     expect((await failureMessages(env.scpAlt.deployment)).join('\n')).toContain('MANAGEMENT_LOCKOUT');
+    expect(await accountItem(env.scpAlt.deployment, management())).toBeUndefined();
   });
 
   it('Given the break-glass role exists, When the management account is enrolled, Then every principal but the exempt ones carries the boundary', async () => {

@@ -84,6 +84,7 @@ describe('enrolling the management account', () => {
       await expect(enroll(world)).rejects.toThrow('organizations:MoveAccount');
       expect(world.iam.writes(MANAGEMENT_ACCOUNT)).toEqual([]);
       expect(world.notifier.notices.map((notice) => notice.code)).toContain('MANAGEMENT_LOCKOUT');
+      expect(world.accounts.records.has(MANAGEMENT_ACCOUNT)).toBe(false);
     },
   );
 
