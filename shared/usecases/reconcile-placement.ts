@@ -9,7 +9,7 @@ import { refusedRoleArn } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, updateAccountRecord } from './account-records.ts';
 import { closeOut } from './close-out.ts';
 import type { PolicySnapshot } from './compile-account.ts';
-import { accessRoleNameFor, type FlowContext } from './flow-context.ts';
+import { accessRoleNameFor, type FlowContext, isStandaloneAccount } from './flow-context.ts';
 import { type Placement, unreachableReason } from './organization-membership.ts';
 import type { AccountDrift } from './reconcile.ts';
 import { isStandalone } from './standalone-accounts.ts';
@@ -77,7 +77,9 @@ export function memberRoleRefused(
     accessRoleNameFor(ctx.settings, accountId),
   );
   if (refusedRoleArn(error) !== memberRole) return undefined;
-  const reason = `unreachable: ${memberRole} refused AssumeRole (the organization access role is missing or no longer trusts the management role)`;
+  const reason = isStandaloneAccount(ctx.settings, accountId)
+    ? `unreachable: ${memberRole} refused AssumeRole (the standalone access role is missing, or no longer trusts scp-alt's functions with the registered external id)`
+    : `unreachable: ${memberRole} refused AssumeRole (the organization access role is missing or no longer trusts the management role)`;
   return {
     closeOut: async () => {
       await closeOut(ctx, accountId, reason);
