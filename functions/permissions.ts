@@ -34,8 +34,11 @@ export const MENDS_MEMBER_TRUST: readonly FunctionName[] = [
 ];
 
 // Building blocks, named by the code path that makes the calls.
-/** The first hop of the role chain (credentials.ts), from the function's own role, unmarked. */
-const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole'];
+/**
+ * The first hop of the role chain (credentials.ts), from the function's own role: unmarked, except
+ * the session acting in the management account enrolled (marked like a member hop).
+ */
+const ASSUME_MANAGEMENT_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 /**
  * The second hop, made with the management role's session, with our SourceIdentity
  * (policy/own-sessions.ts): STS authorizes sts:SetSourceIdentity beside AssumeRole.
@@ -138,6 +141,8 @@ const REMOVE_BOUNDARY = [
  * root (also from an OU, to tell an OU that does not exist from one that does not hold the account).
  */
 const PLACE_ACCOUNT = ['organizations:DescribeAccount', 'organizations:ListParents'];
+/** standalone-accounts.ts verifyStandalonePlace: not a member (DescribeAccount), then the root. */
+const PLACE_STANDALONE_ACCOUNT = ['organizations:DescribeAccount', 'organizations:ListRoots'];
 /** organization.ts readTree: the reconciler reads the whole tree once per run. */
 const READ_ORGANIZATION_TREE = [
   'organizations:ListRoots',
@@ -164,8 +169,9 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
     ]),
-    // organization.ts: where the account is (DescribeAccount, ListParents up to the root).
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    // organization.ts: where the account is (DescribeAccount, ListParents up to the root), or for a
+    // standalone account that Organizations does not know it, and the root its chain starts from.
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, PLACE_STANDALONE_ACCOUNT),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {

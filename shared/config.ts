@@ -21,6 +21,7 @@ const csv = z
 /** The most managed policies IAM lets one user or role hold, once raised on request. */
 const MAX_ATTACHED_POLICIES_QUOTA = 20;
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const ORGANIZATION_TARGET = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 
 const EnvSchema = z.object({
@@ -92,6 +93,25 @@ const EnvSchema = z.object({
     .enum(['yes', 'no', 'true', 'false'])
     .default('yes')
     .transform((value) => value === 'yes' || value === 'true'),
+  /**
+   * Accounts outside the organization that may be enrolled as standalone accounts: the security bus
+   * admits their forwarding role, and scp-alt reaches them through their standalone access role.
+   */
+  STANDALONE_ACCOUNT_IDS: csv.pipe(z.array(accountId)),
+  /** The role a standalone account deploys for scp-alt (templates/standalone-account-role.yaml). */
+  STANDALONE_ROLE_NAME: z.string().regex(IAM_NAME).default('scp-alt-standalone-access'),
+  /** Whether the management account itself may be enrolled (README, The management account). */
+  ENROLL_MANAGEMENT_ACCOUNT: z
+    .enum(['yes', 'no', 'true', 'false'])
+    .default('no')
+    .transform((value) => value === 'yes' || value === 'true'),
+  /**
+   * Exact names of the management account's break-glass users and roles: never bounded, protected
+   * like every exempt principal. No globs: a pattern would exempt names nobody has chosen yet.
+   */
+  MANAGEMENT_BREAK_GLASS_NAMES: csv.pipe(
+    z.array(z.string().regex(IAM_NAME, 'must be exact IAM user or role names (no wildcards)')),
+  ),
 });
 
 /** Names of the variables loadConfig reads (test/unit/deploy compares serverless.yml with them). */
@@ -125,6 +145,17 @@ export interface AppConfig {
   /** The endpoint of a local stack; undefined in every deployment. */
   localEndpoint: string | undefined;
   arrivals: ArrivalSettings;
+  managementAccount: ManagementAccountSettings;
+  standaloneRoleName: string;
+  standaloneAccountIds: string[];
+}
+
+/** The management account's opt-in enrollment (README, The management account). */
+export interface ManagementAccountSettings {
+  enrollable: boolean;
+  /** scp-alt's own role there: it enrolls the account, so it stays exempt. */
+  roleName: string;
+  breakGlassNames: string[];
 }
 
 /** Which arriving accounts the organization-event path enrolls by itself (README, Arrivals). */
@@ -186,6 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       targets: e.AUTO_ENROLL_TARGETS,
       movedOut: e.AUTO_ENROLL_MOVED_OUT,
       createCloudTrail: e.AUTO_ENROLL_CREATE_CLOUDTRAIL,
+    },
+    standaloneRoleName: e.STANDALONE_ROLE_NAME,
+    standaloneAccountIds: e.STANDALONE_ACCOUNT_IDS,
+    managementAccount: {
+      enrollable: e.ENROLL_MANAGEMENT_ACCOUNT,
+      roleName: e.MANAGEMENT_ROLE_NAME,
+      breakGlassNames: e.MANAGEMENT_BREAK_GLASS_NAMES,
     },
   };
 }

@@ -13,7 +13,13 @@ export const ERROR_TABLE = {
   },
   ACCOUNT_REFUSED: {
     summary: 'Account cannot be enrolled',
-    nextAction: 'Enroll member accounts only; the security and management accounts are never enrolled.',
+    nextAction:
+      'Enroll member accounts only; the security account is never enrolled, the management account only with EnrollManagementAccount=yes.',
+  },
+  MANAGEMENT_LOCKOUT: {
+    summary: "The boundary would lock the organization's administrators out",
+    nextAction:
+      'Name an existing break-glass user or role of the management account in ManagementBreakGlassNames, or change the policy files so the boundary leaves Organizations administration allowed; the previous boundary (if any) stays in place.',
   },
   ALREADY_ENROLLED: {
     summary: 'Account is already enrolled',
@@ -228,6 +234,21 @@ export class PolicyInvalidError extends ScpAltError {
   override name = 'PolicyInvalidError';
   constructor(readonly findings: PolicyFinding[]) {
     super('POLICY_INVALID', findings.map(describeFinding).join('; ') || 'policy rejected');
+  }
+}
+
+/** The management account's boundary would leave nobody there able to administer the organization. */
+export class ManagementLockoutError extends ScpAltError {
+  override name = 'ManagementLockoutError';
+  constructor(accountId: string, deniedActions: readonly string[], breakGlassNames: readonly string[]) {
+    const named =
+      breakGlassNames.length === 0
+        ? 'no break-glass principal is named (ManagementBreakGlassNames)'
+        : `none of the break-glass principals named (${breakGlassNames.join(', ')}) exists as a user or role there`;
+    super(
+      'MANAGEMENT_LOCKOUT',
+      `management account ${accountId}: the boundary denies ${deniedActions.join(', ')} to every principal it bounds, and ${named}: nobody left there could administer the organization`,
+    );
   }
 }
 

@@ -49,6 +49,7 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
     partition: config.partition,
     accountId: config.securityAccountId,
   });
+  const accounts = new DynamoAccountStore({ table: config.accountsTable, region: config.region, ...shared });
   const chain = new CredentialChain({
     partition: config.partition,
     region: config.region,
@@ -56,6 +57,14 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
     managementRoleName: config.managementRoleName,
     managementRoleExternalId: config.managementRoleExternalId,
     organizationAccessRoleName: config.organizationAccessRoleName,
+    managementAccountEnrollable: config.managementAccount.enrollable,
+    standaloneRoleName: config.standaloneRoleName,
+    standaloneAccountIds: config.standaloneAccountIds,
+    // The record says whether an account is standalone: read once per session of the account.
+    standaloneExternalId: async (accountId) => {
+      const record = await accounts.get(accountId);
+      return record?.externalId;
+    },
     functionName: options.functionName,
     ...shared,
     ...(sleep ? { sleep } : {}),
@@ -88,7 +97,7 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
       region: partitionInfo(config.partition).organizationsRegion,
       ...shared,
     }),
-    accounts: new DynamoAccountStore({ table: config.accountsTable, region: config.region, ...shared }),
+    accounts,
     organizationView: new DynamoOrganizationViewStore({
       table: config.accountsTable,
       region: config.region,

@@ -13,7 +13,8 @@ import { openSession } from '../operator/session.ts';
 import { printJson } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
 
-const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [--protected-trails LIST] [options]
+const usage = `Usage: scp-alt enroll --account ID --ou OU [--create-trail] [--protected-trails LIST]
+                     [--standalone-external-id TEXT] [options]
 
 Enrolls a member account: compiles its SCP chain into scp-enforce-policy (and, when it does not
 fit, the Deny-only scp-enforce-policy-2, ...), attaches it as the permissions boundary of every
@@ -22,7 +23,8 @@ account record. The same use case the Service Catalog product runs.
 
 Required:
   --account ID      12-digit member account id
-  --ou OU           the OU (ou-...) or root (r-...) the account sits in
+  --ou OU           the OU (ou-...) or root (r-...) the account sits in; for a standalone
+                    account, its virtual OU (vou-<name>)
 
 Options:
   --create-trail    also create the scp-trail CloudTrail trail in the account
@@ -30,6 +32,10 @@ Options:
                     the account's own trails (names or ARNs, comma-separated) its boundary
                     protects; without --create-trail one of them must log the IAM events
                     (default: the deployment's PROTECTED_TRAILS)
+  --standalone-external-id TEXT
+                    enroll an account outside the organization (one of STANDALONE_ACCOUNT_IDS)
+                    through its scp-alt role (templates/standalone-account-role.yaml), which
+                    demands this ExternalId [SCP_ALT_STANDALONE_EXTERNAL_ID]
   --replace         re-enroll an account that is already enrolled (e.g. after a move)
   --json            print the enrollment result as one object
   -h, --help        show this help
@@ -46,15 +52,20 @@ const OPTIONS = {
   ou: { type: 'string' },
   'create-trail': { type: 'boolean' },
   'protected-trails': { type: 'string' },
+  'standalone-external-id': { type: 'string' },
   replace: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
 function ouOption(value: string | undefined): string {
   if (value === undefined) throw new UsageError('--ou is required');
-  if (!/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/.test(value))
-    throw new UsageError(`--ou '${value}' is not an OU id (ou-...) or root id (r-...)`);
+  if (!/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32}|vou-[a-z0-9][a-z0-9-]{0,31})$/.test(value))
+    throw new UsageError(`--ou '${value}' is not an OU id (ou-...), root id (r-...) or virtual OU (vou-...)`);
   return value;
+}
+
+function standaloneOption(externalId: string | undefined): { standalone?: { externalId: string } } {
+  return externalId === undefined || externalId === '' ? {} : { standalone: { externalId } };
 }
 
 export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand {
@@ -68,6 +79,9 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
         replaceExisting: values.replace ?? false,
         protectedTrails: trailList(values['protected-trails'] ?? ''),
         enrolledBy: 'cli' as const,
+        ...standaloneOption(
+          values['standalone-external-id'] ?? environment.env.SCP_ALT_STANDALONE_EXTERNAL_ID,
+        ),
       };
       const { ctx } = await openSession(values, environment.env, {
         command: 'enroll',
@@ -99,7 +113,7 @@ export function makeEnrollCommand(environment: OperatorEnvironment): CliCommand 
   return {
     name: 'enroll',
     aliases: ['register'],
-    summary: 'enroll a member account (compile, attach, forward events)',
+    summary: 'enroll a member or standalone account (compile, attach, forward events)',
     usage,
     run,
   };

@@ -246,7 +246,9 @@ async function exportNative(
       DEFAULT_NATIVE_QUOTAS.maxPerTarget,
     ),
   };
+  const standalone = values['standalone-accounts'] ?? environment.env.STANDALONE_ACCOUNT_IDS ?? '';
   const outcome = exportNativeScps(readSources(values.policies), quotas, {
+    standaloneAccountIds: standalone.split(',').map((id) => id.trim()),
     allowUnknownActions: values['allow-unknown-actions'] ?? false,
   });
   io.stderr(formatFindings(outcome.warnings));

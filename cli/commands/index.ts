@@ -50,7 +50,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'enroll',
     aliases: ['register'],
-    summary: 'enroll a member account (compile, attach, forward events)',
+    summary: 'enroll a member or standalone account (compile, attach, forward events)',
     load: async () => (await import('./enroll.ts')).makeEnrollCommand(operator),
   },
   {

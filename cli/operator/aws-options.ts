@@ -29,6 +29,10 @@ export const AWS_OPTIONS = {
   'automation-roles': { type: 'string' },
   'no-require-boundary-on-create': { type: 'boolean' },
   'max-additional-policies': { type: 'string' },
+  'enroll-management-account': { type: 'boolean' },
+  'break-glass': { type: 'string' },
+  'standalone-accounts': { type: 'string' },
+  'standalone-role': { type: 'string' },
   partition: { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
@@ -56,6 +60,13 @@ export const AWS_OPTIONS_HELP = `AWS options (flag, else the environment variabl
   --no-require-boundary-on-create                             [REQUIRE_BOUNDARY_ON_CREATE=false]
   --max-additional-policies N
                             Deny-only policies beside the boundary, at most (default 4) [MAX_ADDITIONAL_POLICIES]
+  --enroll-management-account
+                            the management account may be enrolled [ENROLL_MANAGEMENT_ACCOUNT=yes]
+  --break-glass LIST        the management account's break-glass user and role names, never
+                            bounded [MANAGEMENT_BREAK_GLASS_NAMES]
+  --standalone-accounts LIST
+                            accounts outside the organization enrolled as standalone [STANDALONE_ACCOUNT_IDS]
+  --standalone-role NAME    their scp-alt role (default scp-alt-standalone-access) [STANDALONE_ROLE_NAME]
   --partition NAME          override the partition derived from the region [SCP_PARTITION]
   --verbose                 log what the use cases do (stderr)
 Pass the values the deployment uses: the boundary compiled here must equal the deployed one.`;
@@ -78,6 +89,8 @@ const FLAG_OF_VARIABLE: Record<string, string> = {
   FAILURE_TOPIC_ARN: '--topic-arn',
   EVENT_BUS_ARN: '--event-bus-arn',
   MAX_ADDITIONAL_POLICIES: '--max-additional-policies',
+  MANAGEMENT_BREAK_GLASS_NAMES: '--break-glass',
+  STANDALONE_ACCOUNT_IDS: '--standalone-accounts',
 };
 
 /** Defaults of serverless.yml, so a CLI run compiles what the deployed functions compile. */
@@ -148,6 +161,10 @@ export function operatorConfig(
     WHITELIST_TRUST_ALLOWED_ARNS: env.WHITELIST_TRUST_ALLOWED_ARNS,
     PROTECTED_TRAILS: env.PROTECTED_TRAILS,
     COMPUTE_AUDIT_REGIONS: env.COMPUTE_AUDIT_REGIONS,
+    ENROLL_MANAGEMENT_ACCOUNT: values['enroll-management-account'] ? 'yes' : env.ENROLL_MANAGEMENT_ACCOUNT,
+    MANAGEMENT_BREAK_GLASS_NAMES: values['break-glass'] ?? env.MANAGEMENT_BREAK_GLASS_NAMES,
+    STANDALONE_ACCOUNT_IDS: values['standalone-accounts'] ?? env.STANDALONE_ACCOUNT_IDS,
+    STANDALONE_ROLE_NAME: values['standalone-role'] ?? env.STANDALONE_ROLE_NAME,
   };
   try {
     return loadConfig(withoutUndefined(variables));

@@ -14,9 +14,11 @@ import {
   type PolicySnapshot,
 } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
+import { managementExemptionsPresent } from '#usecases/management-account.ts';
 import type { OrganizationIndex } from '#usecases/organization-index.ts';
 import { unreachableReason } from '#usecases/organization-membership.ts';
 import type { AccountRecord, AccountStatus } from '#usecases/ports.ts';
+import { isStandalone } from '#usecases/standalone-accounts.ts';
 import { type FailureReport, failureReport } from './guarded.ts';
 import { OperatorError } from './operator-error.ts';
 import { diffStatements, isEmptyDiff, type StatementDiff } from './statement-diff.ts';
@@ -58,6 +60,8 @@ export interface AccountPlan extends PlanTarget {
   additionalPolicies: AdditionalPolicyPlan[];
   warnings: PolicyFinding[];
   error: FailureReport | null;
+  /** The management account only: the principals it keeps without the boundary, and which exist. */
+  exemptions?: { name: string; why: string; present: boolean }[];
 }
 
 const UNKNOWN_ACCOUNT_ERRORS = [
@@ -90,6 +94,8 @@ export async function ouPathFor(ctx: FlowContext, record: AccountRecord | undefi
  * an id the tree does not have and no record names (the lookup then says what Organizations answers).
  */
 function placedByTree(index: OrganizationIndex, record: AccountRecord | undefined, accountId: string) {
+  // Outside the organization: its record places it (under its virtual OU).
+  if (isStandalone(record) && record) return { ouPath: record.ouPath };
   const placement = index.placementOf(accountId);
   if (placement.kind === 'gone' && !record) return undefined;
   if (placement.kind === 'member') {
@@ -193,6 +199,8 @@ async function planOne(
   const plan = emptyPlan(target);
   if (plan.error) return plan;
   try {
+    const exemptions = await managementExemptionsPresent(ctx, target.accountId);
+    if (exemptions) plan.exemptions = exemptions;
     const deployed = await ctx.ports.iam.readBoundaryPolicy(target.accountId);
     if (deployed) plan.deployed = { versionId: deployed.versionId, hash: policyHash(deployed.document) };
     const compiled = await compileForAccount(ctx, snapshot, target);

@@ -60,6 +60,10 @@ export function accountPlanText(plan: AccountPlan, terminal: Terminal): string {
         `  moved    from ${plan.recordedPath.join(' → ')} (recorded); planned for where Organizations has it now`,
       ),
     );
+  for (const exempt of plan.exemptions ?? [])
+    lines.push(
+      `  exempt   ${exempt.name}: ${exempt.why}${exempt.present ? '' : terminal.paint('dim', ' (not in the account)')}`,
+    );
   if (plan.error) {
     lines.push(terminal.paint('red', `  error ${plan.error.code}: ${plan.error.message}`));
     lines.push(`  next: ${plan.error.nextAction}`);

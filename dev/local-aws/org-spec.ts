@@ -9,17 +9,27 @@ const accountSchema = z.object({
   roles: z.array(z.string()).default([]),
 });
 
-/** The organization to seed: OU paths, the security account, member accounts with their principals. */
+/** An account outside the organization: its id is fixed, as Organizations never assigns one. */
+const standaloneAccountSchema = accountSchema.omit({ ou: true }).extend({
+  accountId: z.string().regex(/^\d{12}$/),
+});
+
+/**
+ * The organization to seed: OU paths, the security account, member accounts with their principals;
+ * and standalone accounts, outside it, with theirs.
+ */
 export const orgSpecSchema = z.object({
   organizationAccessRoleName: z.string().default('OrganizationAccountAccessRole'),
   organizationalUnits: z.array(z.string()).default([]),
   securityAccount: accountSchema,
   accounts: z.array(accountSchema),
+  standaloneAccounts: z.array(standaloneAccountSchema).default([]),
 });
 
 export type OrgSpecInput = z.input<typeof orgSpecSchema>;
 export type OrgSpec = z.output<typeof orgSpecSchema>;
 export type AccountSpec = z.output<typeof accountSchema>;
+export type StandaloneAccountSpec = z.output<typeof standaloneAccountSchema>;
 
 export const DEFAULT_ORG_SPEC_FILE = new URL('./default-org.json', import.meta.url);
 

@@ -16,13 +16,14 @@ import {
 import { accountRootArn } from '#policy/arn.ts';
 import { partitionOfRegion } from '#policy/partition.ts';
 import { stackSetsAdministrationArns } from '#policy/trust-admissions.ts';
-import { memberAccountConfig } from './accounts.ts';
+import { actingAs, memberAccountConfig } from './accounts.ts';
 import {
   type AccountSpec,
   loadOrgSpec,
   type OrgSpec,
   type OrgSpecInput,
   ouPathsParentsFirst,
+  type StandaloneAccountSpec,
 } from './org-spec.ts';
 import type { LocalStackClient } from './stack.ts';
 
@@ -37,6 +38,8 @@ export interface SeededOrganization {
   accounts: Record<string, string>;
   /** Account name → OU path it sits in (`''`: directly under the root). */
   accountOus: Record<string, string>;
+  /** Accounts outside the organization: name → 12-digit id. */
+  standaloneAccounts: Record<string, string>;
 }
 
 /** Service-linked role every member account gets (path `/aws-service-role/…`, cannot take a boundary). */
@@ -69,6 +72,7 @@ export async function seedOrganization(
   await Promise.all(
     everyAccount.map((account) => populateAccount(stack, spec, account, accounts[account.name] ?? '')),
   );
+  for (const standalone of spec.standaloneAccounts) await populateStandaloneAccount(stack, standalone);
   return {
     organizationId: Organization?.Id ?? '',
     managementAccountId: Organization?.MasterAccountId ?? stack.info.account,
@@ -77,7 +81,31 @@ export async function seedOrganization(
     ous,
     accounts,
     accountOus: Object.fromEntries(everyAccount.map((account) => [account.name, account.ou ?? ''])),
+    standaloneAccounts: Object.fromEntries(
+      spec.standaloneAccounts.map((account) => [account.name, account.accountId]),
+    ),
   };
+}
+
+/**
+ * Users and roles of an account outside the organization, made as its own root (no role of the
+ * organization reaches it): roles trust the account itself.
+ */
+async function populateStandaloneAccount(stack: LocalStackClient, account: StandaloneAccountSpec) {
+  const iam = actingAs(new IAMClient(stack.clientConfig('iam')), account.accountId);
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: accountRootArn(partitionOfRegion(stack.region), account.accountId) },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  });
+  for (const userName of account.users) await iam.send(new CreateUserCommand({ UserName: userName }));
+  for (const roleName of account.roles)
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
 }
 
 async function createOrganizationalUnits(

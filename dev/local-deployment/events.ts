@@ -27,6 +27,8 @@ export interface RegistrationRequest {
   createCloudTrail?: 'yes' | 'no';
   /** Comma-separated trail names or ARNs (the product's ProtectedTrails parameter). */
   protectedTrails?: string;
+  /** The product's StandaloneExternalId parameter: set for an account outside the organization. */
+  standaloneExternalId?: string;
   /** Names the provisioned product (one stack for its life); defaults to the member account. */
   product?: string;
 }
@@ -64,6 +66,9 @@ export function serviceCatalogRequest(deployment: Deployment, request: Registrat
     OrganizationUnitID: request.ouId,
     CreateCloudTrail: request.createCloudTrail ?? 'no',
     ...(request.protectedTrails !== undefined ? { ProtectedTrails: request.protectedTrails } : {}),
+    ...(request.standaloneExternalId !== undefined
+      ? { StandaloneExternalId: request.standaloneExternalId }
+      : {}),
   };
   return {
     RequestType: request.requestType,

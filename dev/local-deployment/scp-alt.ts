@@ -48,6 +48,8 @@ export interface RegistrationTarget {
   createCloudTrail?: 'yes' | 'no';
   /** The product's ProtectedTrails parameter (comma-separated names or ARNs). */
   protectedTrails?: string;
+  /** The product's StandaloneExternalId parameter: an account outside the organization. */
+  standaloneExternalId?: string;
 }
 
 export class LocalScpAlt {
@@ -110,6 +112,9 @@ export class LocalScpAlt {
       ...(physicalResourceId ? { physicalResourceId } : {}),
       ...(target.createCloudTrail ? { createCloudTrail: target.createCloudTrail } : {}),
       ...(target.protectedTrails !== undefined ? { protectedTrails: target.protectedTrails } : {}),
+      ...(target.standaloneExternalId !== undefined
+        ? { standaloneExternalId: target.standaloneExternalId }
+        : {}),
       product,
     });
     const outcome = await this.handlers.accountRegister(

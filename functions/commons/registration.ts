@@ -25,8 +25,8 @@ const PropertiesSchema = z
       .string()
       .trim()
       .regex(
-        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
-        'OrganizationUnitID must be ou-… or r-…',
+        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32}|vou-[a-z0-9][a-z0-9-]{0,31})$/,
+        'OrganizationUnitID must be ou-… or r-… (vou-… for a standalone account)',
       ),
     CreateCloudTrail: z
       .string()
@@ -38,6 +38,9 @@ const PropertiesSchema = z
     // Comma-separated trail names or ARNs; empty: the deployment's ProtectedTrails. Checked by
     // enrollment, which knows the partition and the account.
     ProtectedTrails: z.string().default('').transform(trailList),
+    // Set for an account outside the organization: the ExternalId of the standalone access role it
+    // deployed (templates/standalone-account-role.yaml). Empty: a member account.
+    StandaloneExternalId: z.string().trim().default(''),
   })
   .loose();
 export type RegistrationProperties = z.infer<typeof PropertiesSchema>;
@@ -66,6 +69,7 @@ export async function registrationOutcome(ctx: FlowContext, request: CfnRequest)
       createCloudTrail: props.CreateCloudTrail,
       protectedTrails: props.ProtectedTrails,
       stackId: request.StackId,
+      ...(props.StandaloneExternalId ? { standalone: { externalId: props.StandaloneExternalId } } : {}),
     };
     const previous = request.RequestType === 'Update' ? request.PhysicalResourceId : undefined;
     if (isAccountId(previous)) await refuseOtherStack(ctx, request, previous);

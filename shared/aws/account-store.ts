@@ -40,6 +40,8 @@ const ItemSchema = z.object({
   // Before owners were recorded, enrollment came from the product or the CLI: neither is the auto
   // path, and service-catalog is the owner the auto path never deregisters.
   EnrolledBy: z.enum(['service-catalog', 'cli', 'auto']).default('service-catalog'),
+  AccountKind: z.enum(['member', 'standalone']).default('member'),
+  ExternalId: z.string().optional(),
   Revision: z.number().int().default(0),
   WriteLeaseOwner: z.string().optional(),
   WriteLeaseUntil: z.number().optional(),
@@ -76,6 +78,8 @@ export function recordFromItem(raw: unknown): AccountRecord {
     protectedTrails: item.ProtectedTrails,
     stackId: item.StackId,
     enrolledBy: item.EnrolledBy,
+    kind: item.AccountKind,
+    externalId: item.ExternalId,
     revision: item.Revision,
     writeLease:
       item.WriteLeaseOwner !== undefined && item.WriteLeaseUntil !== undefined
@@ -108,6 +112,8 @@ export function itemFromRecord(record: AccountRecord): Item {
     ProtectedTrails: record.protectedTrails ?? [],
     StackId: record.stackId,
     EnrolledBy: record.enrolledBy,
+    AccountKind: record.kind ?? 'member',
+    ExternalId: record.externalId,
     Revision: record.revision,
     WriteLeaseOwner: record.writeLease?.owner,
     WriteLeaseUntil: record.writeLease?.untilMs,

@@ -23,6 +23,20 @@ export interface CredentialChainOptions {
   managementRoleExternalId?: string | undefined;
   organizationAccessRoleName: string;
   /**
+   * The management account is enrolled (opt-in): its clients act with the management role itself,
+   * in a session marked with our source identity (the role's trust allows it when the opt-in is on).
+   */
+  managementAccountEnrollable?: boolean;
+  /** The role standalone accounts deploy for scp-alt (templates/standalone-account-role.yaml). */
+  standaloneRoleName?: string;
+  /** Accounts the deployment admits as standalone (StandaloneAccountIds). */
+  standaloneAccountIds?: readonly string[];
+  /**
+   * The ExternalId registered for a standalone account (its record's): such an account is reached
+   * in one hop from the function's own role, never through the management role.
+   */
+  standaloneExternalId?: (accountId: string) => Promise<string | undefined>;
+  /**
    * Short function name; sessions are named `scp-alt-<functionName>` so CloudTrail shows who acted,
    * and carry the same SourceIdentity, by which IAM events tell our calls apart (own-sessions.ts).
    */
@@ -91,6 +105,7 @@ export class CredentialChain {
 
   memberCredentials(accountId: string): Promise<TemporaryCredentials> {
     if (accountId === this.options.managementAccountId) {
+      if (this.options.managementAccountEnrollable) return this.markedManagementCredentials();
       // The management role would have to assume a role in its own account: refuse, enrollment
       // of the management account is rejected before this point.
       return Promise.reject(
@@ -100,7 +115,43 @@ export class CredentialChain {
         ),
       );
     }
+    if (this.options.standaloneAccountIds?.includes(accountId))
+      return this.cached(`member:${accountId}`, () => this.assumeStandalone(accountId));
     return this.cached(`member:${accountId}`, () => this.assumeMember(accountId));
+  }
+
+  /**
+   * A standalone account: its standalone access role, assumed by the function's own role with the
+   * account's external id, marked with our source identity as a member hop is.
+   */
+  private async assumeStandalone(accountId: string): Promise<TemporaryCredentials> {
+    const roleName = this.options.standaloneRoleName ?? 'scp-alt-standalone-access';
+    const roleArn = this.roleArn(accountId, roleName);
+    const externalId = await this.options.standaloneExternalId?.(accountId);
+    if (externalId === undefined)
+      throw new AssumeRoleError(
+        roleArn,
+        new Error(`no external id is registered for standalone account ${accountId}`),
+      );
+    return this.assume(this.baseSts, roleArn, {
+      externalId,
+      sourceIdentity: this.sourceIdentity,
+    });
+  }
+
+  /**
+   * The management role acting in its own account: one hop, marked like a member hop, so IAM events
+   * of the management account tell our calls apart as a member's do. A session of its own, beside
+   * the unmarked one the role chain starts from.
+   */
+  private markedManagementCredentials(): Promise<TemporaryCredentials> {
+    const { managementAccountId, managementRoleName, managementRoleExternalId } = this.options;
+    return this.cached(`member:${managementAccountId}`, () =>
+      this.assume(this.baseSts, this.roleArn(managementAccountId, managementRoleName), {
+        sourceIdentity: this.sourceIdentity,
+        ...(managementRoleExternalId === undefined ? {} : { externalId: managementRoleExternalId }),
+      }),
+    );
   }
 
   /** The member hop, marked with our source identity; the access role's trust mended once if it must. */

@@ -1,6 +1,7 @@
 import {
   DescribeAccountCommand,
   ListParentsCommand,
+  ListRootsCommand,
   OrganizationsClient,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
@@ -68,6 +69,13 @@ export class OrganizationAdapter implements OrganizationPort {
       if (isAwsError(error, ...NOT_A_MEMBER)) return undefined;
       throw error;
     }
+  }
+
+  async rootId(): Promise<string> {
+    const { Roots } = await this.organizations.send(new ListRootsCommand({}));
+    const id = Roots?.[0]?.Id;
+    if (!id) throw new Error('Organizations listed no root');
+    return id;
   }
 
   /**

@@ -16,11 +16,13 @@ export { substituteAccountId } from './placeholder.ts';
 /** Native SCPs allow at most this many policies attached to one target. */
 export const MAX_POLICIES_PER_TARGET = 10;
 
-const TARGET_SHAPE = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|account-\d{12})$/;
+// vou-…: a virtual OU of standalone accounts (virtual-ou.ts).
+const TARGET_SHAPE =
+  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|vou-[a-z0-9][a-z0-9-]{0,31}|account-\d{12})$/;
 const ACCOUNT_ID_SHAPE = /^\d{12}$/;
 
 /**
- * The target ('r-ab12', 'ou-ab12-11111111', 'account-123456789012') a policy key belongs to:
+ * The target ('r-ab12', 'ou-ab12-11111111', 'vou-partners', 'account-123456789012') a policy key belongs to:
  * '<prefix><target>.json' or '<prefix><target>/<name>.json'. Undefined for any other key.
  */
 export function targetOfKey(key: string): string | undefined {

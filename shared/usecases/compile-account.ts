@@ -8,8 +8,9 @@ import {
   resolveChain,
 } from '#policy/index.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
-import { NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
+import { type ManagementLockoutError, NoPolicyAppliesError, PolicyInvalidError } from '#shared/errors.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import { managementLockout } from './management-account.ts';
 import type { PolicyObjectSummary, PolicyStorePort, StoredPolicy } from './ports.ts';
 
 /**
@@ -87,7 +88,7 @@ export type AccountCompilation =
       fingerprint: string;
       warnings: PolicyFinding[];
     }
-  | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError };
+  | { ok: false; error: PolicyInvalidError | NoPolicyAppliesError | ManagementLockoutError };
 
 /** Where an account sits, and the customer trails its record names (protected by its boundary). */
 export type AccountTarget = AccountLocation & { protectedTrails?: readonly string[] | undefined };
@@ -124,6 +125,8 @@ export async function compileForAccount(
     maxAdditionalPolicies: ctx.settings.maxAdditionalPolicies,
   });
   if (!outcome.ok) return { ok: false, error: new PolicyInvalidError(outcome.errors) };
+  const lockout = await managementLockout(ctx, location.accountId, outcome);
+  if (lockout) return { ok: false, error: lockout };
   return {
     ok: true,
     policy: outcome.policy,

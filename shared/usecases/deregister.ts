@@ -4,7 +4,7 @@ import { markFailed, updateAccountRecord } from './account-records.ts';
 import { leftInAccount } from './close-out.ts';
 import { boundaryNameIn, removeAdditionalPolicies } from './compiled-policies.ts';
 import { derivedPolicyNameIn } from './derived-policies.ts';
-import type { FlowContext } from './flow-context.ts';
+import { type FlowContext, isEnrollableManagementAccount } from './flow-context.ts';
 import type { AccountRecord } from './ports.ts';
 import { detachBoundaryFromAllPrincipals } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
@@ -61,7 +61,10 @@ export async function deregisterAccount(
   options: DeregisterOptions = {},
 ): Promise<DeregisterResult> {
   const { securityAccountId, managementAccountId } = ctx.settings;
-  if (accountId === securityAccountId || accountId === managementAccountId) {
+  const reserved =
+    accountId === securityAccountId ||
+    (accountId === managementAccountId && !isEnrollableManagementAccount(ctx.settings, accountId));
+  if (reserved) {
     return { accountId, removed: false, detached: 0, additionalPoliciesRemoved: [] };
   }
   let record: AccountRecord | undefined;

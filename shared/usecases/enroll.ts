@@ -1,10 +1,8 @@
-import { trailList, trailReferenceProblem } from '#policy/trail-reference.ts';
 import {
   AccountRefusedError,
   AttachmentQuotaError,
   codeOf,
   errorText,
-  InvalidRequestError,
   inStep,
   type PrincipalShortOfPolicies,
   stepOf,
@@ -19,8 +17,13 @@ import {
   shortOfPolicies,
   writeCompiledPolicies,
 } from './compiled-policies.ts';
-import { checkWhitelistTrust } from './exempt-exposure.ts';
-import type { FlowContext, FlowSettings } from './flow-context.ts';
+import {
+  protectedTrailsOf,
+  refuseManagementLockout,
+  refuseReservedAccount,
+  trustWarningsOf,
+} from './enrollment-checks.ts';
+import type { FlowContext } from './flow-context.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
@@ -31,10 +34,14 @@ import {
 } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
 
+import { verifyStandalonePlace } from './standalone-accounts.ts';
+
 export interface EnrollRequest {
   accountId: string;
-  /** The OU (or root) the operator registered the account under. */
+  /** The OU (or root) the operator registered the account under; a virtual OU for a standalone account. */
   ouId: string;
+  /** Set for an account outside the organization: the ExternalId its standalone access role demands. */
+  standalone?: { externalId: string };
   createCloudTrail: boolean;
   /** False for a new enrollment (an ACTIVE record is then refused); true when updating one. */
   replaceExisting?: boolean;
@@ -68,35 +75,21 @@ export interface EnrollResult {
   warnings: string[];
 }
 
-/** Refuses accounts that must never carry the boundary (DESIGN: Accounts and roles). */
-export function refuseReservedAccount(settings: FlowSettings, accountId: string): void {
-  if (accountId === settings.securityAccountId) {
-    throw new AccountRefusedError(
-      accountId,
-      'is the security account; its functions must never be bounded by the policy they enforce',
-    );
-  }
-  if (accountId === settings.managementAccountId) {
-    throw new AccountRefusedError(
-      accountId,
-      'is the management account; it is reached only as the first hop of the role chain',
-    );
-  }
-}
-
 export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Promise<EnrollResult> {
   const { accountId } = given;
   let request: EnrollRequest & { protectedTrails: string[] };
-  let trustWarnings: string[];
+  let trustWarnings: string[] | undefined;
   let ouPath: string[];
   try {
     refuseReservedAccount(ctx.settings, accountId);
     request = { ...given, protectedTrails: protectedTrailsOf(ctx, given) };
-    // Before any record is written: a refused account leaves nothing behind.
-    ouPath = await verifyEnrollmentPlace(ctx, accountId, request.ouId);
-    trustWarnings = await withAccountRetries(ctx, accountId, () =>
-      inStep('whitelist-trust', () => checkWhitelistTrust(ctx, accountId)),
-    );
+    // Before any record is written: a refused account leaves nothing behind. A standalone account
+    // is reached through its record (its external id), so its roles are read once that exists.
+    ouPath = request.standalone
+      ? await verifyStandalonePlace(ctx, accountId, request.ouId, request.standalone.externalId)
+      : await verifyEnrollmentPlace(ctx, accountId, request.ouId);
+    if (!request.standalone) trustWarnings = await trustWarningsOf(ctx, accountId);
+    await refuseManagementLockout(ctx, request, ouPath);
     await claimRecord(ctx, request);
   } catch (error) {
     // Two events announcing one arrival: the second finds the first's enrollment, which is no failure.
@@ -107,22 +100,14 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
   }
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
+    trustWarnings ??= await trustWarningsOf(ctx, accountId);
+    const warnings = trustWarnings;
+    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, warnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
     throw error;
   }
-}
-
-/** The request's trails, else the deployment default; each one a trail of this account. */
-function protectedTrailsOf(ctx: FlowContext, request: EnrollRequest): string[] {
-  const named = trailList(request.protectedTrails ?? []);
-  const trails = named.length > 0 ? named : trailList(ctx.settings.protectedTrails ?? []);
-  const where = { partition: ctx.settings.partition, accountId: request.accountId };
-  const problems = trails.flatMap((trail) => trailReferenceProblem(trail, where) ?? []);
-  if (problems.length > 0) throw new InvalidRequestError(`ProtectedTrails: ${problems.join('; ')}`);
-  return trails;
 }
 
 async function claimRecord(
@@ -144,6 +129,8 @@ async function claimRecord(
       protectedTrails: request.protectedTrails,
       ...(request.stackId ? { stackId: request.stackId } : {}),
       enrolledBy: ownerOf(request),
+      kind: request.standalone ? 'standalone' : 'member',
+      externalId: request.standalone?.externalId,
       status: 'ENROLLING',
       lastError: undefined,
     };

@@ -9,6 +9,7 @@
  */
 
 import { isExemptPrincipal, organizationAccessRoleArn } from '#policy/index.ts';
+import { STACKSETS_ADMINISTRATION_ROLE_NAME } from '#policy/management-account.ts';
 import { partitionInfo } from '#policy/partition.ts';
 import {
   stackSetsAdministrationArns,
@@ -16,7 +17,7 @@ import {
   unexpectedAdmissions,
 } from '#policy/trust-admissions.ts';
 import { AccountRefusedError, errorText } from '#shared/errors.ts';
-import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
+import { boundaryParametersFor, type FlowContext, isEnrollableManagementAccount } from './flow-context.ts';
 import type { RoleTrust, RoleUse } from './ports.ts';
 import { sendNotice } from './report-failure.ts';
 
@@ -74,14 +75,22 @@ export async function auditExposuresSafely(ctx: FlowContext, accountId: string):
 function trustExposures(ctx: FlowContext, accountId: string, roles: RoleTrust[]): TrustExposure[] {
   const params = boundaryParametersFor(ctx.settings, accountId);
   const allowed = allowedWhitelistTrust(ctx);
+  // The management account's own exemptions are admitted by design: the StackSets administration
+  // role by CloudFormation, a break-glass principal by whoever the operator keeps the glass for.
+  const byDesign = new Set(managementExemptionNames(ctx, accountId));
   return roles
-    .filter((role) => isWhitelisted(role, params))
+    .filter((role) => isWhitelisted(role, params) && !byDesign.has(role.name))
     .flatMap((role) =>
       unexpectedAdmissions(role.trustPolicy, ctx.settings.partition, allowed).map((admission) => ({
         ...admission,
         roleArn: role.arn,
       })),
     );
+}
+
+function managementExemptionNames(ctx: FlowContext, accountId: string): string[] {
+  if (!isEnrollableManagementAccount(ctx.settings, accountId)) return [];
+  return [STACKSETS_ADMINISTRATION_ROLE_NAME, ...ctx.settings.managementAccount.breakGlassNames];
 }
 
 /** Whitelisted by name: exempt, but neither the organization access role nor service-linked. */

@@ -14,6 +14,7 @@ import {
 import { substituteAccountId, targetOfKey } from '#policy/resolve-chain.ts';
 import type { ActionCatalog, PolicyFinding, PolicySource } from '#policy/types.ts';
 import { readPolicy } from '#policy/validate.ts';
+import { isVirtualOu } from '#policy/virtual-ou.ts';
 
 export interface NativeTarget {
   /** 'r-ab12', 'ou-ab12-11111111' or 'account-123456789012' as in the bucket. */
@@ -31,6 +32,8 @@ export type NativeExportOutcome =
 export interface NativeExportOptions {
   allowUnknownActions?: boolean;
   catalog?: ActionCatalog;
+  /** Accounts outside the organization (StandaloneAccountIds): no native SCP reaches them. */
+  standaloneAccountIds?: readonly string[];
 }
 
 const PLACEHOLDER = '<ACCOUNT_ID>';
@@ -110,6 +113,12 @@ function statementsOfTarget(
   return result;
 }
 
+/** A virtual OU, or a standalone account's own files. */
+function beyondNative(target: string, options: NativeExportOptions): boolean {
+  if (isVirtualOu(target)) return true;
+  return target.startsWith('account-') && (options.standaloneAccountIds ?? []).includes(targetIdOf(target));
+}
+
 export function exportNativeScps(
   sources: PolicySource[],
   quotas: NativeQuotas,
@@ -119,6 +128,17 @@ export function exportNativeScps(
   const errors: PolicyFinding[] = [];
   const warnings: PolicyFinding[] = [];
   for (const [target, targetSources] of groupByTarget(sources)) {
+    if (beyondNative(target, options)) {
+      warnings.push(
+        finding(
+          'native.target.outside-organization',
+          targetSources[0]?.key ?? '',
+          `${target} governs standalone accounts, outside the organization: no native SCP reaches them, so its files are not exported and scp-alt keeps enforcing them`,
+          'warning',
+        ),
+      );
+      continue;
+    }
     const read = statementsOfTarget(target, targetSources, options);
     warnings.push(...read.warnings);
     errors.push(...read.errors);

@@ -1,4 +1,5 @@
 import { type BoundaryParameters, defaultBoundaryParameters } from '#policy/index.ts';
+import { managementAccountParameters } from '#policy/management-account.ts';
 import type { Clock } from '#runtime/clock.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import type { AccountRetryOptions } from '#runtime/retry.ts';
@@ -30,6 +31,12 @@ export type FlowSettings = Pick<
   > & {
     /** Automatic enrollment of arriving accounts; absent = off (the CLI and tests that do not set it). */
     arrivals?: AppConfig['arrivals'];
+    /** The management account's enrollment; absent = the management account is never enrolled. */
+    managementAccount?: AppConfig['managementAccount'];
+    /** The standalone access role's name; absent = scp-alt-standalone-access. */
+    standaloneRoleName?: AppConfig['standaloneRoleName'];
+    /** Accounts outside the organization the deployment admits as standalone; absent = none. */
+    standaloneAccountIds?: AppConfig['standaloneAccountIds'];
   };
 
 /** What every use case receives: its ports, settings, a logger and a clock. */
@@ -60,13 +67,48 @@ export function boundaryParametersFor(
   return defaultBoundaryParameters({
     partition: settings.partition,
     accountId,
-    organizationAccessRoleName: settings.organizationAccessRoleName,
+    organizationAccessRoleName: accessRoleNameFor(settings, accountId),
     automationRoleArns: settings.automationRoleArns,
     whitelistRoleNames: settings.whitelistRoleNames,
     requireBoundaryOnCreate: settings.requireBoundaryOnCreate,
     protectedTrails: [...protectedTrails],
+    ...(isEnrollableManagementAccount(settings, accountId)
+      ? managementAccountParameters({
+          managementRoleName: settings.managementAccount.roleName,
+          breakGlassNames: settings.managementAccount.breakGlassNames,
+          whitelistRoleNames: settings.whitelistRoleNames,
+        })
+      : {}),
   });
 }
+
+/** True for the management account when the deployment lets it be enrolled. */
+export function isEnrollableManagementAccount(
+  settings: FlowSettings,
+  accountId: string,
+): settings is FlowSettings & { managementAccount: NonNullable<FlowSettings['managementAccount']> } {
+  return accountId === settings.managementAccountId && settings.managementAccount?.enrollable === true;
+}
+
+/** True for an account the deployment admits as standalone (StandaloneAccountIds). */
+export function isStandaloneAccount(settings: FlowSettings, accountId: string): boolean {
+  return settings.standaloneAccountIds?.includes(accountId) ?? false;
+}
+
+/**
+ * The role scp-alt reaches the account through, exempt there as the organization access role is
+ * in a member: the management role in the management account, the standalone access role in a
+ * standalone account, else the organization access role.
+ */
+export function accessRoleNameFor(settings: FlowSettings, accountId: string): string {
+  if (isEnrollableManagementAccount(settings, accountId)) return settings.managementAccount.roleName;
+  if (isStandaloneAccount(settings, accountId))
+    return settings.standaloneRoleName ?? DEFAULT_STANDALONE_ROLE_NAME;
+  return settings.organizationAccessRoleName;
+}
+
+/** The role templates/standalone-account-role.yaml creates, unless StandaloneRoleName renames it. */
+export const DEFAULT_STANDALONE_ROLE_NAME = 'scp-alt-standalone-access';
 
 export function nowIso(ctx: FlowContext): string {
   return ctx.now().toISOString();

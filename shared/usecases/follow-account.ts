@@ -14,6 +14,7 @@ import type { FlowContext } from './flow-context.ts';
 import { type Placement, placementOf, underTargets, unreachableReason } from './organization-membership.ts';
 import type { AccountRecord } from './ports.ts';
 import { sendNotice } from './report-failure.ts';
+import { isStandalone } from './standalone-accounts.ts';
 import { samePath, syncAccount } from './sync-account.ts';
 
 export type FollowAction =
@@ -52,6 +53,12 @@ export async function followAccount(
     };
   const placement = await placementOf(ctx, accountId);
   const record = await ctx.ports.accounts.get(accountId);
+  if (isStandalone(record))
+    return {
+      accountId,
+      action: 'ignored',
+      reason: 'a standalone account: its record places it, not Organizations',
+    };
   if (!record) return arrive(ctx, accountId, placement);
   if (record.status === 'DEREGISTERING')
     return { accountId, action: 'ignored', reason: 'deregistration in progress' };

@@ -8,7 +8,7 @@ import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
 import { PRINCIPAL_CREATE_EVENTS, TAMPERING_EVENTS } from '#policy/iam-event-names.ts';
 import { isOwnSourceIdentity } from '#policy/own-sessions.ts';
 import type { BoundedIdSet } from '#runtime/memory-caches.ts';
-import type { FlowContext } from './flow-context.ts';
+import { accessRoleNameFor, type FlowContext } from './flow-context.ts';
 import type { IamEvent, IamEventOutcome } from './iam-event.ts';
 
 /** What is decided before any record is read; undefined when the event needs the account's record. */
@@ -43,14 +43,14 @@ function forgeryOf(iamEvent: IamEvent): string | undefined {
 }
 
 /**
- * Our own calls: a session of this account's organization access role carrying our
- * SourceIdentity, which only our role chain can set (policy/own-sessions.ts). The session name is
- * not looked at: anyone who may assume a role chooses it.
+ * Our own calls: a session of the role scp-alt reaches this account through (accessRoleNameFor)
+ * carrying our SourceIdentity, which only our role chain can set (policy/own-sessions.ts). The
+ * session name is not looked at: anyone who may assume a role chooses it.
  */
 function isOwnSession(ctx: FlowContext, iamEvent: IamEvent): boolean {
   const session = iamEvent.actorArn === undefined ? undefined : parseRoleSessionArn(iamEvent.actorArn);
   return (
-    session?.roleName === ctx.settings.organizationAccessRoleName &&
+    session?.roleName === accessRoleNameFor(ctx.settings, iamEvent.accountId) &&
     session.accountId === iamEvent.accountId &&
     isOwnSourceIdentity(iamEvent.sourceIdentity)
   );

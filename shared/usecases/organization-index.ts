@@ -4,6 +4,7 @@
  * target no longer exists. `status` and `plan` report the same from a live read.
  */
 import { targetOfKey } from '#policy/index.ts';
+import { isVirtualOu } from '#policy/virtual-ou.ts';
 import { errorText } from '#shared/errors.ts';
 import { withAccountRetries } from './account-retry.ts';
 import type { FlowContext } from './flow-context.ts';
@@ -95,7 +96,8 @@ export function filesWithoutTarget(
   const units = new Set(index.units.map((unit) => unit.id));
   return keys.filter((key) => {
     const target = targetOfKey(key);
-    if (target === undefined) return false;
+    // Virtual OUs are the policy store's own; standalone accounts are not in the tree either.
+    if (target === undefined || isVirtualOu(target)) return false;
     return target.startsWith('account-')
       ? !index.accountIds.has(target.slice('account-'.length))
       : !units.has(target);

@@ -2,10 +2,12 @@
  * Where Organizations places an account now. Enrollment, the organization-event path and the
  * reconciler all take the account's place from here, never from a record or an event's payload.
  */
+import { isVirtualOu } from '#policy/virtual-ou.ts';
 import { isAwsError } from '#runtime/aws-errors.ts';
 import {
   AccountRefusedError,
   errorText,
+  InvalidRequestError,
   NotInOrganizationError,
   OrganizationLookupError,
   ScpAltError,
@@ -63,7 +65,11 @@ export async function verifyEnrollmentPlace(
   accountId: string,
   ouId: string,
 ): Promise<string[]> {
-  const placement = await lookup(ctx, accountId, () => placementOf(ctx, accountId));
+  if (isVirtualOu(ouId))
+    throw new InvalidRequestError(
+      `${ouId} is a virtual OU: it holds standalone accounts only, registered with their external id`,
+    );
+  const placement = await lookupOrganization(ctx, accountId, () => placementOf(ctx, accountId));
   if (placement.kind === 'gone')
     throw new NotInOrganizationError(
       'ACCOUNT_NOT_IN_ORGANIZATION',
@@ -88,7 +94,7 @@ async function describeMisplacement(
   ouPath: string[],
 ): Promise<string> {
   if (ouId.startsWith('r-')) return `${ouId} is not the root of this organization (${ouPath[0] ?? '?'} is)`;
-  const exists = await lookup(ctx, accountId, async () => {
+  const exists = await lookupOrganization(ctx, accountId, async () => {
     try {
       await ctx.ports.organization.ouPathOf(ouId);
       return true;
@@ -101,7 +107,11 @@ async function describeMisplacement(
 }
 
 /** Retries transient failures; what still fails becomes ORGANIZATION_LOOKUP_FAILED. */
-async function lookup<T>(ctx: FlowContext, accountId: string, read: () => Promise<T>): Promise<T> {
+export async function lookupOrganization<T>(
+  ctx: FlowContext,
+  accountId: string,
+  read: () => Promise<T>,
+): Promise<T> {
   try {
     return await withAccountRetries(ctx, accountId, read);
   } catch (error) {

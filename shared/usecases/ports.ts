@@ -147,6 +147,8 @@ export interface OrganizationPort {
   describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
   /** Every root, OU and account, read page by page (ListRoots, then per parent its OUs and accounts). */
   readTree(): Promise<OrganizationTree>;
+  /** The organization's root (ListRoots): the first level of a standalone account's chain too. */
+  rootId(): Promise<string>;
 }
 
 /**
@@ -155,6 +157,13 @@ export interface OrganizationPort {
  * reconcile and replay leave it alone, and one notice was sent when it became so.
  */
 export type AccountStatus = 'ENROLLING' | 'ACTIVE' | 'FAILED' | 'DEREGISTERING' | 'UNREACHABLE';
+
+/**
+ * `member`: in the organization, reached through its organization access role and placed by
+ * Organizations. `standalone`: outside it, reached directly through the standalone access role
+ * with the external id registered for it, and placed by its record under a virtual OU.
+ */
+export type AccountKind = 'member' | 'standalone';
 
 /** Who enrolled the account, so that two paths never fight over it (docs/glossary.md, owner). */
 export type EnrollmentOwner = 'service-catalog' | 'cli' | 'auto';
@@ -209,6 +218,10 @@ export interface AccountRecord {
   stackId?: string | undefined;
   /** Who enrolled it: only that path deregisters it (records written before owners existed: service-catalog). */
   enrolledBy: EnrollmentOwner;
+  /** Records written before standalone accounts existed are members. */
+  kind?: AccountKind;
+  /** The ExternalId its standalone access role demands (standalone accounts only). */
+  externalId?: string | undefined;
   /** Optimistic-lock counter; incremented by every save. */
   revision: number;
   /** Held while one invocation writes the account's policy (write-lease.ts). */

@@ -9,9 +9,10 @@ import { refusedRoleArn } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, updateAccountRecord } from './account-records.ts';
 import { closeOut } from './close-out.ts';
 import type { PolicySnapshot } from './compile-account.ts';
-import type { FlowContext } from './flow-context.ts';
+import { accessRoleNameFor, type FlowContext, isStandaloneAccount } from './flow-context.ts';
 import { type Placement, unreachableReason } from './organization-membership.ts';
 import type { AccountDrift } from './reconcile.ts';
+import { isStandalone } from './standalone-accounts.ts';
 import { samePath, syncAccount } from './sync-account.ts';
 
 export interface Followed {
@@ -28,6 +29,8 @@ export async function followPlacement(
 ): Promise<Followed> {
   const record = await ctx.ports.accounts.get(accountId);
   if (!record) return { stop: true, drift: {} };
+  // Organizations never places a standalone account: its record does, and it never departs.
+  if (isStandalone(record)) placement = { kind: 'member', ouPath: record.ouPath };
   const unreachable = record.lastError ?? 'unreachable';
   // Without the tree (it could not be read) the record's path stands, as before this step existed.
   if (!placement)
@@ -68,10 +71,15 @@ export function memberRoleRefused(
   accountId: string,
   error: unknown,
 ): { closeOut: () => Promise<Partial<AccountDrift>> } | undefined {
-  const { partition, organizationAccessRoleName } = ctx.settings;
-  const memberRole = iamRoleArn(partition, accountId, organizationAccessRoleName);
+  const memberRole = iamRoleArn(
+    ctx.settings.partition,
+    accountId,
+    accessRoleNameFor(ctx.settings, accountId),
+  );
   if (refusedRoleArn(error) !== memberRole) return undefined;
-  const reason = `unreachable: ${memberRole} refused AssumeRole (the organization access role is missing or no longer trusts the management role)`;
+  const reason = isStandaloneAccount(ctx.settings, accountId)
+    ? `unreachable: ${memberRole} refused AssumeRole (the standalone access role is missing, or no longer trusts scp-alt's functions with the registered external id)`
+    : `unreachable: ${memberRole} refused AssumeRole (the organization access role is missing or no longer trusts the management role)`;
   return {
     closeOut: async () => {
       await closeOut(ctx, accountId, reason);

@@ -24,6 +24,7 @@ const RECORD: AccountRecord = {
   protectedTrails: ['org-audit'],
   stackId: 'arn:aws-cn:cloudformation:cn-northwest-1:999999999999:stack/SC-999999999999-pp-abc/1',
   enrolledBy: 'service-catalog',
+  kind: 'member',
   revision: 3,
 };
 
@@ -86,6 +87,27 @@ describe('DynamoAccountStore', () => {
     });
     expect(await store.get('111111111111')).toEqual(RECORD);
     expect(await store.listAll()).toHaveLength(2);
+  });
+
+  it('keeps a standalone account as standalone, with its external id; an item older than standalone accounts reads as a member', async () => {
+    const { store } = storeWith({
+      GetItem: (input) =>
+        (input.Key as { AccountId?: string } | undefined)?.AccountId === '210987654321'
+          ? {
+              Item: {
+                ...storeItem(),
+                AccountId: '210987654321',
+                AccountKind: 'standalone',
+                ExternalId: 'partner-secret',
+              },
+            }
+          : { Item: storeItem() },
+    });
+    expect(await store.get('210987654321')).toMatchObject({
+      kind: 'standalone',
+      externalId: 'partner-secret',
+    });
+    expect(await store.get('111111111111')).toMatchObject({ kind: 'member', externalId: undefined });
   });
 
   it('reads an item written before additional policies were deployed as having none', async () => {

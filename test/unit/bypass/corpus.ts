@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { NamedPolicy, PolicySet } from '#policy/evaluate.ts';
 import { compileBoundary, defaultBoundaryParameters } from '#policy/index.ts';
+import { managementAccountParameters } from '#policy/management-account.ts';
 import type { BoundaryParameters } from '#policy/types.ts';
 import corpusJson from './escape-attempts.json' with { type: 'json' };
 
@@ -32,8 +33,15 @@ const parameterSet = z
         automationRoleArns: z.array(z.string()).optional(),
         requireBoundaryOnCreate: z.boolean().optional(),
         protectedTrails: z.array(z.string()).optional(),
+        /** scp-alt's own role where it is not the organization access role (a standalone account). */
+        organizationAccessRoleName: z.string().optional(),
       })
       .strict(),
+    /** The management account enrolled: its exempt principals placed by managementAccountParameters. */
+    managementAccount: z
+      .object({ managementRoleName: z.string(), breakGlassNames: z.array(z.string()) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -64,7 +72,18 @@ export const ALLOW_ALL: NamedPolicy = {
 };
 
 export function parametersOf(spec: ParameterSetSpec): BoundaryParameters {
-  return defaultBoundaryParameters({ partition: PARTITION, accountId: ACCOUNT, ...spec.overrides });
+  const management = spec.managementAccount
+    ? managementAccountParameters({
+        ...spec.managementAccount,
+        whitelistRoleNames: spec.overrides.whitelistRoleNames,
+      })
+    : {};
+  return defaultBoundaryParameters({
+    partition: PARTITION,
+    accountId: ACCOUNT,
+    ...spec.overrides,
+    ...management,
+  });
 }
 
 /** The boundary of an account whose only SCP is FullAWSAccess: Allow * plus the protective denies. */

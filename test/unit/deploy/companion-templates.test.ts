@@ -33,6 +33,7 @@ const management = loadYamlTemplate('management-role.yaml');
 const forwarding = loadYamlTemplate('member-forwarding.yaml');
 const catalog = loadYamlTemplate('service-catalog.yaml');
 const product = loadYamlTemplate('scp-account-register-product.yaml');
+const standalone = loadYamlTemplate('standalone-account-role.yaml');
 
 beforeAll(async () => {
   packaged = await loadPackagedTemplate();
@@ -106,6 +107,38 @@ describe('management-role.yaml', () => {
     expect(onAnyResource.flatMap((s) => s.actions)).toEqual(['organizations:ListPolicies']);
   });
 
+  it('acts in its own account only when EnrollManagementAccount opts in, with exactly the calls made in a member', () => {
+    expect(conditionOf(2)).toBe('ManagementAccountEnrolled');
+    expect(management.Conditions?.ManagementAccountEnrolled).toEqual({
+      'Fn::Equals': [{ Ref: 'EnrollManagementAccount' }, 'yes'],
+    });
+    expect(management.Parameters?.EnrollManagementAccount?.Default).toBe('no');
+    const memberCalls = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.member))].sort();
+    expect(allowedActions(policyAt(2))).toEqual(memberCalls);
+    // Writes that create or change roles reach the forwarding role only.
+    const roleWrites = policyAt(2).filter((s) => s.actions.includes('iam:PutRolePolicy'));
+    expect(roleWrites.flatMap((s) => s.resources)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/scp-event-rule' },
+    ]);
+  });
+
+  it('lets the functions mark their sessions only when EnrollManagementAccount opts in, and only with scp-alt-*', () => {
+    const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
+    const marking = trust.filter((s) => s.actions.includes('sts:SetSourceIdentity'));
+    expect(marking).toHaveLength(2);
+    for (const statement of marking) {
+      expect(statement.conditional).toBe(true);
+      expect(statement.actions).toEqual(['sts:SetSourceIdentity']);
+      expect(statement.condition).toEqual({
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationID' } },
+        StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+      });
+    }
+    expect(management.Conditions?.OperatorsInEnrolledManagementAccount).toEqual({
+      'Fn::And': [{ Condition: 'ManagementAccountEnrolled' }, { Condition: 'HasOperators' }],
+    });
+  });
+
   it('always grants the read-only organization calls: the reconciler reads the tree every run', () => {
     const always = roleStatements(management, roleId).filter((s) => !s.conditional);
     expect(allowedActions(always)).toEqual(
@@ -126,7 +159,7 @@ describe('management-role.yaml', () => {
 
   it('trusts operator roles only when OperatorPrincipalArns names them', () => {
     const trust = policyStatements(management).filter((s) => s.resource === roleId && s.trust);
-    const operators = trust.filter((s) => s.conditional);
+    const operators = trust.filter((s) => s.conditional && s.actions.includes('sts:AssumeRole'));
     expect(operators).toHaveLength(1);
     expect(operators[0]!.principal).toEqual({ AWS: { Ref: 'OperatorPrincipalArns' } });
     expect(management.Parameters?.OperatorPrincipalArns?.Default).toBe('');
@@ -150,6 +183,60 @@ describe('management-role.yaml', () => {
       expect(management.Parameters?.[name]?.Default, name).toBe(packaged.Parameters?.[name]?.Default);
     }
     expect(Object.keys(management.Parameters ?? {})).toContain('SecurityAccountID');
+  });
+});
+
+describe('standalone-account-role.yaml', () => {
+  const [roleId] = onlyResourceOfType(standalone, 'AWS::IAM::Role');
+  const trust = () => policyStatements(standalone).filter((s) => s.resource === roleId && s.trust);
+
+  it('trusts the functions that reach accounts, only with the external id, from the security organization, marking scp-alt-*', () => {
+    const [functions] = trust().filter((s) => !s.conditional);
+    const stage = standalone.Parameters?.SecurityStage?.Default;
+    const trustedNames = listAt(functions?.principal, 'AWS').map((arn) =>
+      String(at(arn, 'Fn::Sub'))
+        .replace('arn:${AWS::Partition}:iam::${SecurityAccountID}:role/', '')
+        .replace('${SecurityStage}', String(stage)),
+    );
+    const reaching = deployedFunctions(packaged).filter(
+      (fn) => FUNCTION_PERMISSIONS[fn.name].member.length > 0,
+    );
+    expect(trustedNames.sort()).toEqual(
+      reaching.map((fn) => prop(packaged, fn.roleLogicalId, 'RoleName')).sort(),
+    );
+    for (const statement of trust()) {
+      expect(statement.actions).toEqual(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+      expect(statement.condition).toEqual({
+        StringEquals: {
+          'sts:ExternalId': { Ref: 'ExternalId' },
+          'aws:PrincipalOrgID': { Ref: 'SecurityOrganizationID' },
+        },
+        StringLike: { 'sts:SourceIdentity': 'scp-alt-*' },
+      });
+    }
+    expect(standalone.Parameters?.ExternalId?.NoEcho).toBe(true);
+    expect(standalone.Parameters?.RoleName?.Default).toBe('scp-alt-standalone-access');
+  });
+
+  it('allows exactly the calls made in a member, role writes only on the forwarding role', () => {
+    const memberCalls = [...new Set(Object.values(FUNCTION_PERMISSIONS).flatMap((p) => p.member))].sort();
+    const statements = roleStatements(standalone, roleId);
+    expect(allowedActions(statements)).toEqual(memberCalls);
+    const roleWrites = statements.filter((s) => s.actions.includes('iam:PutRolePolicy'));
+    expect(roleWrites.flatMap((s) => s.resources)).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/scp-event-rule' },
+    ]);
+  });
+
+  it('is admitted to the security bus by account id, only through its forwarding role, only when StandaloneAccountIds names accounts', () => {
+    const policy = packaged.Resources.ScpAltBusStandalonePolicy;
+    expect(policy?.Condition).toBe('HasStandaloneAccounts');
+    expect(prop(packaged, 'ScpAltBusStandalonePolicy', 'Statement', 'Principal')).toEqual({
+      AWS: { 'Fn::Split': [',', { Ref: 'StandaloneAccountIds' }] },
+    });
+    expect(prop(packaged, 'ScpAltBusStandalonePolicy', 'Statement', 'Condition')).toEqual({
+      ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/scp-event-rule' } },
+    });
   });
 });
 
@@ -231,14 +318,18 @@ describe('member-forwarding.yaml', () => {
 });
 
 describe('Service Catalog', () => {
-  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID, CreateCloudTrail and ProtectedTrails', () => {
+  it('launches "SCP Account register" with MemberAccountID, OrganizationUnitID, CreateCloudTrail, ProtectedTrails and StandaloneExternalId', () => {
     expect(Object.keys(product.Parameters ?? {}).sort()).toEqual([
       'CreateCloudTrail',
       'MemberAccountID',
       'OrganizationUnitID',
       'ProtectedTrails',
+      'StandaloneExternalId',
     ]);
     expect(product.Parameters?.ProtectedTrails?.Default).toBe('');
+    // A member account by default; the external id is a shared secret, never echoed.
+    expect(product.Parameters?.StandaloneExternalId?.Default).toBe('');
+    expect(product.Parameters?.StandaloneExternalId?.NoEcho).toBe(true);
     const [productId] = onlyResourceOfType(catalog, 'AWS::ServiceCatalog::CloudFormationProduct');
     expect(prop(catalog, productId, 'Name')).toBe('SCP Account register');
   });
@@ -251,6 +342,7 @@ describe('Service Catalog', () => {
       OrganizationUnitID: { Ref: 'OrganizationUnitID' },
       CreateCloudTrail: { Ref: 'CreateCloudTrail' },
       ProtectedTrails: { Ref: 'ProtectedTrails' },
+      StandaloneExternalId: { Ref: 'StandaloneExternalId' },
     });
     const registerFn = deployedFunctions(packaged).find((fn) => fn.name === 'account-register')!;
     const exported = Object.values(packaged.Outputs ?? {}).find(

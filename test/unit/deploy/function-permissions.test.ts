@@ -27,6 +27,8 @@ const PLATFORM_ACTIONS = new Set([
 const MANAGEMENT_ROLE = {
   'Fn::Sub': 'arn:${AWS::Partition}:iam::${ManagementAccountID}:role/${ManagementAccountAccessRoleName}',
 };
+/** The role standalone accounts deploy (templates/standalone-account-role.yaml), by name in any account. */
+const STANDALONE_ROLES = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${StandaloneRoleName}' };
 const POLICY_BUCKET = 'arn:${AWS::Partition}:s3:::scp-alt-${AWS::AccountId}';
 
 /** The queue each queue-triggered function polls. */
@@ -40,7 +42,9 @@ function allowedResource(fn: DeployedFunction, service: string, resource: unknow
   const sub = isRecord(resource) ? resource['Fn::Sub'] : undefined;
   switch (service) {
     case 'sts':
-      return JSON.stringify(resource) === JSON.stringify(MANAGEMENT_ROLE);
+      return [MANAGEMENT_ROLE, STANDALONE_ROLES].some(
+        (role) => JSON.stringify(resource) === JSON.stringify(role),
+      );
     case 's3':
       return sub === POLICY_BUCKET || sub === `${POLICY_BUCKET}/permission-boundary-policy/*`;
     case 'dynamodb':
@@ -104,7 +108,7 @@ describe('one least-privilege role per function', () => {
   );
 
   it.each(Object.keys(FUNCTION_PERMISSIONS))(
-    '%s may assume only the management role, read only the policy bucket, write only its table, publish only its topic',
+    '%s may assume only the management role and standalone access roles, read only the policy bucket, write only its table, publish only its topic',
     (name) => {
       const fn = functions.find((candidate) => candidate.name === name)!;
       expect(misplacedGrants(fn, roleStatements(template, fn.roleLogicalId))).toEqual([]);

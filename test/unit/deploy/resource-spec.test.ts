@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, PACKAGING_TIMEOUT_MS);
 
 describe('templates match the CloudFormation resource specification', () => {
-  it('covers the packaged stack and the five companion templates', () => {
+  it('covers the packaged stack and the six companion templates', () => {
     expect(templates.map((t) => t.file)).toEqual([
       '.serverless/cloudformation-template-update-stack.json',
       'templates/management-role.yaml',
@@ -31,6 +31,7 @@ describe('templates match the CloudFormation resource specification', () => {
       'templates/organization-events.yaml',
       'templates/scp-account-register-product.yaml',
       'templates/service-catalog.yaml',
+      'templates/standalone-account-role.yaml',
     ]);
   });
 

@@ -163,6 +163,13 @@ export class FakeOrganization implements OrganizationPort {
     return { units, accounts };
   }
 
+  async rootId(): Promise<string> {
+    this.calls.push('ListRoots');
+    if (this.failWith) throw this.failWith;
+    const root = [...this.parents().entries()].find(([, parent]) => parent === undefined)?.[0];
+    return root ?? 'r-ab12';
+  }
+
   /** Moves an account, as MoveAccount does. */
   move(accountId: string, path: string[]): void {
     this.paths.set(accountId, [...path]);

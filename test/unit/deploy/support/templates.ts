@@ -15,6 +15,7 @@ export interface CfnParameter {
   Default?: string;
   AllowedValues?: string[];
   AllowedPattern?: string;
+  NoEcho?: boolean;
 }
 
 export interface CfnTemplate {

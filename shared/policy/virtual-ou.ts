@@ -1,0 +1,11 @@
+/**
+ * Virtual OUs: where standalone accounts (outside the organization) sit in the policy store. A
+ * standalone account's chain is root → its virtual OU → the account, so the root's, the virtual
+ * OU's and its own files apply as an OU's would to a member. The ids cannot collide with
+ * Organizations' (ou-…, r-…), and nothing native exists for them.
+ */
+export const VIRTUAL_OU_SHAPE = /^vou-[a-z0-9][a-z0-9-]{0,31}$/;
+
+export function isVirtualOu(target: string): boolean {
+  return VIRTUAL_OU_SHAPE.test(target);
+}
