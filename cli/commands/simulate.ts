@@ -15,7 +15,7 @@ import {
 } from '../operator/aws-options.ts';
 import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
-import { exemptionOf } from '../operator/exemption-reasons.ts';
+import { exemptionLabels, exemptionOf } from '../operator/exemption-reasons.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { ouPathFor } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
@@ -226,7 +226,7 @@ async function simulate(
   });
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const { result } = outcome;
-  const exemption = exemptionOf(principal, params);
+  const exemption = exemptionOf(principal, params, exemptionLabels(settings, accountId));
   const terminal = terminalOf(io, environment);
   if (values.json) {
     const answer = exemption

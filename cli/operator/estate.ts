@@ -12,7 +12,7 @@ import { errorText } from '#shared/errors.ts';
 import { boundaryParametersFor } from '#usecases/flow-context.ts';
 import type { AccountRecord } from '#usecases/ports.ts';
 import type { AccountEntry, AccountPrincipals, EstateCapture, UnboundedPrincipal } from './estate-types.ts';
-import { exemptionReason } from './exemption-reasons.ts';
+import { exemptionLabels, exemptionReason } from './exemption-reasons.ts';
 import { readOrganizationTree } from './organization-tree.ts';
 import type { OperatorSession } from './session.ts';
 
@@ -56,6 +56,7 @@ async function principalsOf(session: OperatorSession, accountId: string): Promis
   const { ctx } = session;
   const { iam } = ctx.ports;
   const params = boundaryParametersFor(ctx.settings, accountId);
+  const labels = exemptionLabels(ctx.settings, accountId);
   const ours = iam.policyArnFor(accountId);
   try {
     const principals = await iam.listPrincipals(accountId);
@@ -73,7 +74,7 @@ async function principalsOf(session: OperatorSession, accountId: string): Promis
         bounded++;
         return;
       }
-      const exempt = exemptionReason(principal, params);
+      const exempt = exemptionReason(principal, params, labels);
       const reason = !settled.ok
         ? `could not be read: ${errorText(settled.error)}`
         : exempt
