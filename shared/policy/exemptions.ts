@@ -32,3 +32,15 @@ export function isExemptPrincipal(principal: PrincipalIdentity, params: Boundary
   if (principal.kind === 'role' && principal.path.startsWith('/aws-service-role/')) return true;
   return params.whitelistRoleNames.some((glob) => matchesWhitelistGlob(glob, principal.name));
 }
+
+/** Where Identity Center puts the roles of its permission sets (AWSReservedSSO_<name>_<hash>). */
+export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
+
+/**
+ * A role on Identity Center's reserved path. Never an exemption by itself (anyone may choose a path):
+ * such a role still gets our boundary like any other, and only when IAM refuses it as unmodifiable
+ * is it left to its permission set, which carries the boundary by reference (identity-center.ts).
+ */
+export function isIdentityCenterRolePath(principal: Pick<PrincipalIdentity, 'kind' | 'path'>): boolean {
+  return principal.kind === 'role' && principal.path.startsWith(IDENTITY_CENTER_ROLE_PATH);
+}

@@ -3,7 +3,12 @@ export { ACTION_CATALOG_SOURCE, defaultActionCatalog, staticActionCatalog } from
 export { additionalPolicyName, additionalPolicyNames, isAdditionalPolicyName } from './additional-names.ts';
 export { compileBoundary } from './compile.ts';
 export * from './evaluate.ts';
-export { isExemptPrincipal, type PrincipalIdentity } from './exemptions.ts';
+export {
+  IDENTITY_CENTER_ROLE_PATH,
+  isExemptPrincipal,
+  isIdentityCenterRolePath,
+  type PrincipalIdentity,
+} from './exemptions.ts';
 export { canonicalJson, policyHash } from './hash.ts';
 export {
   type BoundaryParameterOverrides,

@@ -1,4 +1,5 @@
-import { isExemptPrincipal, type ManagedPolicyDocument } from '#policy/index.ts';
+import { isExemptPrincipal, isIdentityCenterRolePath, type ManagedPolicyDocument } from '#policy/index.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import {
   AwsStepError,
@@ -37,6 +38,11 @@ export interface SweepResult {
   additionalAttached: string[];
   /** Principals holding their quota of attached managed policies, and what they lack. */
   short: PrincipalShortOfPolicies[];
+  /**
+   * Identity Center roles IAM refused to change (UnmodifiableEntity): they get our boundary through
+   * their permission set (identity-center.ts), not here.
+   */
+  identityCenterRoles: string[];
   failed: { principalArn: string; reason: string; error: unknown }[];
 }
 
@@ -76,6 +82,7 @@ export async function attachBoundaryToAllPrincipals(
     knownCustomerArns: known,
     additionalAttached: [],
     short: [],
+    identityCenterRoles: [],
     failed: [],
   };
   const extras = await additionalAttachments(ctx, accountId, options.additionalPolicyNames ?? []);
@@ -114,6 +121,11 @@ async function bindPrincipal(
   try {
     if (!(await bindBoundary(ctx, accountId, principal, target))) return; // deleted since listed
   } catch (error) {
+    if (isIdentityCenterRolePath(principal) && isAwsError(error, 'UnmodifiableEntity')) {
+      // IAM attaches nothing to it either: only its permission set can bound it.
+      target.result.identityCenterRoles.push(principal.arn);
+      return;
+    }
     boundaryFailure = { error };
   }
   // They only deny: a principal whose boundary could not be settled still gets them.

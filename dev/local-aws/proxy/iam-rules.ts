@@ -1,6 +1,7 @@
 import { type AwsError, awsErrorResponse, type ProxyResponse, xmlValue } from './aws-errors.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { accountOfArn, iamRead, listRoleNames, policyExists, roleBoundaryArn } from './iam-lookups.ts';
+import { reservedRoleKey } from './identity-center.ts';
 
 /** IAM counts a managed policy's size without whitespace. */
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
@@ -77,14 +78,23 @@ export async function refuseMissingBoundaryPolicy(
   });
 }
 
-/** Service-linked roles (path /aws-service-role/) cannot take, change or lose a boundary. */
-async function refuseProtectedRole(
+/**
+ * Service-linked roles (path /aws-service-role/) and the roles Identity Center provisioned cannot
+ * take, change or lose a boundary, nor have their trust or inline policies changed, nor be deleted:
+ * only the service that owns them may.
+ */
+export async function refuseProtectedRole(
   call: AwsCall,
   context: FidelityContext,
 ): Promise<ProxyResponse | undefined> {
   const roleName = call.info.params.get('RoleName') ?? '';
-  const role = await iamRead(call, context, call.caller.account, 'GetRole', { RoleName: roleName });
-  if (!(xmlValue(role.body, 'Path') ?? '').startsWith('/aws-service-role/')) return undefined;
+  const reserved = context.identityCenter.reservedRoles.has(
+    reservedRoleKey(call.partition, call.caller.account, roleName),
+  );
+  if (!reserved) {
+    const role = await iamRead(call, context, call.caller.account, 'GetRole', { RoleName: roleName });
+    if (!(xmlValue(role.body, 'Path') ?? '').startsWith('/aws-service-role/')) return undefined;
+  }
   return reject(call, {
     code: 'UnmodifiableEntity',
     message: `Cannot perform the operation on the protected role '${roleName}' - this role is only modifiable by AWS`,
@@ -102,4 +112,9 @@ export const IAM_RULES: FidelityRules = {
       (await refuseProtectedRole(call, context)) ?? refuseMissingBoundaryPolicy(call, context),
   },
   'iam:DeleteRolePermissionsBoundary': { before: refuseProtectedRole },
+  'iam:UpdateAssumeRolePolicy': { before: refuseProtectedRole },
+  'iam:PutRolePolicy': { before: refuseProtectedRole },
+  'iam:DeleteRolePolicy': { before: refuseProtectedRole },
+  'iam:DeleteRole': { before: refuseProtectedRole },
+  'iam:UpdateRole': { before: refuseProtectedRole },
 };
