@@ -144,6 +144,22 @@ const READ_ORGANIZATION_TREE = [
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListAccountsForParent',
 ];
+/**
+ * identity-center.ts through aws/identity-center.ts: every permission set with its boundary,
+ * references and accounts; our boundary and policies by reference; provisioning and its status.
+ */
+const GOVERN_PERMISSION_SETS = [
+  'sso:ListInstances',
+  'sso:ListPermissionSets',
+  'sso:DescribePermissionSet',
+  'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+  'sso:ListAccountsForProvisionedPermissionSet',
+  'sso:GetPermissionsBoundaryForPermissionSet',
+  'sso:PutPermissionsBoundaryToPermissionSet',
+  'sso:AttachCustomerManagedPolicyReferenceToPermissionSet',
+  'sso:ProvisionPermissionSet',
+  'sso:DescribePermissionSetProvisioningStatus',
+];
 /** Enroll and deregister in a member account (enroll.ts, deregister.ts). */
 const ENROLL_AND_DEREGISTER = [
   ...READ_BOUNDARY_POLICY,
@@ -196,13 +212,15 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
     ),
   },
   'organization-event-dispatcher': {
-    // DeleteItem: an account enrolled automatically that moves out may be deregistered.
+    // DeleteItem: an account enrolled automatically that moves out may be deregistered. Scan: an
+    // Identity Center event weighs a permission set's accounts against every record.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
+      'dynamodb:Scan',
     ]),
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, GOVERN_PERMISSION_SETS),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   reconciler: {
@@ -212,7 +230,7 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
     ]),
-    management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE),
+    management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE, GOVERN_PERMISSION_SETS),
     member: unique(
       READ_BOUNDARY_POLICY,
       WRITE_BOUNDARY_POLICY,

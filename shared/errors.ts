@@ -104,6 +104,16 @@ export const ERROR_TABLE = {
     nextAction:
       'The listed principals keep the boundary but lack the additional policies named. Free a slot (detach one of their own managed policies), ask AWS to raise the managed policies per role or user quota (20 at most), or change the policy files so the chain needs fewer additional policies (MaxAdditionalPolicies bounds how many a chain may use); then run `scp-alt replay` (the reconciler also retries).',
   },
+  PERMISSION_SET_NOT_GOVERNED: {
+    summary: 'Identity Center permission set left without our boundary',
+    nextAction:
+      'Its roles in the enrolled accounts named carry no boundary of ours. Spanning accounts that are not enrolled: enroll them, or provision a separate permission set to the enrolled ones. Its own boundary: remove it from the permission set (scp-alt then sets ours), or stop provisioning it to enrolled accounts. Additional policies only some accounts hold: README, Identity Center.',
+  },
+  PERMISSION_SET_PROVISIONING_FAILED: {
+    summary: 'Identity Center could not provision a permission set with our boundary',
+    nextAction:
+      'Check that scp-enforce-policy (and the additional policies named) exist in the accounts named: `scp-alt status --account ID`; the next reconcile provisions again.',
+  },
   TAMPERING_DETECTED: {
     summary: 'Boundary tampering detected',
     nextAction: 'Review who made the call (CloudTrail); scp-alt re-applied the boundary where it could.',

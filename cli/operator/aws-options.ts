@@ -148,6 +148,7 @@ export function operatorConfig(
     WHITELIST_TRUST_ALLOWED_ARNS: env.WHITELIST_TRUST_ALLOWED_ARNS,
     PROTECTED_TRAILS: env.PROTECTED_TRAILS,
     COMPUTE_AUDIT_REGIONS: env.COMPUTE_AUDIT_REGIONS,
+    IDENTITY_CENTER_REGION: env.IDENTITY_CENTER_REGION,
   };
   try {
     return loadConfig(withoutUndefined(variables));

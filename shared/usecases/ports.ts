@@ -4,6 +4,7 @@
  */
 import type { ManagedPolicyDocument, PolicySource } from '#policy/types.ts';
 import type { ErrorCode } from '#shared/errors.ts';
+import type { IdentityCenterPort } from './identity-center-port.ts';
 
 export type PrincipalKind = 'user' | 'role';
 
@@ -336,4 +337,6 @@ export interface ScpAltPorts {
   forwarding: ForwardingPort;
   inventory: MemberInventoryPort;
   organizationView: OrganizationViewPort;
+  /** The organization's Identity Center instance; absent where it is not governed (tests, no instance). */
+  identityCenter?: IdentityCenterPort;
 }

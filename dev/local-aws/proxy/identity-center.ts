@@ -33,7 +33,10 @@ export interface ProvisioningStatus {
 /** Identity Center state the proxy keeps between calls; cleared with moto. */
 export class IdentityCenterOverlay {
   /** Permission set ARN → its boundary (a customer-managed policy reference or a managed policy ARN). */
-  readonly boundaries = new Map<string, { CustomerManagedPolicyReference?: PolicyReference; ManagedPolicyArn?: string }>();
+  readonly boundaries = new Map<
+    string,
+    { CustomerManagedPolicyReference?: PolicyReference; ManagedPolicyArn?: string }
+  >();
   /** Permission set ARN → accounts it is provisioned to. */
   readonly provisioned = new Map<string, Set<string>>();
   readonly requests = new Map<string, ProvisioningStatus>();
@@ -120,7 +123,9 @@ export async function provisionToAccount(
   const view = await permissionSetView(call, context, instanceArn, permissionSetArn);
   if (!view) return `permission set ${permissionSetArn} does not exist`;
   const boundaryArn = view.boundaryArn(account);
-  const policyArns = view.customerPolicies.map((reference) => policyArnOf(call.partition, account, reference));
+  const policyArns = view.customerPolicies.map((reference) =>
+    policyArnOf(call.partition, account, reference),
+  );
   for (const arn of [...(boundaryArn ? [boundaryArn] : []), ...policyArns]) {
     if (!(await policyExists({ ...call, caller: { ...call.caller, account } }, context, arn)))
       return `Received a 404 status error: Not supported policy ${arn}.`;
@@ -136,7 +141,10 @@ export async function provisionToAccount(
       ...(boundaryArn ? { PermissionsBoundary: boundaryArn } : {}),
     });
   } else if (boundaryArn && xmlValue(existing.body, 'PermissionsBoundaryArn') !== boundaryArn) {
-    await motoQuery(iam, 'PutRolePermissionsBoundary', { RoleName: roleName, PermissionsBoundary: boundaryArn });
+    await motoQuery(iam, 'PutRolePermissionsBoundary', {
+      RoleName: roleName,
+      PermissionsBoundary: boundaryArn,
+    });
   } else if (!boundaryArn && xmlValue(existing.body, 'PermissionsBoundaryArn')) {
     await motoQuery(iam, 'DeleteRolePermissionsBoundary', { RoleName: roleName });
   }
