@@ -1,5 +1,6 @@
 /** `scp-alt status`: the enrolled accounts as the account table records them. */
 import { parseArgs } from 'node:util';
+import { type PermissionSetReport, permissionSetStates } from '#usecases/identity-center.ts';
 import type { AccountRecord } from '#usecases/ports.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
@@ -17,7 +18,9 @@ Lists the enrolled accounts from the account table: status, who enrolled it (ser
 or auto), OU path, policy files, policy hash, boundary version, the additional policies beside it
 (scp-enforce-policy-2, ... with their versions), last update and last error. Without --account and
 with a management account configured, also the organization: OUs created, renamed or deleted since
-the last reconcile, and policy files whose root, OU or account no longer exists.
+the last reconcile, and policy files whose root, OU or account no longer exists; and the Identity
+Center permission sets with their state (governed, to-bound, outside, spans-unenrolled,
+own-boundary) and the enrolled and other accounts they are provisioned to.
 
 Options:
   --account ID   only this account
@@ -92,6 +95,28 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
   return formatTable([header.map((cell) => terminal.paint('bold', cell)), ...rows]);
 }
 
+const STATE_COLOUR = {
+  governed: 'green',
+  bounded: 'green',
+  'to-bound': 'yellow',
+  outside: 'dim',
+  'spans-unenrolled': 'red',
+  'own-boundary': 'red',
+  failed: 'red',
+} as const;
+
+/** Identity Center permission sets: whether their roles carry our boundary, and where they are. */
+function permissionSetTable(sets: PermissionSetReport[], terminal: Terminal): string {
+  const header = ['PERMISSION SET', 'STATE', 'ENROLLED ACCOUNTS', 'NOT ENROLLED'];
+  const rows = sets.map((set) => [
+    set.name,
+    terminal.paint(STATE_COLOUR[set.state], set.state),
+    set.enrolledAccounts.join(',') || '-',
+    set.otherAccounts.join(',') || '-',
+  ]);
+  return formatTable([header.map((cell) => terminal.paint('bold', cell)), ...rows]);
+}
+
 export function makeStatusCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
     guarded(io, { name: 'status', usage }, argv, async (facts) => {
@@ -122,16 +147,21 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
               )
             ).report
           : undefined;
+      // Read with the organization: the management role reaches Identity Center.
+      const permissionSets = organization ? await permissionSetStates(ctx) : undefined;
       if (values.json)
         printJson(io, {
           ...(await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() })),
           ...(organization ? { organizationChanges: organization } : {}),
+          ...(permissionSets ? { permissionSets } : {}),
         });
       else {
         if (records.length === 0)
           io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
         else io.stdout(statusTable(records, terminalOf(io, environment)));
         if (organization) io.stdout(organizationReportText(organization));
+        if (permissionSets && permissionSets.length > 0)
+          io.stdout(`\n${permissionSetTable(permissionSets, terminalOf(io, environment))}`);
       }
       const unhealthy =
         (accountId && !found) ||

@@ -76,6 +76,28 @@ export async function governPermissionSetsSafely(
   }
 }
 
+/** Every permission set with its verdict; nothing is written (`scp-alt status`, `plan`). */
+export async function permissionSetStates(ctx: FlowContext): Promise<PermissionSetReport[] | undefined> {
+  const identityCenter = ctx.ports.identityCenter;
+  if (!identityCenter) return undefined;
+  const records = await ctx.ports.accounts.listAll();
+  const boundaryName = boundaryParametersFor(ctx.settings, ctx.settings.securityAccountId).policyName;
+  return (await identityCenter.listPermissionSets()).map((set) =>
+    reportOf(set, assessPermissionSet(set, records, boundaryName)),
+  );
+}
+
+function reportOf(set: PermissionSet, assessment: PermissionSetAssessment): PermissionSetReport {
+  return {
+    name: set.name,
+    arn: set.arn,
+    state: assessment.verdict,
+    enrolledAccounts: assessment.enrolledAccounts,
+    otherAccounts: assessment.otherAccounts,
+    ...(assessment.unevenReferences.length > 0 ? { unevenReferences: assessment.unevenReferences } : {}),
+  };
+}
+
 interface GovernInputs {
   records: readonly AccountRecord[];
   boundaryName: string;
@@ -88,14 +110,7 @@ async function governOne(
   assessment: PermissionSetAssessment,
   { boundaryName, unbound }: GovernInputs,
 ): Promise<PermissionSetReport> {
-  const report: PermissionSetReport = {
-    name: set.name,
-    arn: set.arn,
-    state: assessment.verdict,
-    enrolledAccounts: assessment.enrolledAccounts,
-    otherAccounts: assessment.otherAccounts,
-    ...(assessment.unevenReferences.length > 0 ? { unevenReferences: assessment.unevenReferences } : {}),
-  };
+  const report = reportOf(set, assessment);
   const stale =
     assessment.verdict === 'governed'
       ? assessment.enrolledAccounts.filter((accountId) =>

@@ -1,0 +1,212 @@
+/**
+ * Identity Center through the real handlers on the local stack: AWSReservedSSO_* roles, which IAM
+ * lets no one change, no longer fail enrollment; a permission set provisioned only to enrolled
+ * accounts gets scp-enforce-policy as its boundary by reference and its roles carry it; one also
+ * provisioned to an account that is not enrolled is reported and left as it is (nobody loses
+ * access); taking our boundary off a permission set is undone from the Identity Center event.
+ */
+import {
+  GetRoleCommand,
+  type IAMClient,
+  ListRolesCommand,
+  PutRolePermissionsBoundaryCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateAccountAssignmentCommand,
+  CreatePermissionSetCommand,
+  DeletePermissionsBoundaryFromPermissionSetCommand,
+  GetPermissionsBoundaryForPermissionSetCommand,
+  ListInstancesCommand,
+  ProvisionPermissionSetCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduledEvent } from '#dev/local-deployment/events.ts';
+import { lambdaContext } from '#dev/local-deployment/handlers.ts';
+import { accountItem, boundaryPolicyArn, failureMessages, memberIam } from '#dev/local-deployment/inspect.ts';
+import { identityCenterEvent } from '#dev/local-deployment/organization-events.ts';
+import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import type { ReconcilerResponse } from '#functions/reconciler.ts';
+import { scpAlt as cli, operatorEnvironment } from '../cli/operator.ts';
+import { useScpAlt } from '../support/for-tests.ts';
+
+const env = useScpAlt();
+const account = (name: string) => env.stack.organization.accounts[name] ?? '';
+const ou = (path: string) => env.stack.organization.ous[path] ?? '';
+
+let sso: SSOAdminClient;
+let instanceArn: string;
+const permissionSets: Record<string, string> = {};
+
+async function createPermissionSet(name: string, accountIds: string[]): Promise<string> {
+  const created = await sso.send(new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: name }));
+  const arn = created.PermissionSet?.PermissionSetArn ?? '';
+  for (const accountId of accountIds)
+    await sso.send(
+      new CreateAccountAssignmentCommand({
+        InstanceArn: instanceArn,
+        PermissionSetArn: arn,
+        TargetId: accountId,
+        TargetType: 'AWS_ACCOUNT',
+        PrincipalType: 'GROUP',
+        PrincipalId: `group-${name.toLowerCase()}`,
+      }),
+    );
+  return arn;
+}
+
+/** The permission set's role in the account, and the boundary it carries. */
+async function ssoRole(iam: IAMClient, permissionSet: string) {
+  const listed = await iam.send(new ListRolesCommand({ PathPrefix: '/aws-reserved/sso.amazonaws.com/' }));
+  const role = listed.Roles?.find((candidate) =>
+    candidate.RoleName?.startsWith(`AWSReservedSSO_${permissionSet}_`),
+  );
+  if (!role?.RoleName) return undefined;
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: role.RoleName }));
+  return {
+    name: role.RoleName,
+    arn: Role?.Arn ?? '',
+    boundaryArn: Role?.PermissionsBoundary?.PermissionsBoundaryArn,
+  };
+}
+
+async function runReconciler(): Promise<ReconcilerResponse> {
+  const { deployment, handlers } = env.scpAlt;
+  return handlers.reconciler(
+    scheduledEvent(deployment, 'ReconcilerEventsRuleSchedule1'),
+    lambdaContext(deployment, 'reconciler', 900_000),
+  );
+}
+
+beforeAll(async () => {
+  const { deployment } = env.scpAlt;
+  sso = new SSOAdminClient(env.stack.clientConfig('iam'));
+  instanceArn = (await sso.send(new ListInstancesCommand({}))).Instances?.[0]?.InstanceArn ?? '';
+  await uploadPolicy(
+    deployment,
+    policyKey(ou('Workloads')),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Action: 'rds:DeleteDBInstance', Resource: '*' },
+      ],
+    }),
+  );
+  // Provisioned before enrollment: the roles are there when the account is enrolled.
+  permissionSets.Developers = await createPermissionSet('Developers', [account('app-dev')]);
+  permissionSets.Auditors = await createPermissionSet('Auditors', [account('app-dev'), account('sandbox')]);
+});
+
+describe('Identity Center roles at enrollment', () => {
+  it('Given app-dev holding two Identity Center roles IAM refuses to change, When it is enrolled, Then enrollment succeeds and leaves them to their permission sets', async () => {
+    const appDev = account('app-dev');
+    const iam = await memberIam(env.stack, appDev);
+    const developers = await ssoRole(iam, 'Developers');
+    await expect(
+      iam.send(
+        new PutRolePermissionsBoundaryCommand({
+          RoleName: developers?.name ?? '',
+          PermissionsBoundary: `arn:aws-cn:iam::${appDev}:policy/any`,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'UnmodifiableEntityException' });
+
+    const answer = await env.scpAlt.enroll(appDev, ou('Workloads'));
+
+    expect(answer.response?.Status).toBe('SUCCESS');
+    expect(await accountItem(env.scpAlt.deployment, appDev)).toMatchObject({ Status: 'ACTIVE' });
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBeUndefined();
+  });
+});
+
+describe('the reconciler governs permission sets', () => {
+  it('Given Developers provisioned to app-dev only and Auditors also to sandbox (not enrolled), When the reconciler runs, Then Developers carries our boundary by reference into its role, and Auditors is reported and left as it is', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    await failureMessages(deployment);
+
+    const report = await runReconciler();
+
+    expect(report.permissionSets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Developers', state: 'bounded', enrolledAccounts: [appDev] }),
+        expect.objectContaining({
+          name: 'Auditors',
+          state: 'spans-unenrolled',
+          enrolledAccounts: [appDev],
+          otherAccounts: [account('sandbox')],
+        }),
+      ]),
+    );
+    const boundary = await sso.send(
+      new GetPermissionsBoundaryForPermissionSetCommand({
+        InstanceArn: instanceArn,
+        PermissionSetArn: permissionSets.Developers,
+      }),
+    );
+    expect(boundary.PermissionsBoundary?.CustomerManagedPolicyReference).toEqual({
+      Name: 'scp-enforce-policy',
+      Path: '/',
+    });
+    const appDevIam = await memberIam(env.stack, appDev);
+    expect((await ssoRole(appDevIam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+    // Nobody's access changed where scp-alt refused: both Auditors roles are as they were.
+    expect((await ssoRole(appDevIam, 'Auditors'))?.boundaryArn).toBeUndefined();
+    const sandboxIam = await memberIam(env.stack, account('sandbox'));
+    expect(await ssoRole(sandboxIam, 'Auditors')).toMatchObject({ boundaryArn: undefined });
+    const messages = (await failureMessages(deployment)).join('\n');
+    expect(messages).toContain('PERMISSION_SET_NOT_GOVERNED');
+    expect(messages).toContain(
+      `Auditors (enrolled ${appDev}) is also provisioned to accounts not enrolled: ${account('sandbox')}`,
+    );
+    // The next run finds Developers governed and changes nothing.
+    const again = await runReconciler();
+    expect(again.permissionSets?.find((set) => set.name === 'Developers')?.state).toBe('governed');
+  });
+
+  it('Then scp-alt status lists each permission set with its state and accounts', async () => {
+    const operator = await operatorEnvironment(env.stack, env.scpAlt.deployment);
+    const status = await cli(operator, 'status', '--json');
+    const listed = (JSON.parse(status.out) as { permissionSets?: { name: string; state: string }[] })
+      .permissionSets;
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Developers', state: 'governed' }),
+        expect.objectContaining({ name: 'Auditors', state: 'spans-unenrolled' }),
+      ]),
+    );
+    const table = await cli(operator, 'status');
+    expect(table.out).toMatch(/Developers\s+governed/);
+    expect(table.out).toMatch(/Auditors\s+spans-unenrolled/);
+  });
+});
+
+describe('tampering with a governed permission set', () => {
+  it('Given our boundary taken off Developers and the permission set provisioned again, When the Identity Center event arrives, Then the boundary is back on it and its role, and the tampering is reported', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    const ids = { InstanceArn: instanceArn, PermissionSetArn: permissionSets.Developers };
+    await sso.send(new DeletePermissionsBoundaryFromPermissionSetCommand(ids));
+    await sso.send(new ProvisionPermissionSetCommand({ ...ids, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
+    const iam = await memberIam(env.stack, appDev);
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBeUndefined();
+    await failureMessages(deployment);
+
+    const event = identityCenterEvent(
+      { ...env.scpAlt.organizationsEventBase, region: env.stack.region },
+      {
+        eventName: 'DeletePermissionsBoundaryFromPermissionSet',
+        instanceArn,
+        permissionSetArn: permissionSets.Developers ?? '',
+      },
+    );
+    const answer = await env.scpAlt.dispatchOrganizationsEvents([event]);
+
+    expect(answer.batchItemFailures).toEqual([]);
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+    const messages = (await failureMessages(deployment)).join('\n');
+    expect(messages).toContain('TAMPERING_DETECTED');
+    expect(messages).toContain('DeletePermissionsBoundaryFromPermissionSet');
+  });
+});
