@@ -78,6 +78,22 @@ export async function refuseMissingBoundaryPolicy(
   });
 }
 
+/** Paths only AWS services create roles under (iam-simulate's IAM authorizer agrees for /aws-reserved/). */
+function isAwsOwnedPath(path: string): boolean {
+  return path.startsWith('/aws-service-role/') || path.startsWith('/aws-reserved/');
+}
+
+/** Nobody creates a role under /aws-reserved/: Identity Center and other services own that path. */
+async function refuseReservedPath(call: AwsCall): Promise<ProxyResponse | undefined> {
+  const path = call.info.params.get('Path') ?? '/';
+  if (!path.startsWith('/aws-reserved/')) return undefined;
+  return reject(call, {
+    code: 'AccessDenied',
+    message: `${call.caller.principalArn} is not authorized to perform: iam:CreateRole on a role under ${path}, a path reserved for AWS services`,
+    status: 403,
+  });
+}
+
 /**
  * Service-linked roles (path /aws-service-role/) and the roles Identity Center provisioned cannot
  * take, change or lose a boundary, nor have their trust or inline policies changed, nor be deleted:
@@ -93,7 +109,7 @@ export async function refuseProtectedRole(
   );
   if (!reserved) {
     const role = await iamRead(call, context, call.caller.account, 'GetRole', { RoleName: roleName });
-    if (!(xmlValue(role.body, 'Path') ?? '').startsWith('/aws-service-role/')) return undefined;
+    if (!isAwsOwnedPath(xmlValue(role.body, 'Path') ?? '')) return undefined;
   }
   return reject(call, {
     code: 'UnmodifiableEntity',
@@ -106,7 +122,10 @@ export const IAM_RULES: FidelityRules = {
   'iam:CreatePolicy': { before: refuseOversizedPolicy },
   'iam:CreatePolicyVersion': { before: refuseOversizedPolicy },
   'iam:DeletePolicy': { before: refuseDeletingPolicyInUse },
-  'iam:CreateRole': { before: refuseMissingBoundaryPolicy },
+  'iam:CreateRole': {
+    before: async (call, context) =>
+      (await refuseReservedPath(call)) ?? refuseMissingBoundaryPolicy(call, context),
+  },
   'iam:PutRolePermissionsBoundary': {
     before: async (call, context) =>
       (await refuseProtectedRole(call, context)) ?? refuseMissingBoundaryPolicy(call, context),
