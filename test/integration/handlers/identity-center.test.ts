@@ -35,6 +35,7 @@ const account = (name: string) => env.stack.organization.accounts[name] ?? '';
 const ou = (path: string) => env.stack.organization.ous[path] ?? '';
 
 let sso: SSOAdminClient;
+let operator: Record<string, string>;
 let instanceArn: string;
 const permissionSets: Record<string, string> = {};
 
@@ -81,6 +82,7 @@ async function runReconciler(): Promise<ReconcilerResponse> {
 beforeAll(async () => {
   const { deployment } = env.scpAlt;
   sso = new SSOAdminClient(env.stack.clientConfig('iam'));
+  operator = await operatorEnvironment(env.stack, deployment);
   instanceArn = (await sso.send(new ListInstancesCommand({}))).Instances?.[0]?.InstanceArn ?? '';
   await uploadPolicy(
     deployment,
@@ -166,7 +168,6 @@ describe('the reconciler governs permission sets', () => {
   });
 
   it('Then scp-alt status lists each permission set with its state and accounts', async () => {
-    const operator = await operatorEnvironment(env.stack, env.scpAlt.deployment);
     const status = await cli(operator, 'status', '--json');
     const listed = (JSON.parse(status.out) as { permissionSets?: { name: string; state: string }[] })
       .permissionSets;
@@ -179,6 +180,36 @@ describe('the reconciler governs permission sets', () => {
     const table = await cli(operator, 'status');
     expect(table.out).toMatch(/Developers\s+governed/);
     expect(table.out).toMatch(/Auditors\s+spans-unenrolled/);
+  });
+});
+
+describe('simulate answers for an Identity Center session', () => {
+  it('Given Developers governed and Auditors refused, When simulate decides rds:DeleteDBInstance for a session of each, Then the Developers session is denied by the chain and the Auditors session is exempt, naming its state', async () => {
+    const appDev = account('app-dev');
+    const iam = await memberIam(env.stack, appDev);
+    const session = async (permissionSet: string) =>
+      `arn:aws-cn:sts::${appDev}:assumed-role/${(await ssoRole(iam, permissionSet))?.name}/alice@example.com`;
+    const ask = async (permissionSet: string) =>
+      cli(
+        operator,
+        'simulate',
+        '--account',
+        appDev,
+        '--action',
+        'rds:DeleteDBInstance',
+        '--principal',
+        await session(permissionSet),
+      );
+
+    const developers = await ask('Developers');
+    const auditors = await ask('Auditors');
+
+    expect(developers.code).toBe(1);
+    expect(developers.out).toContain('Identity Center permission set Developers (governed)');
+    expect(developers.out).toContain('Denied');
+    expect(auditors.code).toBe(0);
+    expect(auditors.out).toContain('Exempt');
+    expect(auditors.out).toContain('Identity Center permission set Auditors is spans-unenrolled');
   });
 });
 
