@@ -1,6 +1,5 @@
 /** `scp-alt status`: the enrolled accounts as the account table records them. */
 import { parseArgs } from 'node:util';
-import { type PermissionSetReport, permissionSetStates } from '#usecases/identity-center.ts';
 import type { AccountRecord } from '#usecases/ports.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP } from '../operator/aws-options.ts';
@@ -8,6 +7,7 @@ import type { OperatorEnvironment } from '../operator/environment.ts';
 import { collectEstate } from '../operator/estate.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { organizationReport, organizationReportText } from '../operator/organization-changes.ts';
+import { permissionSetText, readPermissionSets } from '../operator/permission-set-text.ts';
 import { openSession } from '../operator/session.ts';
 import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
@@ -95,28 +95,6 @@ function statusTable(records: AccountRecord[], terminal: Terminal): string {
   return formatTable([header.map((cell) => terminal.paint('bold', cell)), ...rows]);
 }
 
-const STATE_COLOUR = {
-  governed: 'green',
-  bounded: 'green',
-  'to-bound': 'yellow',
-  outside: 'dim',
-  'spans-unenrolled': 'red',
-  'own-boundary': 'red',
-  failed: 'red',
-} as const;
-
-/** Identity Center permission sets: whether their roles carry our boundary, and where they are. */
-function permissionSetTable(sets: PermissionSetReport[], terminal: Terminal): string {
-  const header = ['PERMISSION SET', 'STATE', 'ENROLLED ACCOUNTS', 'NOT ENROLLED'];
-  const rows = sets.map((set) => [
-    set.name,
-    terminal.paint(STATE_COLOUR[set.state], set.state),
-    set.enrolledAccounts.join(',') || '-',
-    set.otherAccounts.join(',') || '-',
-  ]);
-  return formatTable([header.map((cell) => terminal.paint('bold', cell)), ...rows]);
-}
-
 export function makeStatusCommand(environment: OperatorEnvironment): CliCommand {
   const run = (argv: string[], io: CliIo) =>
     guarded(io, { name: 'status', usage }, argv, async (facts) => {
@@ -148,20 +126,19 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
             ).report
           : undefined;
       // Read with the organization: the management role reaches Identity Center.
-      const permissionSets = organization ? await permissionSetStates(ctx) : undefined;
+      const permissionSets = organization ? await readPermissionSets(ctx) : undefined;
       if (values.json)
         printJson(io, {
           ...(await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() })),
           ...(organization ? { organizationChanges: organization } : {}),
-          ...(permissionSets ? { permissionSets } : {}),
+          ...permissionSets,
         });
       else {
         if (records.length === 0)
           io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
         else io.stdout(statusTable(records, terminalOf(io, environment)));
         if (organization) io.stdout(organizationReportText(organization));
-        if (permissionSets && permissionSets.length > 0)
-          io.stdout(`\n${permissionSetTable(permissionSets, terminalOf(io, environment))}`);
+        if (permissionSets) io.stdout(permissionSetText(permissionSets, terminalOf(io, environment)));
       }
       const unhealthy =
         (accountId && !found) ||

@@ -167,7 +167,7 @@ describe('the reconciler governs permission sets', () => {
     expect(again.permissionSets?.find((set) => set.name === 'Developers')?.state).toBe('governed');
   });
 
-  it('Then scp-alt status lists each permission set with its state and accounts', async () => {
+  it('Then scp-alt status and plan list each permission set with its state and accounts', async () => {
     const status = await cli(operator, 'status', '--json');
     const listed = (JSON.parse(status.out) as { permissionSets?: { name: string; state: string }[] })
       .permissionSets;
@@ -180,6 +180,10 @@ describe('the reconciler governs permission sets', () => {
     const table = await cli(operator, 'status');
     expect(table.out).toMatch(/Developers\s+governed/);
     expect(table.out).toMatch(/Auditors\s+spans-unenrolled/);
+    const plan = await cli(operator, 'plan', '--json');
+    expect(plan.json<{ permissionSets: unknown[] }>().permissionSets).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Auditors', state: 'spans-unenrolled' })]),
+    );
   });
 });
 
