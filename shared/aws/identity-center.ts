@@ -25,7 +25,7 @@ import type {
   PermissionSetRef,
   PolicyReference,
   ProvisioningFailure,
-} from '#usecases/identity-center-port.ts';
+} from '#usecases/ports.ts';
 import { type AdapterClientOptions, clientConfigFor } from './client-config.ts';
 import type { CredentialChain } from './credentials.ts';
 

@@ -8,14 +8,13 @@
  */
 import { codeOf, errorText } from '#shared/errors.ts';
 import { boundaryParametersFor, type FlowContext } from './flow-context.ts';
-import type { PermissionSet, ProvisioningFailure } from './identity-center-port.ts';
 import {
   assessPermissionSet,
   isRoleOfPermissionSet,
   type PermissionSetAssessment,
   type PermissionSetVerdict,
 } from './permission-set-assessment.ts';
-import type { AccountRecord } from './ports.ts';
+import type { AccountRecord, PermissionSet, ProvisioningFailure } from './ports.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
 
 export interface PermissionSetReport {

@@ -3,8 +3,7 @@
  * boundary, decided from the permission set and the account records alone (no call): shared by the
  * reconciler, the tamper events and `scp-alt status`/`plan`.
  */
-import type { PermissionSet, PolicyReference } from './identity-center-port.ts';
-import type { AccountRecord } from './ports.ts';
+import type { AccountRecord, PermissionSet, PolicyReference } from './ports.ts';
 
 /**
  * - `governed`: our boundary (and every additional policy the chain needs) by reference;
