@@ -14,7 +14,7 @@ import {
   type PermissionSetAssessment,
   type PermissionSetVerdict,
 } from './permission-set-assessment.ts';
-import type { AccountRecord, PermissionSet, ProvisioningFailure } from './ports.ts';
+import type { PermissionSet, ProvisioningFailure } from './ports.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
 
 export interface PermissionSetReport {
@@ -42,23 +42,29 @@ export async function governPermissionSets(
   ctx: FlowContext,
   options: GovernOptions = {},
 ): Promise<PermissionSetReport[] | undefined> {
+  const assessed = await assessAll(ctx);
+  if (!assessed) return undefined;
+  const reports: PermissionSetReport[] = [];
+  for (const { set, assessment } of assessed.sets) {
+    if (options.only && !options.only.includes(set.arn)) continue;
+    reports.push(await governOne(ctx, set, assessment, assessed.boundaryName, options.unboundRoles ?? []));
+  }
+  await reportUngoverned(ctx, reports);
+  return reports;
+}
+
+/** Every permission set of the instance weighed against the account records; undefined when not governed. */
+async function assessAll(ctx: FlowContext) {
   const identityCenter = ctx.ports.identityCenter;
   if (!identityCenter) return undefined;
   const records = await ctx.ports.accounts.listAll();
   // The same name in every account: what a reference to it needs.
   const boundaryName = boundaryParametersFor(ctx.settings, ctx.settings.securityAccountId).policyName;
-  const sets = (await identityCenter.listPermissionSets()).filter(
-    (set) => !options.only || options.only.includes(set.arn),
-  );
-  const reports: PermissionSetReport[] = [];
-  for (const set of sets) {
-    const assessment = assessPermissionSet(set, records, boundaryName);
-    reports.push(
-      await governOne(ctx, set, assessment, { records, boundaryName, unbound: options.unboundRoles }),
-    );
-  }
-  await reportUngoverned(ctx, reports);
-  return reports;
+  const sets = (await identityCenter.listPermissionSets()).map((set) => ({
+    set,
+    assessment: assessPermissionSet(set, records, boundaryName),
+  }));
+  return { sets, boundaryName };
 }
 
 /** A failure here is reported and leaves the accounts' results standing. */
@@ -77,13 +83,7 @@ export async function governPermissionSetsSafely(
 
 /** Every permission set with its verdict; nothing is written (`scp-alt status`, `plan`). */
 export async function permissionSetStates(ctx: FlowContext): Promise<PermissionSetReport[] | undefined> {
-  const identityCenter = ctx.ports.identityCenter;
-  if (!identityCenter) return undefined;
-  const records = await ctx.ports.accounts.listAll();
-  const boundaryName = boundaryParametersFor(ctx.settings, ctx.settings.securityAccountId).policyName;
-  return (await identityCenter.listPermissionSets()).map((set) =>
-    reportOf(set, assessPermissionSet(set, records, boundaryName)),
-  );
+  return (await assessAll(ctx))?.sets.map(({ set, assessment }) => reportOf(set, assessment));
 }
 
 function reportOf(set: PermissionSet, assessment: PermissionSetAssessment): PermissionSetReport {
@@ -97,25 +97,22 @@ function reportOf(set: PermissionSet, assessment: PermissionSetAssessment): Perm
   };
 }
 
-interface GovernInputs {
-  records: readonly AccountRecord[];
-  boundaryName: string;
-  unbound: readonly string[] | undefined;
-}
-
+/**
+ * A `to-bound` permission set gets what it lacks and is provisioned to its accounts; a `governed`
+ * one is provisioned again only where its role was found without our boundary.
+ */
 async function governOne(
   ctx: FlowContext,
   set: PermissionSet,
   assessment: PermissionSetAssessment,
-  { boundaryName, unbound }: GovernInputs,
+  boundaryName: string,
+  unbound: readonly string[],
 ): Promise<PermissionSetReport> {
   const report = reportOf(set, assessment);
   const stale =
     assessment.verdict === 'governed'
       ? assessment.enrolledAccounts.filter((accountId) =>
-          (unbound ?? []).some(
-            (arn) => arn.includes(`:${accountId}:`) && isRoleOfPermissionSet(arn, set.name),
-          ),
+          unbound.some((arn) => arn.includes(`:${accountId}:`) && isRoleOfPermissionSet(arn, set.name)),
         )
       : [];
   if (assessment.verdict !== 'to-bound' && stale.length === 0) return report;

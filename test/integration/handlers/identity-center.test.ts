@@ -18,6 +18,7 @@ import {
   GetPermissionsBoundaryForPermissionSetCommand,
   ListInstancesCommand,
   ProvisionPermissionSetCommand,
+  PutPermissionsBoundaryToPermissionSetCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -243,5 +244,28 @@ describe('tampering with a governed permission set', () => {
     const messages = (await failureMessages(deployment)).join('\n');
     expect(messages).toContain('TAMPERING_DETECTED');
     expect(messages).toContain('DeletePermissionsBoundaryFromPermissionSet');
+  });
+});
+
+describe('a role left without our boundary while its permission set has it', () => {
+  it('Given Developers holding our boundary again but its role in app-dev provisioned without it and no event delivered, When the reconciler runs, Then it provisions Developers again there', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    const ids = { InstanceArn: instanceArn, PermissionSetArn: permissionSets.Developers };
+    await sso.send(new DeletePermissionsBoundaryFromPermissionSetCommand(ids));
+    await sso.send(new ProvisionPermissionSetCommand({ ...ids, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
+    await sso.send(
+      new PutPermissionsBoundaryToPermissionSetCommand({
+        ...ids,
+        PermissionsBoundary: { CustomerManagedPolicyReference: { Name: 'scp-enforce-policy', Path: '/' } },
+      }),
+    );
+    const iam = await memberIam(env.stack, appDev);
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBeUndefined();
+
+    const report = await runReconciler();
+
+    expect(report.permissionSets?.find((set) => set.name === 'Developers')?.state).toBe('bounded');
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
   });
 });
