@@ -175,13 +175,16 @@ const unique = (...groups: string[][]): string[] => [...new Set(groups.flat())].
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   'account-register': {
+    // Scan: the permission sets of an account just enrolled are weighed against every record.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
+      'dynamodb:Scan',
     ]),
-    // organization.ts: where the account is (DescribeAccount, ListParents up to the root).
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    // organization.ts: where the account is (DescribeAccount, ListParents up to the root); its
+    // Identity Center permission sets (identity-center.ts).
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, GOVERN_PERMISSION_SETS),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {

@@ -20,6 +20,7 @@ import {
   writeCompiledPolicies,
 } from './compiled-policies.ts';
 import { checkWhitelistTrust } from './exempt-exposure.ts';
+import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
@@ -66,6 +67,9 @@ export interface EnrollResult {
   customerBoundaryArns: string[];
   protectedTrails: string[];
   warnings: string[];
+  /** The permission sets provisioned to the account, as enrollment left them (Identity Center). */
+  permissionSets?: PermissionSetReport[];
+  identityCenterError?: string;
 }
 
 /** Refuses accounts that must never carry the boundary (DESIGN: Accounts and roles). */
@@ -105,14 +109,19 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
       await reportFailure(ctx, error, { step: stepOf(error, 'validate-request'), accountId });
     throw error;
   }
+  let result: EnrollResult;
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
+    result = await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
     throw error;
   }
+  // Its Identity Center roles, which IAM let the sweep leave alone, bounded through their permission
+  // sets now rather than at the next reconcile; a failure is reported and the enrollment stands.
+  const identityCenter = await governPermissionSetsSafely(ctx, [], { account: accountId });
+  return { ...result, ...identityCenter };
 }
 
 /** The request's trails, else the deployment default; each one a trail of this account. */

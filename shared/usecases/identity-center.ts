@@ -31,6 +31,8 @@ export interface PermissionSetReport {
 export interface GovernOptions {
   /** Only the permission sets with these ARNs (a tamper event); all when absent. */
   only?: readonly string[];
+  /** Only the permission sets provisioned to this account (an enrollment). */
+  account?: string;
   /**
    * Identity Center roles found without our boundary in enrolled accounts (the reconcile sweep):
    * a governed permission set is provisioned again to the accounts where its role is among them.
@@ -47,6 +49,7 @@ export async function governPermissionSets(
   const reports: PermissionSetReport[] = [];
   for (const { set, assessment } of assessed.sets) {
     if (options.only && !options.only.includes(set.arn)) continue;
+    if (options.account && !set.accountIds.includes(options.account)) continue;
     reports.push(await governOne(ctx, set, assessment, assessed.boundaryName, options.unboundRoles ?? []));
   }
   await reportUngoverned(ctx, reports);
@@ -71,12 +74,16 @@ async function assessAll(ctx: FlowContext) {
 export async function governPermissionSetsSafely(
   ctx: FlowContext,
   unboundRoles: string[],
+  options: Pick<GovernOptions, 'account'> = {},
 ): Promise<{ permissionSets?: PermissionSetReport[]; identityCenterError?: string }> {
   try {
-    const permissionSets = await governPermissionSets(ctx, { unboundRoles });
+    const permissionSets = await governPermissionSets(ctx, { ...options, unboundRoles });
     return permissionSets ? { permissionSets } : {};
   } catch (error) {
-    await reportFailure(ctx, error, { step: 'identity-center' });
+    await reportFailure(ctx, error, {
+      step: 'identity-center',
+      ...(options.account ? { accountId: options.account } : {}),
+    });
     return { identityCenterError: `${codeOf(error)}: ${errorText(error)}` };
   }
 }

@@ -102,7 +102,8 @@ beforeAll(async () => {
 });
 
 describe('Identity Center roles at enrollment', () => {
-  it('Given app-dev holding two Identity Center roles IAM refuses to change, When it is enrolled, Then enrollment succeeds and leaves them to their permission sets', async () => {
+  it('Given app-dev holding two Identity Center roles IAM refuses to change, When it is enrolled, Then enrollment succeeds, Developers (enrolled accounts only) carries our boundary by reference into its role, and Auditors (also sandbox, not enrolled) is reported and left as it is', async () => {
+    const { deployment } = env.scpAlt;
     const appDev = account('app-dev');
     const iam = await memberIam(env.stack, appDev);
     const developers = await ssoRole(iam, 'Developers');
@@ -114,34 +115,12 @@ describe('Identity Center roles at enrollment', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'UnmodifiableEntityException' });
+    await failureMessages(deployment);
 
     const answer = await env.scpAlt.enroll(appDev, ou('Workloads'));
 
     expect(answer.response?.Status).toBe('SUCCESS');
-    expect(await accountItem(env.scpAlt.deployment, appDev)).toMatchObject({ Status: 'ACTIVE' });
-    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBeUndefined();
-  });
-});
-
-describe('the reconciler governs permission sets', () => {
-  it('Given Developers provisioned to app-dev only and Auditors also to sandbox (not enrolled), When the reconciler runs, Then Developers carries our boundary by reference into its role, and Auditors is reported and left as it is', async () => {
-    const { deployment } = env.scpAlt;
-    const appDev = account('app-dev');
-    await failureMessages(deployment);
-
-    const report = await runReconciler();
-
-    expect(report.permissionSets).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ name: 'Developers', state: 'bounded', enrolledAccounts: [appDev] }),
-        expect.objectContaining({
-          name: 'Auditors',
-          state: 'spans-unenrolled',
-          enrolledAccounts: [appDev],
-          otherAccounts: [account('sandbox')],
-        }),
-      ]),
-    );
+    expect(await accountItem(deployment, appDev)).toMatchObject({ Status: 'ACTIVE' });
     const boundary = await sso.send(
       new GetPermissionsBoundaryForPermissionSetCommand({
         InstanceArn: instanceArn,
@@ -152,10 +131,9 @@ describe('the reconciler governs permission sets', () => {
       Name: 'scp-enforce-policy',
       Path: '/',
     });
-    const appDevIam = await memberIam(env.stack, appDev);
-    expect((await ssoRole(appDevIam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
     // Nobody's access changed where scp-alt refused: both Auditors roles are as they were.
-    expect((await ssoRole(appDevIam, 'Auditors'))?.boundaryArn).toBeUndefined();
+    expect((await ssoRole(iam, 'Auditors'))?.boundaryArn).toBeUndefined();
     const sandboxIam = await memberIam(env.stack, account('sandbox'));
     expect(await ssoRole(sandboxIam, 'Auditors')).toMatchObject({ boundaryArn: undefined });
     const messages = (await failureMessages(deployment)).join('\n');
@@ -163,9 +141,36 @@ describe('the reconciler governs permission sets', () => {
     expect(messages).toContain(
       `Auditors (enrolled ${appDev}) is also provisioned to accounts not enrolled: ${account('sandbox')}`,
     );
-    // The next run finds Developers governed and changes nothing.
+  });
+});
+
+describe('the reconciler governs permission sets', () => {
+  it('Given Operators assigned to app-dev after enrollment with no event delivered, When the reconciler runs, Then Operators carries our boundary into its role, Developers is found governed and Auditors is reported again', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    permissionSets.Operators = await createPermissionSet('Operators', [appDev]);
+    const iam = await memberIam(env.stack, appDev);
+    expect((await ssoRole(iam, 'Operators'))?.boundaryArn).toBeUndefined();
+
+    const report = await runReconciler();
+
+    expect(report.permissionSets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Operators', state: 'bounded', enrolledAccounts: [appDev] }),
+        expect.objectContaining({ name: 'Developers', state: 'governed' }),
+        expect.objectContaining({
+          name: 'Auditors',
+          state: 'spans-unenrolled',
+          enrolledAccounts: [appDev],
+          otherAccounts: [account('sandbox')],
+        }),
+      ]),
+    );
+    expect((await ssoRole(iam, 'Operators'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+    expect((await failureMessages(deployment)).join('\n')).toContain('PERMISSION_SET_NOT_GOVERNED');
+    // The next run finds Operators governed and changes nothing.
     const again = await runReconciler();
-    expect(again.permissionSets?.find((set) => set.name === 'Developers')?.state).toBe('governed');
+    expect(again.permissionSets?.find((set) => set.name === 'Operators')?.state).toBe('governed');
   });
 
   it('Then scp-alt status and plan list each permission set with its state and accounts', async () => {
