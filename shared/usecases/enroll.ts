@@ -20,8 +20,8 @@ import {
   writeCompiledPolicies,
 } from './compiled-policies.ts';
 import { checkWhitelistTrust } from './exempt-exposure.ts';
-import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import type { FlowContext, FlowSettings } from './flow-context.ts';
+import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
@@ -112,7 +112,9 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
   let result: EnrollResult;
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
-    result = await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, trustWarnings));
+    result = await withAccountRetries(ctx, accountId, () =>
+      enrollClaimed(ctx, request, ouPath, trustWarnings),
+    );
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });

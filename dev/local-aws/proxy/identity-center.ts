@@ -127,7 +127,7 @@ export async function provisionToAccount(
     policyArnOf(call.partition, account, reference),
   );
   for (const arn of [...(boundaryArn ? [boundaryArn] : []), ...policyArns]) {
-    if (!(await policyExists({ ...call, caller: { ...call.caller, account } }, context, arn)))
+    if (!(await policyExists(call, context, arn)))
       return `Received a 404 status error: Not supported policy ${arn}.`;
   }
   const iam = { motoUrl: context.motoUrl, service: 'iam', region: call.info.region, account };

@@ -144,6 +144,25 @@ describe('Identity Center roles at enrollment', () => {
   });
 });
 
+describe('the CreateRole event of an Identity Center role', () => {
+  it('Given the event of the Auditors role (refused permission set) in app-dev, When the iam-event-dispatcher handles it, Then it is left to its permission set, not failed', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    const role = await ssoRole(await memberIam(env.stack, appDev), 'Auditors');
+    await failureMessages(deployment);
+
+    const outcome = await env.scpAlt.reportIamCall({
+      accountId: appDev,
+      eventName: 'CreateRole',
+      principal: { kind: 'role', name: role?.name ?? '' },
+    });
+
+    expect(outcome).toEqual({ action: 'principal', outcome: 'identity-center' });
+    expect(await failureMessages(deployment)).toEqual([]);
+    expect(await accountItem(deployment, appDev)).toMatchObject({ Status: 'ACTIVE' });
+  });
+});
+
 describe('the reconciler governs permission sets', () => {
   it('Given Operators assigned to app-dev after enrollment with no event delivered, When the reconciler runs, Then Operators carries our boundary into its role, Developers is found governed and Auditors is reported again', async () => {
     const { deployment } = env.scpAlt;
