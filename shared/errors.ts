@@ -109,6 +109,11 @@ export const ERROR_TABLE = {
     nextAction:
       'Its roles in the enrolled accounts named carry no boundary of ours. Spanning accounts that are not enrolled: enroll them, or provision a separate permission set to the enrolled ones. Its own boundary: remove it from the permission set (scp-alt then sets ours), or stop provisioning it to enrolled accounts. Additional policies only some accounts hold: README, Identity Center.',
   },
+  PERMISSION_SET_STILL_ASSIGNED: {
+    summary: 'Identity Center role still carries our boundary',
+    nextAction:
+      "In Identity Center, remove the account's assignments of the permission set named (Identity Center then deletes its role there), or deregister every account it is provisioned to; then deregister again. Only Identity Center may take a boundary off its roles.",
+  },
   PERMISSION_SET_PROVISIONING_FAILED: {
     summary: 'Identity Center could not provision a permission set with our boundary',
     nextAction:
@@ -257,6 +262,21 @@ export class AwsStepError extends ScpAltError {
     detail: string = errorText(cause),
   ) {
     super(codeOfAwsError(cause), `${step}: ${detail}`, { cause });
+  }
+}
+
+/**
+ * Deregistration met an Identity Center role carrying our boundary through its permission set: IAM
+ * lets nobody else take it off, and taking it off the permission set would loosen every other
+ * account it is provisioned to.
+ */
+export class PermissionSetStillAssignedError extends ScpAltError {
+  override name = 'PermissionSetStillAssignedError';
+  constructor(roleArn: string, permissionSet: string) {
+    super(
+      'PERMISSION_SET_STILL_ASSIGNED',
+      `${roleArn} carries scp-enforce-policy through Identity Center permission set ${permissionSet}; remove the account's assignments of ${permissionSet}, then deregister again (nothing was detached)`,
+    );
   }
 }
 

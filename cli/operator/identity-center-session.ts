@@ -3,11 +3,10 @@
  * the role carries our boundary only when its permission set does (usecases/identity-center.ts), so
  * the answer depends on the permission set's state, read from the instance.
  */
+import { IDENTITY_CENTER_ROLE_NAME } from '#policy/index.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
 import { permissionSetStates } from '#usecases/identity-center.ts';
 import { principalArnOf } from './simulate-request.ts';
-
-const IDENTITY_CENTER_ROLE = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
 
 export interface IdentityCenterSession {
   permissionSet: string;
@@ -20,7 +19,7 @@ export interface IdentityCenterSession {
 /** The permission set an Identity Center role or session belongs to, by its role name. */
 export function permissionSetNameOf(principal: string): string | undefined {
   const arn = principalArnOf(principal);
-  return IDENTITY_CENTER_ROLE.exec(arn.slice(arn.lastIndexOf('/') + 1))?.[1];
+  return IDENTITY_CENTER_ROLE_NAME.exec(arn.slice(arn.lastIndexOf('/') + 1))?.[1];
 }
 
 /** Undefined for any principal that is not an Identity Center role. */

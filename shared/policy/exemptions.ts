@@ -44,3 +44,11 @@ export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
 export function isIdentityCenterRolePath(principal: Pick<PrincipalIdentity, 'kind' | 'path'>): boolean {
   return principal.kind === 'role' && principal.path.startsWith(IDENTITY_CENTER_ROLE_PATH);
 }
+
+/** How Identity Center names a permission set's role: `AWSReservedSSO_<permission set>_<16 hex>`. */
+export const IDENTITY_CENTER_ROLE_NAME = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/** The permission set an Identity Center role belongs to (the role name for any other role). */
+export function permissionSetOfRole(roleName: string): string {
+  return IDENTITY_CENTER_ROLE_NAME.exec(roleName)?.[1] ?? roleName;
+}

@@ -4,10 +4,12 @@ export { additionalPolicyName, additionalPolicyNames, isAdditionalPolicyName } f
 export { compileBoundary } from './compile.ts';
 export * from './evaluate.ts';
 export {
+  IDENTITY_CENTER_ROLE_NAME,
   IDENTITY_CENTER_ROLE_PATH,
   isExemptPrincipal,
   isIdentityCenterRolePath,
   type PrincipalIdentity,
+  permissionSetOfRole,
 } from './exemptions.ts';
 export { canonicalJson, policyHash } from './hash.ts';
 export {

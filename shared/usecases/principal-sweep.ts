@@ -1,10 +1,16 @@
-import { isExemptPrincipal, isIdentityCenterRolePath, type ManagedPolicyDocument } from '#policy/index.ts';
+import {
+  isExemptPrincipal,
+  isIdentityCenterRolePath,
+  type ManagedPolicyDocument,
+  permissionSetOfRole,
+} from '#policy/index.ts';
 import { isAwsError } from '#runtime/aws-errors.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import {
   AwsStepError,
   DerivedBoundaryError,
   errorText,
+  PermissionSetStillAssignedError,
   type PrincipalShortOfPolicies,
 } from '#shared/errors.ts';
 import { type AdditionalAttachments, additionalAttachments } from './additional-attachments.ts';
@@ -202,6 +208,8 @@ export async function detachBoundaryFromAllPrincipals(
   const { iam } = ctx.ports;
   const derived = derivedPoliciesFor(ctx, accountId, async () => undefined, knownCustomerArns);
   const principals = await iam.listPrincipals(accountId);
+  // Before anything is detached: the account keeps all of its boundaries or loses none.
+  await refuseWhileIdentityCenterBound(ctx, accountId, principals, policyArn);
   const outcomes = await mapSettled(
     principals,
     ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
@@ -226,6 +234,23 @@ export async function detachBoundaryFromAllPrincipals(
   const failure = outcomes.find((outcome) => !outcome.ok);
   if (failure && !failure.ok) throw new AwsStepError('detach-boundaries', failure.error);
   return outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value : 0), 0);
+}
+
+/**
+ * An Identity Center role carrying our boundary got it from its permission set, and only Identity
+ * Center may take it off (the path is reliable: IAM lets nobody else create a role under it).
+ */
+async function refuseWhileIdentityCenterBound(
+  ctx: FlowContext,
+  accountId: string,
+  principals: readonly Principal[],
+  policyArn: string,
+): Promise<void> {
+  for (const principal of principals.filter(isIdentityCenterRolePath)) {
+    const state = await ctx.ports.iam.readPrincipal(accountId, principal);
+    if (state?.boundaryArn === policyArn)
+      throw new PermissionSetStillAssignedError(state.arn, permissionSetOfRole(state.name));
+  }
 }
 
 /** Customer boundary ARNs for the record's ScpCustomPolicyList: known and found, unique and sorted. */

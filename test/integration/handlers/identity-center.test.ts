@@ -24,7 +24,14 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduledEvent } from '#dev/local-deployment/events.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
-import { accountItem, boundaryPolicyArn, failureMessages, memberIam } from '#dev/local-deployment/inspect.ts';
+import {
+  accountItem,
+  boundaryPolicyArn,
+  carrying,
+  failureMessages,
+  memberIam,
+  principalBoundaries,
+} from '#dev/local-deployment/inspect.ts';
 import { identityCenterEvent } from '#dev/local-deployment/organization-events.ts';
 import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { ReconcilerResponse } from '#functions/reconciler.ts';
@@ -291,5 +298,26 @@ describe('a role left without our boundary while its permission set has it', () 
 
     expect(report.permissionSets?.find((set) => set.name === 'Developers')?.state).toBe('bounded');
     expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+  });
+});
+
+describe('deregistering an account a governed permission set is provisioned to', () => {
+  it('Given Developers and Operators governed on app-dev, When app-dev is deregistered, Then it is refused naming what to remove in Identity Center, and the roles keep our boundary', async () => {
+    const { deployment } = env.scpAlt;
+    const appDev = account('app-dev');
+    await failureMessages(deployment);
+
+    const answer = await env.scpAlt.deregister(appDev, ou('Workloads'));
+
+    expect(answer.response?.Status).toBe('FAILED');
+    expect(answer.response?.Reason).toContain('PERMISSION_SET_STILL_ASSIGNED');
+    expect(answer.response?.Reason).toMatch(/remove the account's assignments of (Developers|Operators)/);
+    // Nothing was detached: every principal keeps our boundary.
+    const iam = await memberIam(env.stack, appDev);
+    expect((await ssoRole(iam, 'Developers'))?.boundaryArn).toBe(boundaryPolicyArn(deployment, appDev));
+    expect(carrying(await principalBoundaries(iam), boundaryPolicyArn(deployment, appDev))).toContain(
+      'user/alice',
+    );
+    expect((await failureMessages(deployment)).join('\n')).toContain('PERMISSION_SET_STILL_ASSIGNED');
   });
 });
