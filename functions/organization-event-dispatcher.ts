@@ -1,6 +1,7 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { isTransientFailure } from '#runtime/aws-errors.ts';
 import { ScpAltError } from '#shared/errors.ts';
+import { type IdentityCenterEventOutcome, respondToIdentityCenterEvent } from '#usecases/identity-center.ts';
 import {
   createOrganizationEventResponder,
   type OrganizationEventOutcome,
@@ -8,6 +9,7 @@ import {
 import { reportFailure } from '#usecases/report-failure.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
 import { handleDirectOrSqs, type MessageRejected } from './commons/event-source.ts';
+import { identityCenterEventOf } from './commons/identity-center-events.ts';
 import { startInvocation } from './commons/logger.ts';
 import { collectingContext } from './commons/notices.ts';
 import { organizationEventOf } from './commons/organization-events.ts';
@@ -21,11 +23,16 @@ export class RetryLaterError extends ScpAltError {
   }
 }
 
-export type OrganizationDispatchOutcome = OrganizationEventOutcome | { action: 'ignored'; reason: string };
+export type OrganizationDispatchOutcome =
+  | OrganizationEventOutcome
+  | IdentityCenterEventOutcome
+  | { action: 'ignored'; reason: string };
 
 /**
  * Organizations events of the management account (MoveAccount, CreateAccountResult, departures…)
- * → every account they name follows its place in the organization. Direct EventBridge events or
+ * → every account they name follows its place in the organization. Identity Center events of the
+ * management account (a permission set's boundary or policies changed, provisioned, assigned) →
+ * that permission set is governed again. Direct EventBridge events or
  * SQS-wrapped ones (partial batch: only events to retry come back).
  */
 export function makeHandler(deps: HandlerDeps & FanOutDeps) {
@@ -47,6 +54,12 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
       ...(ctx.deadline ? { deadline: ctx.deadline } : {}),
     };
     return handleDirectOrSqs(event, options, async (message): Promise<OrganizationDispatchOutcome> => {
+      const identityCenterEvent = identityCenterEventOf(message);
+      if (identityCenterEvent) {
+        const outcome = await respondToIdentityCenterEvent(ctx, identityCenterEvent);
+        deps.logger.info('identity center event processed', { ...outcome });
+        return outcome;
+      }
       const organizationEvent = organizationEventOf(message);
       if (!organizationEvent)
         return { action: 'ignored', reason: 'not an Organizations event scp-alt follows' };

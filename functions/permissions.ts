@@ -149,6 +149,22 @@ const READ_ORGANIZATION_TREE = [
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListAccountsForParent',
 ];
+/**
+ * identity-center.ts through aws/identity-center.ts: every permission set with its boundary,
+ * references and accounts; our boundary and policies by reference; provisioning and its status.
+ */
+const GOVERN_PERMISSION_SETS = [
+  'sso:ListInstances',
+  'sso:ListPermissionSets',
+  'sso:DescribePermissionSet',
+  'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+  'sso:ListAccountsForProvisionedPermissionSet',
+  'sso:GetPermissionsBoundaryForPermissionSet',
+  'sso:PutPermissionsBoundaryToPermissionSet',
+  'sso:AttachCustomerManagedPolicyReferenceToPermissionSet',
+  'sso:ProvisionPermissionSet',
+  'sso:DescribePermissionSetProvisioningStatus',
+];
 /** Enroll and deregister in a member account (enroll.ts, deregister.ts). */
 const ENROLL_AND_DEREGISTER = [
   ...READ_BOUNDARY_POLICY,
@@ -164,14 +180,17 @@ const unique = (...groups: string[][]): string[] => [...new Set(groups.flat())].
 
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   'account-register': {
+    // Scan: the permission sets of an account just enrolled are weighed against every record.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
+      'dynamodb:Scan',
     ]),
     // organization.ts: where the account is (DescribeAccount, ListParents up to the root), or for a
-    // standalone account that Organizations does not know it, and the root its chain starts from.
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, PLACE_STANDALONE_ACCOUNT),
+    // standalone account that Organizations does not know it, and the root its chain starts from;
+    // its Identity Center permission sets (identity-center.ts).
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, PLACE_STANDALONE_ACCOUNT, GOVERN_PERMISSION_SETS),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {
@@ -202,13 +221,15 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
     ),
   },
   'organization-event-dispatcher': {
-    // DeleteItem: an account enrolled automatically that moves out may be deregistered.
+    // DeleteItem: an account enrolled automatically that moves out may be deregistered. Scan: an
+    // Identity Center event weighs a permission set's accounts against every record.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:DeleteItem',
+      'dynamodb:Scan',
     ]),
-    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT),
+    management: unique(ASSUME_MEMBER_ROLE, PLACE_ACCOUNT, GOVERN_PERMISSION_SETS),
     member: unique(ENROLL_AND_DEREGISTER),
   },
   reconciler: {
@@ -218,7 +239,7 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
     ]),
-    management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE),
+    management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE, GOVERN_PERMISSION_SETS),
     member: unique(
       READ_BOUNDARY_POLICY,
       WRITE_BOUNDARY_POLICY,

@@ -80,6 +80,11 @@ const EnvSchema = z.object({
   /** Regions searched for Lambda functions and stacks that run as exempt roles (empty: see below). */
   COMPUTE_AUDIT_REGIONS: csv,
   /**
+   * Region of the organization's Identity Center instance (permission sets are written only there);
+   * empty: the function's region. `off`: Identity Center permission sets are not governed.
+   */
+  IDENTITY_CENTER_REGION: z.string().default(''),
+  /**
    * Set only by local stacks (the SDK reads it too; no deployment sets it): a custom-resource
    * answer may then go to a loopback address, which production never accepts.
    */
@@ -142,6 +147,8 @@ export interface AppConfig {
   whitelistTrustCheck: 'report' | 'refuse';
   protectedTrails: string[];
   computeAuditRegions: string[];
+  /** Where permission sets are read and written; undefined: not governed (IDENTITY_CENTER_REGION=off). */
+  identityCenterRegion: string | undefined;
   /** The endpoint of a local stack; undefined in every deployment. */
   localEndpoint: string | undefined;
   arrivals: ArrivalSettings;
@@ -212,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.COMPUTE_AUDIT_REGIONS.length > 0
         ? e.COMPUTE_AUDIT_REGIONS
         : [...new Set([e.AWS_REGION, iamEventsRegion])],
+    identityCenterRegion:
+      e.IDENTITY_CENTER_REGION === 'off' ? undefined : e.IDENTITY_CENTER_REGION || e.AWS_REGION,
     localEndpoint: e.AWS_ENDPOINT_URL,
     arrivals: {
       targets: e.AUTO_ENROLL_TARGETS,

@@ -110,6 +110,21 @@ export const ERROR_TABLE = {
     nextAction:
       'The listed principals keep the boundary but lack the additional policies named. Free a slot (detach one of their own managed policies), ask AWS to raise the managed policies per role or user quota (20 at most), or change the policy files so the chain needs fewer additional policies (MaxAdditionalPolicies bounds how many a chain may use); then run `scp-alt replay` (the reconciler also retries).',
   },
+  PERMISSION_SET_NOT_GOVERNED: {
+    summary: 'Identity Center permission set left without our boundary',
+    nextAction:
+      'Its roles in the enrolled accounts named carry no boundary of ours. Spanning accounts that are not enrolled: enroll them, or provision a separate permission set to the enrolled ones. Its own boundary: remove it from the permission set (scp-alt then sets ours), or stop provisioning it to enrolled accounts. Additional policies only some accounts hold: README, Identity Center.',
+  },
+  PERMISSION_SET_STILL_ASSIGNED: {
+    summary: 'Identity Center role still carries our boundary',
+    nextAction:
+      "In Identity Center, remove the account's assignments of the permission set named (Identity Center then deletes its role there), or deregister every account it is provisioned to; then deregister again. Only Identity Center may take a boundary off its roles.",
+  },
+  PERMISSION_SET_PROVISIONING_FAILED: {
+    summary: 'Identity Center could not provision a permission set with our boundary',
+    nextAction:
+      'Check that scp-enforce-policy (and the additional policies named) exist in the accounts named: `scp-alt status --account ID`; the next reconcile provisions again.',
+  },
   TAMPERING_DETECTED: {
     summary: 'Boundary tampering detected',
     nextAction: 'Review who made the call (CloudTrail); scp-alt re-applied the boundary where it could.',
@@ -268,6 +283,21 @@ export class AwsStepError extends ScpAltError {
     detail: string = errorText(cause),
   ) {
     super(codeOfAwsError(cause), `${step}: ${detail}`, { cause });
+  }
+}
+
+/**
+ * Deregistration met an Identity Center role carrying our boundary through its permission set: IAM
+ * lets nobody else take it off, and taking it off the permission set would loosen every other
+ * account it is provisioned to.
+ */
+export class PermissionSetStillAssignedError extends ScpAltError {
+  override name = 'PermissionSetStillAssignedError';
+  constructor(roleArn: string, permissionSet: string) {
+    super(
+      'PERMISSION_SET_STILL_ASSIGNED',
+      `${roleArn} carries scp-enforce-policy through Identity Center permission set ${permissionSet}; remove the account's assignments of ${permissionSet}, then deregister again (nothing was detached)`,
+    );
   }
 }
 

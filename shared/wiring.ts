@@ -4,6 +4,7 @@ import type { RegionalComputeReader } from './aws/compute-clients.ts';
 import { CredentialChain } from './aws/credentials.ts';
 import { ForwardingAdapter } from './aws/forwarding.ts';
 import { BoundaryIamAdapter } from './aws/iam-boundary.ts';
+import { IdentityCenterAdapter } from './aws/identity-center.ts';
 import { type MemberClientsFor, memberClientFactory } from './aws/member-clients.ts';
 import { MemberInventoryAdapter } from './aws/member-inventory.ts';
 import { SnsNotifier } from './aws/notifier.ts';
@@ -119,6 +120,16 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
         clientConfigFor(region, clientConfig, chain.memberProvider(accountId)),
       computeReader: options.computeReader,
     }),
+    ...(config.identityCenterRegion
+      ? {
+          identityCenter: new IdentityCenterAdapter({
+            chain,
+            region: config.identityCenterRegion,
+            ...shared,
+            ...(sleep ? { sleep } : {}),
+          }),
+        }
+      : {}),
   };
   return { ports, chain, clientsFor };
 }

@@ -15,6 +15,7 @@ import {
 } from '../operator/file-diff.ts';
 import { accountIdOption, commaList, failureReport, guarded } from '../operator/guarded.ts';
 import { organizationReport, organizationReportText } from '../operator/organization-changes.ts';
+import { permissionSetText, readPermissionSets } from '../operator/permission-set-text.ts';
 import { planAccounts, planTargets } from '../operator/plan-accounts.ts';
 import { accountPlanText, fileChangesText } from '../operator/plan-text.ts';
 import { openSession } from '../operator/session.ts';
@@ -35,9 +36,10 @@ now (the default version of scp-enforce-policy), then the same for each Deny-onl
 policy beside it (scp-enforce-policy-2, ...: new ones, changed ones, and those the chain no longer
 needs, which would be detached and deleted). Statements are shown in full: actions, resources and
 every condition. Accounts are placed where Organizations has them now (an account moved since its
-record was written is planned for its new OU, and says so). Last, the organization: OUs created,
+record was written is planned for its new OU, and says so). Then the organization: OUs created,
 renamed or deleted since the last reconcile, and policy files whose root, OU or account no longer
-exists.
+exists. Last, the Identity Center permission sets and their state (to-bound: the reconciler gives
+it our boundary by reference; spans-unenrolled, own-boundary: refused and reported).
 
 Options:
   --policies SOURCE  a folder laid out like the bucket prefix, or TARGET=FILE pairs
@@ -50,7 +52,8 @@ Options:
   --detailed-exitcode
                      exit 3 when a file differs from the bucket or an account would change
   --json             print { files: [...], accounts: [...], organization: { since, changes,
-                     error }, summary: { accounts, changed, failed, warnings, files } }
+                     error }, permissionSets: [...], summary: { accounts, changed, failed,
+                     warnings, files } }
   -h, --help         show this help
 
 ${AWS_OPTIONS_HELP}
@@ -127,11 +130,20 @@ export function makePlanCommand(environment: OperatorEnvironment): CliCommand {
         warnings: plans.reduce((sum, plan) => sum + plan.warnings.length, 0),
         files: files.length,
       };
-      if (values.json) printJson(io, { files, accounts: plans, organization: organization.report, summary });
+      const permissionSets = await readPermissionSets(ctx);
+      if (values.json)
+        printJson(io, {
+          files,
+          accounts: plans,
+          organization: organization.report,
+          ...permissionSets,
+          summary,
+        });
       else {
         if (local) io.stdout(`${fileChangesText(files, `bucket ${config.policyBucket}`, terminal)}\n`);
         io.stdout(plans.map((plan) => accountPlanText(plan, terminal)).join('\n'));
         io.stdout(`\n${organizationReportText(organization.report)}`);
+        io.stdout(permissionSetText(permissionSets, terminal));
         io.stdout(
           `\n${summary.accounts} account(s): ${summary.changed} would change, ${summary.failed} failed, ` +
             `${summary.warnings} warning(s)${local ? `; ${summary.files} file(s) differ from the bucket` : ''}\n`,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { partitionInfo, partitionOfRegion } from '#policy/partition.ts';
 import { PolicyInvalidError } from '#shared/errors.ts';
 import { type PolicySnapshot, policySnapshot } from '#usecases/compile-account.ts';
-import { boundaryParametersFor } from '#usecases/flow-context.ts';
+import { boundaryParametersFor, type FlowContext } from '#usecases/flow-context.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import {
   AWS_OPTIONS,
@@ -17,6 +17,7 @@ import { directorySnapshot } from '../operator/directory-snapshot.ts';
 import type { OperatorEnvironment } from '../operator/environment.ts';
 import { exemptionLabels, exemptionOf } from '../operator/exemption-reasons.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
+import { identityCenterSession } from '../operator/identity-center-session.ts';
 import { ouPathFor } from '../operator/plan-accounts.ts';
 import { openSession } from '../operator/session.ts';
 import type { SessionFacts } from '../operator/session-facts.ts';
@@ -44,7 +45,10 @@ one. The principal is assumed to hold AdministratorAccess, so only the chain and
 Uses scp-alt's own evaluator.
 An action missing from the IAM action catalog is an error (with the nearest real one). Exempt
 principals (the organization access role, whitelisted names, service-linked roles) carry no
-boundary: they are answered "Exempt", with what the chain alone would decide.
+boundary: they are answered "Exempt", with what the chain alone would decide. An Identity Center
+session (--principal arn:...:sts::ID:assumed-role/AWSReservedSSO_<set>_<hash>/<user>) is decided
+with the boundary when its permission set is governed (read from Identity Center; assumed
+offline), else answered "Exempt" with the permission set's state.
 
 Required:
   --account ID          12-digit member account id
@@ -140,6 +144,8 @@ interface ChainSetting {
   settings: Parameters<typeof boundaryParametersFor>[0] & { region: string };
   snapshot: PolicySnapshot;
   ouPath: string[];
+  /** The session's context when AWS is read (absent offline). */
+  ctx?: FlowContext;
 }
 
 /** Where the policies, the OU path and the deployment settings come from: flags alone, or AWS. */
@@ -173,7 +179,7 @@ async function chainSetting(
     facts,
   });
   const ouPath = givenOuPath ?? (await ouPathFor(ctx, await ctx.ports.accounts.get(accountId), accountId));
-  return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore, ctx.now), ouPath };
+  return { settings: config, snapshot: local ?? policySnapshot(ctx.ports.policyStore, ctx.now), ouPath, ctx };
 }
 
 function exemptText(
@@ -206,7 +212,7 @@ async function simulate(
   const action = checkedAction(values.action, values['allow-unknown-actions'] ?? false);
   if (action.warning) io.stderr(`warning: ${action.warning}\n`);
   const context = parseContext(values.context ?? []);
-  const { settings, snapshot, ouPath } = await chainSetting(values, accountId, environment, io, facts);
+  const { settings, snapshot, ouPath, ctx } = await chainSetting(values, accountId, environment, io, facts);
   const principal = values.principal ?? defaultPrincipal(settings.partition, accountId);
   const request = simulationRequest({
     accountId,
@@ -226,15 +232,25 @@ async function simulate(
   });
   if (!outcome.ok) throw new PolicyInvalidError(outcome.errors);
   const { result } = outcome;
-  const exemption = exemptionOf(principal, params, exemptionLabels(settings, accountId));
+  const sso = await identityCenterSession(ctx, accountId, principal);
+  const exemption =
+    exemptionOf(principal, params, exemptionLabels(settings, accountId)) ??
+    (sso && !sso.bounded
+      ? `Identity Center permission set ${sso.permissionSet} is ${sso.state}: its role carries no boundary of ours`
+      : undefined);
   const terminal = terminalOf(io, environment);
   if (values.json) {
     const answer = exemption
       ? { decision: 'Exempt', exemptBecause: exemption, chainDecision: result.decision, chain: result }
       : result;
-    printJson(io, { ...answer, request: { ...request, ouPath } });
-  } else
+    printJson(io, { ...answer, request: { ...request, ouPath }, ...(sso ? { identityCenter: sso } : {}) });
+  } else {
+    if (sso?.bounded)
+      io.stdout(
+        `Identity Center permission set ${sso.permissionSet} (${sso.state}) gives its role scp-enforce-policy by reference\n`,
+      );
     io.stdout(exemption ? exemptText(exemption, principal, result, terminal) : resultText(result, terminal));
+  }
   if (exemption) return SimulateExit.allowed;
   return result.decision === 'Allowed' ? SimulateExit.allowed : SimulateExit.denied;
 }

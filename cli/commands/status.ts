@@ -7,6 +7,7 @@ import type { OperatorEnvironment } from '../operator/environment.ts';
 import { collectEstate } from '../operator/estate.ts';
 import { accountIdOption, guarded } from '../operator/guarded.ts';
 import { organizationReport, organizationReportText } from '../operator/organization-changes.ts';
+import { permissionSetText, readPermissionSets } from '../operator/permission-set-text.ts';
 import { openSession } from '../operator/session.ts';
 import { formatTable, printJson, type Terminal, terminalOf } from '../operator/terminal.ts';
 import { UsageError } from '../operator/usage-error.ts';
@@ -17,7 +18,9 @@ Lists the enrolled accounts from the account table: status, who enrolled it (ser
 or auto), OU path, policy files, policy hash, boundary version, the additional policies beside it
 (scp-enforce-policy-2, ... with their versions), last update and last error. Without --account and
 with a management account configured, also the organization: OUs created, renamed or deleted since
-the last reconcile, and policy files whose root, OU or account no longer exists.
+the last reconcile, and policy files whose root, OU or account no longer exists; and the Identity
+Center permission sets with their state (governed, to-bound, outside, spans-unenrolled,
+own-boundary) and the enrolled and other accounts they are provisioned to.
 
 Options:
   --account ID   only this account
@@ -122,16 +125,20 @@ export function makeStatusCommand(environment: OperatorEnvironment): CliCommand 
               )
             ).report
           : undefined;
+      // Read with the organization: the management role reaches Identity Center.
+      const permissionSets = organization ? await readPermissionSets(ctx) : undefined;
       if (values.json)
         printJson(io, {
           ...(await collectEstate(session, records, { deep: values.estate ?? false, now: new Date() })),
           ...(organization ? { organizationChanges: organization } : {}),
+          ...permissionSets,
         });
       else {
         if (records.length === 0)
           io.stdout(accountId ? `account ${accountId} is not enrolled\n` : 'no enrolled accounts\n');
         else io.stdout(statusTable(records, terminalOf(io, environment)));
         if (organization) io.stdout(organizationReportText(organization));
+        if (permissionSets) io.stdout(permissionSetText(permissionSets, terminalOf(io, environment)));
       }
       const unhealthy =
         (accountId && !found) ||

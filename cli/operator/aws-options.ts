@@ -165,6 +165,7 @@ export function operatorConfig(
     MANAGEMENT_BREAK_GLASS_NAMES: values['break-glass'] ?? env.MANAGEMENT_BREAK_GLASS_NAMES,
     STANDALONE_ACCOUNT_IDS: values['standalone-accounts'] ?? env.STANDALONE_ACCOUNT_IDS,
     STANDALONE_ROLE_NAME: values['standalone-role'] ?? env.STANDALONE_ROLE_NAME,
+    IDENTITY_CENTER_REGION: env.IDENTITY_CENTER_REGION,
   };
   try {
     return loadConfig(withoutUndefined(variables));

@@ -14,7 +14,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_NAMES, type FunctionName } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
-import { organizationEventPattern } from '#policy/organization-event-names.ts';
+import { identityCenterEventPattern, organizationEventPattern } from '#policy/organization-event-names.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
 import { assumeRole, memberAccountConfig, roleArn } from '../local-aws/accounts.ts';
 import {
@@ -231,6 +231,12 @@ async function createEventBus(
     ruleName: 'scp-alt-organization-events',
     eventBusName: 'scp-alt-bus',
     eventPattern: organizationEventPattern(),
+    queue: organizationQueue,
+  });
+  await routeEventsToQueue(clients.events, {
+    ruleName: 'scp-alt-identity-center-events',
+    eventBusName: 'scp-alt-bus',
+    eventPattern: identityCenterEventPattern(),
     queue: organizationQueue,
   });
   return { busArn: EventBusArn, queue, deadLetterQueue, organizationQueue };

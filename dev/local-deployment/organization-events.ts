@@ -78,6 +78,28 @@ export function organizationsEvent(call: OrganizationsCall) {
 
 export type OrganizationsEvent = ReturnType<typeof organizationsEvent>;
 
+/**
+ * An Identity Center call of the management account as EventBridge delivers it from the trail of
+ * the instance's Region: source aws.sso, requestParameters naming the instance and permission set.
+ */
+export function identityCenterEvent(
+  base: Pick<OrganizationsCall, 'managementAccountId' | 'partition'> & { region: string },
+  call: { eventName: string; instanceArn: string; permissionSetArn: string; errorCode?: string },
+): OrganizationsEvent {
+  const event = organizationsEvent({
+    ...base,
+    eventName: call.eventName,
+    requestParameters: { instanceArn: call.instanceArn, permissionSetArn: call.permissionSetArn },
+    ...(call.errorCode ? { errorCode: call.errorCode } : {}),
+  });
+  return {
+    ...event,
+    source: 'aws.sso',
+    region: base.region,
+    detail: { ...event.detail, eventSource: 'sso.amazonaws.com', awsRegion: base.region },
+  };
+}
+
 type Base = Pick<OrganizationsCall, 'managementAccountId' | 'partition' | 'eventId' | 'time'>;
 
 export const moveAccountEvent = (

@@ -30,3 +30,23 @@ export function isExemptPrincipal(principal: PrincipalIdentity, params: Boundary
   if (principal.kind === 'role' && principal.path.startsWith('/aws-service-role/')) return true;
   return params.whitelistRoleNames.some((glob) => matchesWhitelistGlob(glob, principal.name));
 }
+
+/** Where Identity Center puts the roles of its permission sets (AWSReservedSSO_<name>_<hash>). */
+export const IDENTITY_CENTER_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
+
+/**
+ * A role on Identity Center's reserved path. Never an exemption by itself (anyone may choose a path):
+ * such a role still gets our boundary like any other, and only when IAM refuses it as unmodifiable
+ * is it left to its permission set, which carries the boundary by reference (identity-center.ts).
+ */
+export function isIdentityCenterRolePath(principal: Pick<PrincipalIdentity, 'kind' | 'path'>): boolean {
+  return principal.kind === 'role' && principal.path.startsWith(IDENTITY_CENTER_ROLE_PATH);
+}
+
+/** How Identity Center names a permission set's role: `AWSReservedSSO_<permission set>_<16 hex>`. */
+export const IDENTITY_CENTER_ROLE_NAME = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/;
+
+/** The permission set an Identity Center role belongs to (the role name for any other role). */
+export function permissionSetOfRole(roleName: string): string {
+  return IDENTITY_CENTER_ROLE_NAME.exec(roleName)?.[1] ?? roleName;
+}

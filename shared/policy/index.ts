@@ -3,7 +3,15 @@ export { ACTION_CATALOG_SOURCE, defaultActionCatalog, staticActionCatalog } from
 export { additionalPolicyName, additionalPolicyNames, isAdditionalPolicyName } from './additional-names.ts';
 export { compileBoundary } from './compile.ts';
 export * from './evaluate.ts';
-export { isExemptPrincipal, matchesWhitelistGlob, type PrincipalIdentity } from './exemptions.ts';
+export {
+  IDENTITY_CENTER_ROLE_NAME,
+  IDENTITY_CENTER_ROLE_PATH,
+  isExemptPrincipal,
+  isIdentityCenterRolePath,
+  matchesWhitelistGlob,
+  type PrincipalIdentity,
+  permissionSetOfRole,
+} from './exemptions.ts';
 export { canonicalJson, policyHash } from './hash.ts';
 export {
   type BoundaryParameterOverrides,

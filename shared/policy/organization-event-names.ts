@@ -39,3 +39,28 @@ export function organizationEventPattern(): Record<string, unknown> {
     detail: { eventSource: ['organizations.amazonaws.com'], eventName: [...ORGANIZATION_EVENTS] },
   };
 }
+
+/**
+ * Identity Center calls of the management account (or the delegated administrator) that can take
+ * our boundary or policies off a permission set, put it into more accounts, or provision it again:
+ * each has the permission set looked at again (usecases/identity-center.ts). CloudTrail records them
+ * in the instance's Region with source aws.sso; requestParameters name the permission set
+ * (`permissionSetArn`) and the instance (`instanceArn`).
+ */
+export const IDENTITY_CENTER_EVENTS = [
+  'DeletePermissionsBoundaryFromPermissionSet',
+  'PutPermissionsBoundaryToPermissionSet',
+  'DetachCustomerManagedPolicyReferenceFromPermissionSet',
+  'ProvisionPermissionSet',
+  'CreateAccountAssignment',
+] as const;
+
+export type IdentityCenterEventName = (typeof IDENTITY_CENTER_EVENTS)[number];
+
+export function identityCenterEventPattern(): Record<string, unknown> {
+  return {
+    source: ['aws.sso'],
+    'detail-type': [...ORGANIZATION_DETAIL_TYPES],
+    detail: { eventSource: ['sso.amazonaws.com'], eventName: [...IDENTITY_CENTER_EVENTS] },
+  };
+}

@@ -24,6 +24,7 @@ import {
   trustWarningsOf,
 } from './enrollment-checks.ts';
 import type { FlowContext } from './flow-context.ts';
+import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import { verifyEnrollmentPlace } from './organization-membership.ts';
 import type { AccountRecord, EnrollmentOwner } from './ports.ts';
 import {
@@ -73,6 +74,9 @@ export interface EnrollResult {
   customerBoundaryArns: string[];
   protectedTrails: string[];
   warnings: string[];
+  /** The permission sets provisioned to the account, as enrollment left them (Identity Center). */
+  permissionSets?: PermissionSetReport[];
+  identityCenterError?: string;
 }
 
 export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Promise<EnrollResult> {
@@ -98,16 +102,21 @@ export async function enrollAccount(ctx: FlowContext, given: EnrollRequest): Pro
       await reportFailure(ctx, error, { step: stepOf(error, 'validate-request'), accountId });
     throw error;
   }
+  let result: EnrollResult;
   try {
     // Every step below is idempotent, so a transient failure reruns the whole enrollment.
     trustWarnings ??= await trustWarningsOf(ctx, accountId);
     const warnings = trustWarnings;
-    return await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, warnings));
+    result = await withAccountRetries(ctx, accountId, () => enrollClaimed(ctx, request, ouPath, warnings));
   } catch (error) {
     await markFailed(ctx, accountId, `${codeOf(error)}: ${errorText(error)}`);
     await reportFailure(ctx, error, { step: stepOf(error, 'enroll'), accountId });
     throw error;
   }
+  // Its Identity Center roles, which IAM let the sweep leave alone, bounded through their permission
+  // sets now rather than at the next reconcile; a failure is reported and the enrollment stands.
+  const identityCenter = await governPermissionSetsSafely(ctx, [], { account: accountId });
+  return { ...result, ...identityCenter };
 }
 
 async function claimRecord(

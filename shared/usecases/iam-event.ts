@@ -1,7 +1,8 @@
 import { resourceNameOf } from '#policy/arn.ts';
 import { isDerivedPolicyArn } from '#policy/derived-boundary.ts';
 import { DETACH_EVENTS, PRINCIPAL_CREATE_EVENTS } from '#policy/iam-event-names.ts';
-import { isAdditionalPolicyName, isExemptPrincipal } from '#policy/index.ts';
+import { isAdditionalPolicyName, isExemptPrincipal, isIdentityCenterRolePath } from '#policy/index.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { BoundedIdSet, TtlCache } from '#runtime/memory-caches.ts';
 import { AttachmentQuotaError, DerivedBoundaryError, errorText } from '#shared/errors.ts';
 import { markFailed, updateAccountRecord } from './account-records.ts';
@@ -40,7 +41,8 @@ export interface IamEvent {
 /**
  * `derived`: the principal had a customer boundary and now carries customer ∩ ours;
  * `replaced-customer-boundary`: that could not be built (notified), so it carries ours instead:
- * never the customer's alone.
+ * never the customer's alone. `identity-center`: a role Identity Center provisioned, which IAM lets
+ * no one change; its permission set carries the boundary (identity-center.ts).
  */
 export type PrincipalOutcome =
   | 'already-bound'
@@ -48,6 +50,7 @@ export type PrincipalOutcome =
   | 'attached'
   | 'derived'
   | 'replaced-customer-boundary'
+  | 'identity-center'
   | 'missing';
 
 /** The account's additional policies on one principal: attached now, or lacking (attachment quota). */
@@ -120,7 +123,9 @@ async function bindNewPrincipal(
   const { outcome, state } = await bindBoundary(ctx, iamEvent.accountId, ref, record.customerBoundaryArns);
   // RequireBoundaryOnCreate puts the boundary on at create time, but the additional policies only
   // now: the window between the two is stated in the README.
-  const exempt = state && isExemptPrincipal(state, boundaryParametersFor(ctx.settings, iamEvent.accountId));
+  const exempt =
+    outcome === 'identity-center' ||
+    (state && isExemptPrincipal(state, boundaryParametersFor(ctx.settings, iamEvent.accountId)));
   if (!state || exempt || record.additionalPolicies.length === 0) return { action: 'principal', outcome };
   const additional = await ensureAdditionalPolicies(ctx, iamEvent.accountId, state, record);
   return { action: 'principal', outcome, additional };
@@ -149,12 +154,18 @@ async function bindBoundary(
   if (state.boundaryArn === policyArn) return { outcome: 'already-bound', state };
   if (isExemptPrincipal(state, boundaryParametersFor(ctx.settings, accountId)))
     return { outcome: 'exempt', state };
-  if (state.boundaryArn === undefined) {
-    await iam.attachBoundary(accountId, ref, policyArn);
-    ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
-    return { outcome: 'attached', state };
+  try {
+    if (state.boundaryArn === undefined) {
+      await iam.attachBoundary(accountId, ref, policyArn);
+      ctx.log.info('boundary attached to new principal', { accountId, principal: state.arn });
+      return { outcome: 'attached', state };
+    }
+    return { outcome: await combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns), state };
+  } catch (error) {
+    if (!(isIdentityCenterRolePath(state) && isAwsError(error, 'UnmodifiableEntity'))) throw error;
+    ctx.log.info('Identity Center role: bounded through its permission set', { principal: state.arn });
+    return { outcome: 'identity-center', state };
   }
-  return { outcome: await combineWithCustomerBoundary(ctx, accountId, state, knownCustomerArns), state };
 }
 
 /**

@@ -1,9 +1,16 @@
-import { isExemptPrincipal, type ManagedPolicyDocument } from '#policy/index.ts';
+import {
+  isExemptPrincipal,
+  isIdentityCenterRolePath,
+  type ManagedPolicyDocument,
+  permissionSetOfRole,
+} from '#policy/index.ts';
+import { isAwsError } from '#runtime/aws-errors.ts';
 import { mapSettled } from '#runtime/concurrency.ts';
 import {
   AwsStepError,
   DerivedBoundaryError,
   errorText,
+  PermissionSetStillAssignedError,
   type PrincipalShortOfPolicies,
 } from '#shared/errors.ts';
 import { type AdditionalAttachments, additionalAttachments } from './additional-attachments.ts';
@@ -37,6 +44,11 @@ export interface SweepResult {
   additionalAttached: string[];
   /** Principals holding their quota of attached managed policies, and what they lack. */
   short: PrincipalShortOfPolicies[];
+  /**
+   * Identity Center roles IAM refused to change (UnmodifiableEntity): they get our boundary through
+   * their permission set (identity-center.ts), not here.
+   */
+  identityCenterRoles: string[];
   failed: { principalArn: string; reason: string; error: unknown }[];
 }
 
@@ -76,6 +88,7 @@ export async function attachBoundaryToAllPrincipals(
     knownCustomerArns: known,
     additionalAttached: [],
     short: [],
+    identityCenterRoles: [],
     failed: [],
   };
   const extras = await additionalAttachments(ctx, accountId, options.additionalPolicyNames ?? []);
@@ -114,6 +127,11 @@ async function bindPrincipal(
   try {
     if (!(await bindBoundary(ctx, accountId, principal, target))) return; // deleted since listed
   } catch (error) {
+    if (isIdentityCenterRolePath(principal) && isAwsError(error, 'UnmodifiableEntity')) {
+      // IAM attaches nothing to it either: only its permission set can bound it.
+      target.result.identityCenterRoles.push(principal.arn);
+      return;
+    }
     boundaryFailure = { error };
   }
   // They only deny: a principal whose boundary could not be settled still gets them.
@@ -190,6 +208,8 @@ export async function detachBoundaryFromAllPrincipals(
   const { iam } = ctx.ports;
   const derived = derivedPoliciesFor(ctx, accountId, async () => undefined, knownCustomerArns);
   const principals = await iam.listPrincipals(accountId);
+  // Before anything is detached: the account keeps all of its boundaries or loses none.
+  await refuseWhileIdentityCenterBound(ctx, accountId, principals, policyArn);
   const outcomes = await mapSettled(
     principals,
     ctx.principalConcurrency ?? DEFAULT_PRINCIPAL_CONCURRENCY,
@@ -214,6 +234,23 @@ export async function detachBoundaryFromAllPrincipals(
   const failure = outcomes.find((outcome) => !outcome.ok);
   if (failure && !failure.ok) throw new AwsStepError('detach-boundaries', failure.error);
   return outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.value : 0), 0);
+}
+
+/**
+ * An Identity Center role carrying our boundary got it from its permission set, and only Identity
+ * Center may take it off (the path is reliable: IAM lets nobody else create a role under it).
+ */
+async function refuseWhileIdentityCenterBound(
+  ctx: FlowContext,
+  accountId: string,
+  principals: readonly Principal[],
+  policyArn: string,
+): Promise<void> {
+  for (const principal of principals.filter(isIdentityCenterRolePath)) {
+    const state = await ctx.ports.iam.readPrincipal(accountId, principal);
+    if (state?.boundaryArn === policyArn)
+      throw new PermissionSetStillAssignedError(state.arn, permissionSetOfRole(state.name));
+  }
 }
 
 /** Customer boundary ARNs for the record's ScpCustomPolicyList: known and found, unique and sorted. */

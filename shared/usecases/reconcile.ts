@@ -21,6 +21,7 @@ import {
 import { type AccountExposures, auditExposuresSafely, reportExposures } from './exempt-exposure.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
+import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import { noticeOrganizationChanges, readOrganizationIndex } from './organization-index.ts';
 import type { Placement } from './organization-membership.ts';
 import type { AccountRecord } from './ports.ts';
@@ -43,6 +44,8 @@ export interface AccountDrift {
   problems: string[];
   /** The record's OU path was stale: Organizations places the account elsewhere (boundary recompiled). */
   moved?: { from: string[]; to: string[] };
+  /** Identity Center roles without our boundary, left to their permission sets (identity-center.ts). */
+  identityCenterRoles?: string[];
   /** An UNREACHABLE account could be reached again and was repaired. */
   reachableAgain?: boolean;
   /** Closed out in this run (its one notice was sent), or skipped as UNREACHABLE. */
@@ -58,6 +61,10 @@ export interface ReconcileReport {
   unreachable: string[];
   /** Why the organization could not be read (the records' paths were used instead). */
   organizationError?: string;
+  /** Identity Center permission sets and what this run did to them; absent when not governed. */
+  permissionSets?: PermissionSetReport[];
+  /** Why Identity Center could not be read or written. */
+  identityCenterError?: string;
 }
 
 /** An enrollment still ENROLLING after this long died with its function (the longest timeout is 15 min). */
@@ -108,7 +115,12 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
     (account) => account.trust.length + account.compute.length + account.unread.length > 0,
   );
   await reportExposures(ctx, exposed, 'reconcile');
+  const identityCenter = await governPermissionSetsSafely(
+    ctx,
+    drifts.flatMap((drift) => drift.identityCenterRoles ?? []),
+  );
   return {
+    ...identityCenter,
     checked: records.length,
     drifted,
     unreachable: drifts.filter((drift) => drift.unreachable).map((drift) => drift.accountId),
@@ -206,6 +218,7 @@ async function repairAccount(
     }),
   );
   const quota = noteProblems(drift, compiled, sweep, rewrite?.written);
+  if (sweep.identityCenterRoles.length > 0) drift.identityCenterRoles = sweep.identityCenterRoles;
   await updateAccountRecord(ctx, accountId, (latest) =>
     latest
       ? {

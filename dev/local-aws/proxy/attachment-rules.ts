@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { awsErrorResponse, type ProxyResponse } from './aws-errors.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { accountOfArn, iamRead } from './iam-lookups.ts';
+import { refuseProtectedRole } from './iam-rules.ts';
 
 // IAM lets a user or role hold 10 attached managed policies unless the account's quota was raised
 // (20 at most), and attaching a policy it already holds changes nothing. moto enforces neither: it
@@ -63,6 +64,10 @@ async function missingPolicy(call: AwsCall, context: FidelityContext): Promise<P
 
 export const ATTACHMENT_RULES: FidelityRules = {
   'iam:ListEntitiesForPolicy': { before: missingPolicy },
-  'iam:AttachRolePolicy': { before: attachWithinQuota('Role') },
+  'iam:AttachRolePolicy': {
+    before: async (call, context) =>
+      (await refuseProtectedRole(call, context)) ?? attachWithinQuota('Role')(call, context),
+  },
+  'iam:DetachRolePolicy': { before: refuseProtectedRole },
   'iam:AttachUserPolicy': { before: attachWithinQuota('User') },
 };

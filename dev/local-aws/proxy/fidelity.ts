@@ -1,5 +1,6 @@
 import type { ProxyResponse } from './aws-errors.ts';
 import type { Caller, CallerDirectory } from './identity.ts';
+import type { IdentityCenterOverlay } from './identity-center.ts';
 import type { MembershipOverlay } from './organizations-membership.ts';
 import type { RequestInfo } from './request-info.ts';
 
@@ -19,6 +20,8 @@ export interface FidelityContext {
   userBoundaries: Map<string, string>;
   /** Invitations, invited members and departures moto does not model. */
   membership: MembershipOverlay;
+  /** Permission set boundaries, provisioning and the roles it made, which moto does not model. */
+  identityCenter: IdentityCenterOverlay;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type AwsError, awsErrorResponse, type ProxyResponse, xmlValue } from './aws-errors.ts';
 import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { accountOfArn, iamRead, listRoleNames, policyExists, roleBoundaryArn } from './iam-lookups.ts';
+import { reservedRoleKey } from './identity-center.ts';
 
 /** IAM counts a managed policy's size without whitespace. */
 export const MANAGED_POLICY_SIZE_LIMIT = 6144;
@@ -77,14 +78,39 @@ export async function refuseMissingBoundaryPolicy(
   });
 }
 
-/** Service-linked roles (path /aws-service-role/) cannot take, change or lose a boundary. */
-async function refuseProtectedRole(
+/** Paths only AWS services create roles under (iam-simulate's IAM authorizer agrees for /aws-reserved/). */
+function isAwsOwnedPath(path: string): boolean {
+  return path.startsWith('/aws-service-role/') || path.startsWith('/aws-reserved/');
+}
+
+/** Nobody creates a role under /aws-reserved/: Identity Center and other services own that path. */
+async function refuseReservedPath(call: AwsCall): Promise<ProxyResponse | undefined> {
+  const path = call.info.params.get('Path') ?? '/';
+  if (!path.startsWith('/aws-reserved/')) return undefined;
+  return reject(call, {
+    code: 'AccessDenied',
+    message: `${call.caller.principalArn} is not authorized to perform: iam:CreateRole on a role under ${path}, a path reserved for AWS services`,
+    status: 403,
+  });
+}
+
+/**
+ * Service-linked roles (path /aws-service-role/) and the roles Identity Center provisioned cannot
+ * take, change or lose a boundary, nor have their trust or inline policies changed, nor be deleted:
+ * only the service that owns them may.
+ */
+export async function refuseProtectedRole(
   call: AwsCall,
   context: FidelityContext,
 ): Promise<ProxyResponse | undefined> {
   const roleName = call.info.params.get('RoleName') ?? '';
-  const role = await iamRead(call, context, call.caller.account, 'GetRole', { RoleName: roleName });
-  if (!(xmlValue(role.body, 'Path') ?? '').startsWith('/aws-service-role/')) return undefined;
+  const reserved = context.identityCenter.reservedRoles.has(
+    reservedRoleKey(call.partition, call.caller.account, roleName),
+  );
+  if (!reserved) {
+    const role = await iamRead(call, context, call.caller.account, 'GetRole', { RoleName: roleName });
+    if (!isAwsOwnedPath(xmlValue(role.body, 'Path') ?? '')) return undefined;
+  }
   return reject(call, {
     code: 'UnmodifiableEntity',
     message: `Cannot perform the operation on the protected role '${roleName}' - this role is only modifiable by AWS`,
@@ -96,10 +122,18 @@ export const IAM_RULES: FidelityRules = {
   'iam:CreatePolicy': { before: refuseOversizedPolicy },
   'iam:CreatePolicyVersion': { before: refuseOversizedPolicy },
   'iam:DeletePolicy': { before: refuseDeletingPolicyInUse },
-  'iam:CreateRole': { before: refuseMissingBoundaryPolicy },
+  'iam:CreateRole': {
+    before: async (call, context) =>
+      (await refuseReservedPath(call)) ?? refuseMissingBoundaryPolicy(call, context),
+  },
   'iam:PutRolePermissionsBoundary': {
     before: async (call, context) =>
       (await refuseProtectedRole(call, context)) ?? refuseMissingBoundaryPolicy(call, context),
   },
   'iam:DeleteRolePermissionsBoundary': { before: refuseProtectedRole },
+  'iam:UpdateAssumeRolePolicy': { before: refuseProtectedRole },
+  'iam:PutRolePolicy': { before: refuseProtectedRole },
+  'iam:DeleteRolePolicy': { before: refuseProtectedRole },
+  'iam:DeleteRole': { before: refuseProtectedRole },
+  'iam:UpdateRole': { before: refuseProtectedRole },
 };

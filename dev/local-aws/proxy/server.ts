@@ -15,6 +15,8 @@ import type { AwsCall, FidelityContext, FidelityRules } from './fidelity.ts';
 import { IAM_RULES } from './iam-rules.ts';
 import { IamTrail } from './iam-trail.ts';
 import { CallerDirectory } from './identity.ts';
+import { IdentityCenterOverlay } from './identity-center.ts';
+import { IDENTITY_CENTER_RULES } from './identity-center-rules.ts';
 import { MEMBERSHIP_RULES, MembershipOverlay } from './organizations-membership.ts';
 import { ORGANIZATIONS_RULES } from './organizations-rules.ts';
 import { describeRequest, headerValue, type RequestInfo } from './request-info.ts';
@@ -35,6 +37,7 @@ const RULES: FidelityRules = {
   ...STS_RULES,
   ...ORGANIZATIONS_RULES,
   ...MEMBERSHIP_RULES,
+  ...IDENTITY_CENTER_RULES,
 };
 
 /** Start the proxy in front of moto; every AWS call of the local stack goes through it. */
@@ -48,6 +51,7 @@ export async function startFidelityProxy(options: {
     callers: new CallerDirectory(options.motoUrl),
     userBoundaries: new Map(),
     membership: new MembershipOverlay(),
+    identityCenter: new IdentityCenterOverlay(),
   };
   const rules = new TrafficRules();
   const counter = new CallCounter();
@@ -59,6 +63,7 @@ export async function startFidelityProxy(options: {
     context.userBoundaries.clear();
     trail.clear();
     context.membership.clear();
+    context.identityCenter.clear();
   };
   const resetAll = async () => {
     await fetch(`${options.motoUrl}/moto-api/reset`, { method: 'POST' });

@@ -106,6 +106,17 @@ describe(`bypass corpus: ${attempts.length} escape attempts, ${ordinaryRequests.
     it.each(allowed)('$name ($action) stays allowed for an ordinary role', async (request) => {
       expect(await oracleDecision(asCaller(request, ORDINARY), set.policies)).toBe('Allowed');
     });
+
+    // What scp-alt leaves alone because IAM lets nobody do it: never an exit, whoever asks.
+    it.each(corpus.refusedByIam)(
+      '$name ($action) is refused by IAM to everyone, exempt principals included',
+      async (request) => {
+        for (const caller of [ORDINARY, ...callers])
+          expect(await oracleDecision(asCaller(request, caller), set.policies), caller.role).not.toBe(
+            'Allowed',
+          );
+      },
+    );
   });
 
   it('Given no whitelist, Then no protective statement names a whitelisted principal', () => {

@@ -51,6 +51,7 @@ const corpusShape = z
     parameterSets: z.array(parameterSet),
     attempts: z.array(request),
     ordinaryRequests: z.array(request),
+    refusedByIam: z.array(request),
   })
   .strict();
 

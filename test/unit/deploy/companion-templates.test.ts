@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENROLLMENT_RULE_DESCRIPTION } from '#aws/forwarding.ts';
 import { FUNCTION_PERMISSIONS } from '#functions/permissions.ts';
 import { forwardedEventPattern } from '#policy/iam-event-names.ts';
-import { organizationEventPattern } from '#policy/organization-event-names.ts';
+import { identityCenterEventPattern, organizationEventPattern } from '#policy/organization-event-names.ts';
 import { deployedFunctions } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
 import { allowedActions, policyStatements, roleStatements } from './support/policy-statements.ts';
@@ -251,7 +251,7 @@ describe('organization-events.yaml', () => {
   });
 
   it('forwards the events the organization-event-dispatcher follows, with the role the security bus admits', () => {
-    const [ruleId] = onlyResourceOfType(events, 'AWS::Events::Rule');
+    const [ruleId] = onlyResourceOfType(events, 'AWS::Events::Rule', (id) => id === 'OrganizationEventsRule');
     const [roleId] = onlyResourceOfType(events, 'AWS::IAM::Role');
     expect(prop(events, ruleId, 'EventPattern')).toEqual(organizationEventPattern());
     expect(prop(events, roleId, 'RoleName')).toBe('scp-alt-organization-events');
@@ -265,6 +265,17 @@ describe('organization-events.yaml', () => {
     expect(JSON.stringify(roleStatements(events, roleId)[0]!.resources)).toContain(
       ':${SecurityAccountID}:event-bus/${SecurityEventBusName}',
     );
+    expect(prop(events, ruleId, 'Targets', 0, 'RoleArn')).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  });
+
+  it('forwards the Identity Center calls that may take our boundary off a permission set, with the same role', () => {
+    const [ruleId] = onlyResourceOfType(
+      events,
+      'AWS::Events::Rule',
+      (id) => id === 'IdentityCenterEventsRule',
+    );
+    const [roleId] = onlyResourceOfType(events, 'AWS::IAM::Role');
+    expect(prop(events, ruleId, 'EventPattern')).toEqual(identityCenterEventPattern());
     expect(prop(events, ruleId, 'Targets', 0, 'RoleArn')).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
   });
 });

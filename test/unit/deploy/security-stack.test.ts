@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the ${…} are CloudFormation Fn::Sub variables.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDTRAIL_DETAIL_TYPES, forwardedEventPattern } from '#policy/iam-event-names.ts';
-import { organizationEventPattern } from '#policy/organization-event-names.ts';
+import { identityCenterEventPattern, organizationEventPattern } from '#policy/organization-event-names.ts';
 import { POLICY_PREFIX } from '#policy/types.ts';
 import { deployedFunction } from './support/deployed-functions.ts';
 import { loadPackagedTemplate, PACKAGING_TIMEOUT_MS } from './support/packaged-template.ts';
@@ -200,6 +200,17 @@ describe('Organizations events of the management account', () => {
     const [, organizationRule] = rule();
     expect(props(organizationRule).EventPattern).toEqual(organizationEventPattern());
     expect(props(organizationRule).EventBusName).toEqual({ Ref: 'ScpAltBus' });
+  });
+
+  it('and its Identity Center calls go to the same queue, with the pattern the management account forwards', () => {
+    const [, identityCenterRule] = onlyResourceOfType(
+      template,
+      'AWS::Events::Rule',
+      (id) => id === 'IdentityCenterEventRule',
+    );
+    const [, organizationRule] = rule();
+    expect(props(identityCenterRule).EventPattern).toEqual(identityCenterEventPattern());
+    expect(props(identityCenterRule).Targets).toEqual(props(organizationRule).Targets);
   });
 
   it('may be put on the bus only by the organization-events role of the management account', () => {
