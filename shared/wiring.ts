@@ -1,4 +1,5 @@
 import { DynamoAccountStore } from './aws/account-store.ts';
+import { SqsAccountWorkQueue } from './aws/account-work-queue.ts';
 import { clientConfigFor, type SharedClientConfig } from './aws/client-config.ts';
 import type { RegionalComputeReader } from './aws/compute-clients.ts';
 import { CredentialChain } from './aws/credentials.ts';
@@ -110,6 +111,16 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
         clientConfigFor(region, clientConfig, chain.memberProvider(accountId)),
       computeReader: options.computeReader,
     }),
+    ...(config.accountWorkQueue
+      ? {
+          accountWork: new SqsAccountWorkQueue({
+            queueUrl: config.accountWorkQueue.url,
+            deadLetterQueueUrl: config.accountWorkQueue.deadLetterUrl,
+            region: config.region,
+            ...shared,
+          }),
+        }
+      : {}),
   };
   return { ports, chain, clientsFor };
 }

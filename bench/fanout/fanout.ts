@@ -1,6 +1,7 @@
 /**
  * Section 2: one policy change reaching N enrolled accounts × P principals. Ours is the real
- * s3-event-dispatcher (fresh container, so every account costs its AssumeRole) against the
+ * s3-event-dispatcher queuing the accounts and the real account worker applying them, with as
+ * many pollers as deployed (fresh containers, so every account costs its AssumeRole), against the
  * original's sequential loop (bench/baseline/), and against the lower bound of lower-bound.ts —
  * once per configured latency, because the local stack's capacity, not scp-alt, limits the fan-out
  * when calls are fast (BENCHMARKS.md).
@@ -12,11 +13,13 @@ import { takeS3Notifications } from '#dev/local-deployment/events.ts';
 import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
+import { startAccountWorkers } from '#dev/local-env/account-workers.ts';
+import type { Invocation } from '#dev/local-env/functions.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
 import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
-import { baselineConfigFor, deployForBench } from '../deployment.ts';
+import { baselineConfigFor, deployedAccountWorkers, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';
 import { type BenchProfile, trafficAt } from '../profile.ts';
 import { applyTraffic, type CallSummary, measure } from '../traffic.ts';
@@ -200,7 +203,12 @@ interface FanoutTarget {
   size: number;
 }
 
-/** Uploads the file, then runs the real handler on the notification S3 emitted, in a fresh container. */
+/**
+ * Uploads the file, then runs the real handler on the notification S3 emitted, in a fresh
+ * container, and the account workers on what it queued (fresh containers too, as many pollers as
+ * the deployed maximum concurrency) until the queue is empty: the change is timed until the last
+ * account is written.
+ */
 async function runOurs(
   target: FanoutTarget,
   body: string,
@@ -211,20 +219,37 @@ async function runOurs(
   await uploadPolicy(scpAlt.deployment, policyKey(target.ouId), body);
   const [notification] = await takeS3Notifications(scpAlt.deployment);
   await scpAlt.coldStart();
+  const workers = startAccountWorkers(stack, scpAlt.deployment, {
+    consumers: await deployedAccountWorkers(),
+  });
   console.error(`fan-out to ${size} at ${latencyMs} ms: scp-alt running (${expected})…`);
-  const measured = await measure(stack.control, () =>
-    scpAlt.handlers.s3EventDispatcher(
-      notification,
-      lambdaContext(scpAlt.deployment, 's3-event-dispatcher', 900_000),
-    ),
-  );
-  const outcomes = (measured.value as PolicyChangeResult[]).flatMap((result) =>
-    result.accounts.map((a) => a.outcome),
-  );
-  const matching = outcomes.filter((outcome) => outcome === expected).length;
-  if (matching !== size)
-    throw new Error(`scp-alt: ${matching} of ${size} accounts ${expected} (${outcomes.join(',')})`);
-  return { wallMs: measured.wallMs, calls: measured.calls };
+  try {
+    const measured = await measure(stack.control, async () => {
+      const answer = await scpAlt.handlers.s3EventDispatcher(
+        notification,
+        lambdaContext(scpAlt.deployment, 's3-event-dispatcher', 900_000),
+      );
+      await workers.drained({ pollMs: 20 });
+      return answer as PolicyChangeResult[];
+    });
+    const queued = measured.value.reduce((sum, result) => sum + (result.queued ?? 0), 0);
+    const written = measured.calls.byOperation['iam:CreatePolicyVersion'] ?? 0;
+    const handedBack = workers.invocations.filter(
+      (invocation) => !invocation.ok || hasItemFailures(invocation),
+    );
+    if (queued !== size || written !== (expected === 'updated' ? size : 0) || handedBack.length > 0)
+      throw new Error(
+        `scp-alt: ${queued} of ${size} accounts queued, ${written} boundaries written, ${handedBack.length} batch(es) handed back (expected ${expected})`,
+      );
+    return { wallMs: measured.wallMs, calls: measured.calls };
+  } finally {
+    await workers.stop();
+  }
+}
+
+function hasItemFailures(invocation: Invocation): boolean {
+  const failures = (invocation.payload as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
+  return (failures ?? []).length > 0;
 }
 
 /**

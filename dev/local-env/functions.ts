@@ -43,6 +43,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
   'iam-event-dispatcher': 60,
   'organization-event-dispatcher': 600,
   reconciler: 900,
+  'account-worker': 120,
 };
 
 /** The deployment's stack parameters, as `osls deploy --param` would give them. */
