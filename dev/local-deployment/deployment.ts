@@ -255,8 +255,8 @@ async function createAccountWorkQueue(
   sqs: SQSClient,
   options: IamEventQueueOptions,
 ): Promise<{ queue: ObservedQueue; deadLetterQueue: ObservedQueue }> {
-  const deadLetterQueue = await createQueue(sqs, 'scp-alt-account-work-dlq');
-  const queue = await createQueue(sqs, 'scp-alt-account-work', {
+  const deadLetterQueue = await createQueue(sqs, `scp-alt-${STAGE}-account-work-dlq`);
+  const queue = await createQueue(sqs, `scp-alt-${STAGE}-account-work`, {
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: deadLetterQueue.arn,
       maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,

@@ -72,6 +72,10 @@ export async function zipRunner(
       region: stack.region,
       partition: partitionOfRegion(stack.region),
       stackName: 'scp-alt-prod',
+      queueUrls: {
+        AccountWorkQueue: deployment.accountWorkQueue.url,
+        AccountWorkDeadLetterQueue: deployment.accountWorkDeadLetterQueue.url,
+      },
       parameters: stackParameters(deployment),
       endpointUrl: stack.endpoints.sts,
       roleSession: (roleArn, sessionName) => functionRoleSession(stack, deployment, roleArn, sessionName),

@@ -54,7 +54,10 @@ async function changeFleetFile(body: string) {
 
 async function createPolicyVersionsIn(accounts: readonly string[]): Promise<number> {
   const counts = await env.stack.control.calls({ service: 'iam', operation: 'CreatePolicyVersion' });
-  return counts.filter((count) => accounts.includes(count.account)).reduce((sum, c) => sum + c.calls, 0);
+  // Throttled calls are counted as calls by the proxy; only the ones IAM answered wrote anything.
+  return counts
+    .filter((count) => accounts.includes(count.account))
+    .reduce((sum, count) => sum + count.calls - count.throttled, 0);
 }
 
 beforeAll(async () => {
@@ -103,14 +106,18 @@ describe('a change across hundreds of accounts, on the account work queue', () =
 
     await workers.drained();
 
-    for (const accountId of [FLEET[0], FLEET[77], FLEET[200], FLEET[239]]) {
-      const denied = await deniedIn(accountId ?? '');
-      expect(denied).toContain('iam:CreateRole');
-      expect(denied).not.toContain('iam:DeleteRole');
+    const stale: string[] = [];
+    for (let start = 0; start < FLEET.length; start += 20) {
+      const batch = FLEET.slice(start, start + 20);
+      const denied = await Promise.all(batch.map(deniedIn));
+      batch.forEach((accountId, index) => {
+        const actions = denied[index] ?? [];
+        if (!actions.includes('iam:CreateRole') || actions.includes('iam:DeleteRole')) stale.push(accountId);
+      });
     }
+    expect(stale).toEqual([]);
     const records = await Promise.all(FLEET.map((id) => accountItem(env.scpAlt.deployment, id)));
-    expect(new Set(records.map((record) => record?.compiledHash)).size).toBe(1);
-    expect(records.every((record) => record?.status === 'ACTIVE' && !record.writeLease)).toBe(true);
+    expect(records.every((record) => record?.Status === 'ACTIVE' && !record.WriteLeaseOwner)).toBe(true);
   }, 240_000);
 
   it('a duplicate and a late message cost a read each and write nothing', async () => {
@@ -141,6 +148,8 @@ describe('a change across hundreds of accounts, on the account work queue', () =
 
     await changeFleetFile(denying('organizations:LeaveOrganization', 'iam:CreateRole', 'iam:PutRolePolicy'));
     await workers.drained();
+    // The inspection below reads IAM too: it must not be throttled.
+    await env.stack.control.clearRules();
 
     for (const accountId of [FLEET[0], FLEET[120], FLEET[239]])
       expect(await deniedIn(accountId ?? '')).toContain('iam:PutRolePolicy');
@@ -151,7 +160,6 @@ describe('a change across hundreds of accounts, on the account work queue', () =
     expect(throttled).toBeGreaterThan(0);
     expect(await createPolicyVersionsIn(FLEET)).toBe(FLEET.length);
     expect(await failureMessages(env.scpAlt.deployment)).toEqual([]);
-    await env.stack.control.clearRules();
   }, 300_000);
 
   it('an account failing on every receive ends in the dead-letter queue, named in one notice, and replay re-drives it', async () => {
@@ -177,7 +185,7 @@ describe('a change across hundreds of accounts, on the account work queue', () =
     expect(naming).toHaveLength(1);
     expect(naming[0]).toContain('dead-letter queue');
     expect(await deniedIn(FLEET[6] ?? '')).toContain('iam:AttachRolePolicy');
-    expect((await accountItem(env.scpAlt.deployment, broken))?.status).toBe('FAILED');
+    expect((await accountItem(env.scpAlt.deployment, broken))?.Status).toBe('FAILED');
 
     await env.stack.control.clearRules();
     const replayed = await env.scpAlt.handlers.reconciler(
