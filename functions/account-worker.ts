@@ -1,11 +1,11 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { parseAccountWorkItem } from '#aws/account-work-queue.ts';
 import { InputRejectedError } from '#shared/errors.ts';
-import { applyAccountWork } from '#usecases/account-work.ts';
+import { applyAccountWork, startListing } from '#usecases/account-work.ts';
 import { policySnapshot } from '#usecases/compile-account.ts';
 import type { AccountSyncResult } from '#usecases/sync-account.ts';
 import { type FanOutDeps, withInvocationDeadline } from './commons/deadline.ts';
-import { handleDirectOrSqs, type MessageRejected } from './commons/event-source.ts';
+import { handleDirectOrSqs, isSqsBatch, type MessageRejected } from './commons/event-source.ts';
 import { startInvocation } from './commons/logger.ts';
 import { collectingContext } from './commons/notices.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, type HandlerDeps, lazyHandler } from './commons/runtime.ts';
@@ -26,6 +26,7 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
     const ctx = withInvocationDeadline(collecting, context, deps.fanoutMarginMs);
     // One listing per batch: its records were queued before it was taken, so none is older.
     const snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);
+    if (isSqsBatch(event)) startListing(snapshot);
     const options = {
       ctx: collecting,
       notices,

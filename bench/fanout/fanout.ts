@@ -10,19 +10,16 @@
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import { functionClientConfig } from '#dev/local-deployment/deployment.ts';
 import { takeS3Notifications } from '#dev/local-deployment/events.ts';
-import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
-import { startAccountWorkers } from '#dev/local-env/account-workers.ts';
-import type { Invocation } from '#dev/local-env/functions.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
-import { baselineConfigFor, deployedAccountWorkers, deployForBench } from '../deployment.ts';
+import { baselineConfigFor, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';
 import { type BenchProfile, trafficAt } from '../profile.ts';
 import { applyTraffic, type CallSummary, measure } from '../traffic.ts';
+import { runQueuedChange } from './queued-change.ts';
 import { fleetAccountIds, seedFleet } from './seed-fleet.ts';
 import { measureStackConditions, type StackConditions } from './stack-conditions.ts';
 
@@ -203,12 +200,7 @@ interface FanoutTarget {
   size: number;
 }
 
-/**
- * Uploads the file, then runs the real handler on the notification S3 emitted, in a fresh
- * container, and the account workers on what it queued (fresh containers too, as many pollers as
- * the deployed maximum concurrency) until the queue is empty: the change is timed until the last
- * account is written.
- */
+/** Uploads the file and applies the change as deployed (queued-change.ts); every account must be written (or none). */
 async function runOurs(
   target: FanoutTarget,
   body: string,
@@ -218,38 +210,14 @@ async function runOurs(
   const { scpAlt, stack, size } = target;
   await uploadPolicy(scpAlt.deployment, policyKey(target.ouId), body);
   const [notification] = await takeS3Notifications(scpAlt.deployment);
-  await scpAlt.coldStart();
-  const workers = startAccountWorkers(stack, scpAlt.deployment, {
-    consumers: await deployedAccountWorkers(),
-  });
   console.error(`fan-out to ${size} at ${latencyMs} ms: scp-alt running (${expected})…`);
-  try {
-    const measured = await measure(stack.control, async () => {
-      const answer = await scpAlt.handlers.s3EventDispatcher(
-        notification,
-        lambdaContext(scpAlt.deployment, 's3-event-dispatcher', 900_000),
-      );
-      await workers.drained({ pollMs: 20 });
-      return answer as PolicyChangeResult[];
-    });
-    const queued = measured.value.reduce((sum, result) => sum + (result.queued ?? 0), 0);
-    const written = measured.calls.byOperation['iam:CreatePolicyVersion'] ?? 0;
-    const handedBack = workers.invocations.filter(
-      (invocation) => !invocation.ok || hasItemFailures(invocation),
+  const change = await runQueuedChange(stack, scpAlt, notification);
+  const written = change.calls.byOperation['iam:CreatePolicyVersion'] ?? 0;
+  if (change.queued !== size || written !== (expected === 'updated' ? size : 0) || change.handedBack > 0)
+    throw new Error(
+      `scp-alt: ${change.queued} of ${size} accounts queued, ${written} boundaries written, ${change.handedBack} batch(es) handed back (expected ${expected})`,
     );
-    if (queued !== size || written !== (expected === 'updated' ? size : 0) || handedBack.length > 0)
-      throw new Error(
-        `scp-alt: ${queued} of ${size} accounts queued, ${written} boundaries written, ${handedBack.length} batch(es) handed back (expected ${expected})`,
-      );
-    return { wallMs: measured.wallMs, calls: measured.calls };
-  } finally {
-    await workers.stop();
-  }
-}
-
-function hasItemFailures(invocation: Invocation): boolean {
-  const failures = (invocation.payload as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
-  return (failures ?? []).length > 0;
+  return { wallMs: change.wallMs, calls: change.calls };
 }
 
 /**

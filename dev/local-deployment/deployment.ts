@@ -85,11 +85,11 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 export interface DeployOptions {
   iamEventQueue?: IamEventQueueOptions;
-  /** Same settings for the account work queue (deployed: 720 s, 5 receives); default 5 s here. */
+  /** Same settings for the account work queue (deployed: 5,400 s, 5 receives); default 5 s here. */
   accountWorkQueue?: IamEventQueueOptions;
 }
 
-/** Locally a message handed back is delivered again after this, not after the deployed 720 s. */
+/** Locally a message handed back is delivered again after this, not after the deployed 5,400 s. */
 const LOCAL_ACCOUNT_WORK_VISIBILITY_SECONDS = 5;
 
 /** Creates every resource scp-alt needs in the security and management accounts. */

@@ -12,6 +12,9 @@ import { type FunctionRunner, type Invocation, sourceRunner } from './functions.
 import { SqsEventSource } from './sqs-event-source.ts';
 import { ACCOUNT_WORKERS, LOCAL_TRIGGERS } from './triggers.ts';
 
+/** Lambda's SQS scaling: five concurrent batches at first, up to 300 more a minute. */
+const LAMBDA_SQS_RAMP = { start: 5, perSecond: 5 };
+
 export interface AccountWorkers {
   /** Every invocation so far, with what it answered. */
   readonly invocations: Invocation[];
@@ -25,23 +28,29 @@ export interface AccountWorkers {
 export interface AccountWorkersOptions {
   /** Default: the deployed maximum concurrency. */
   consumers?: number;
+  /** Start with 5 consumers and add 5 a second, as Lambda scales an idle mapping (default: all at once). */
+  ramp?: boolean;
+  /** Containers started before the first message (a cold Lambda's init, done elsewhere in AWS). */
+  prepared?: number;
   /** Default: the handlers from source, a container per invocation in flight, reused warm. */
   runner?: FunctionRunner;
 }
 
-export function startAccountWorkers(
+export async function startAccountWorkers(
   stack: LocalStackClient,
   deployment: Deployment,
   options: AccountWorkersOptions = {},
-): AccountWorkers {
+): Promise<AccountWorkers> {
   const trigger = LOCAL_TRIGGERS.find((candidate) => candidate.functionName === 'account-worker');
   if (trigger?.kind !== 'sqs') throw new Error('triggers.ts wires no queue to account-worker');
   const runner = options.runner ?? sourceRunner(stack, deployment);
+  if (options.prepared) await runner.prepare?.('account-worker', options.prepared);
   const activity = new Activity();
   const invocations: Invocation[] = [];
   let peakInFlight = 0;
   const counted: FunctionRunner = {
     source: runner.source,
+    prepare: (functionName, count) => runner.prepare?.(functionName, count) ?? Promise.resolve(),
     invoke: (functionName, event) => {
       peakInFlight = Math.max(peakInFlight, activity.inFlight);
       return runner.invoke(functionName, event);
@@ -59,6 +68,7 @@ export function startAccountWorkers(
     reportBatchItemFailures: trigger.reportBatchItemFailures,
     consumers: options.consumers ?? trigger.maximumConcurrency ?? ACCOUNT_WORKERS,
     onInvocation: (invocation) => invocations.push(invocation),
+    ...(options.ramp ? { ramp: LAMBDA_SQS_RAMP } : {}),
   });
   source.start();
   const waiting = async () => activity.inFlight + (await messagesOn(deployment));

@@ -53,6 +53,8 @@ export async function applyAccountWork(
   snapshot: PolicySnapshot,
   item: AccountWorkItem,
 ): Promise<AccountSyncResult> {
+  // The changed file is in every chain the change reaches: read it while the record is read.
+  if (item.file) prefetch(snapshot.read(item.file));
   const result = await syncAccount(ctx, snapshot, item.accountId, {
     ...(item.file ? { file: item.file } : {}),
     ...(item.reason === 'replay' ? { force: true } : {}),
@@ -60,4 +62,17 @@ export async function applyAccountWork(
   if (result.outcome === 'failed' && result.retryable)
     throw new RetryLaterError(`account ${item.accountId}: ${result.reason ?? 'failed'}`);
   return result;
+}
+
+/**
+ * Starts the batch's listing of the policy files at once, beside the first records' reads, instead
+ * of after them: the listing is taken after every message of the batch was queued either way.
+ */
+export function startListing(snapshot: PolicySnapshot): void {
+  prefetch(snapshot.objects());
+}
+
+/** A read whose failure is the awaiting caller's to see, not an unhandled rejection. */
+function prefetch(pending: Promise<unknown>): void {
+  pending.catch(() => undefined);
 }

@@ -75,7 +75,7 @@ beforeAll(async () => {
   await seedFleet(stack, flowContextFor(config, ports, SILENT), fleet, deployment.table);
   await takeS3Notifications(deployment, 0);
   await failureMessages(deployment);
-  workers = startAccountWorkers(stack, deployment, { consumers: WORKERS });
+  workers = await startAccountWorkers(stack, deployment, { consumers: WORKERS });
 }, 300_000);
 
 afterAll(async () => {
