@@ -22,6 +22,14 @@ export async function deployedFanoutConcurrency(): Promise<number> {
   return Number(match[1]);
 }
 
+/** custom.accountWorkers of serverless.yml: the account worker's maximum concurrency as deployed. */
+export async function deployedAccountWorkers(): Promise<number> {
+  const text = await readFile(SERVERLESS_YML, 'utf8');
+  const match = /^\s+accountWorkers:\s*(\d+)/m.exec(text);
+  if (!match?.[1]) throw new Error('serverless.yml sets no custom.accountWorkers');
+  return Number(match[1]);
+}
+
 /** Resets the stack, seeds the organization, deploys scp-alt and starts one container per function. */
 export async function deployForBench(stack: LocalStackClient, org?: OrgSpecInput): Promise<LocalScpAlt> {
   await stack.reset();

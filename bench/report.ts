@@ -1,5 +1,6 @@
 /** Plain-text tables of one benchmark run, and the headline ratio. */
 import type { FanoutResult } from './fanout/fanout.ts';
+import type { FanoutModelResult } from './fanout/model.ts';
 import type { FootprintResult } from './footprint.ts';
 import type { PerEventResult } from './per-event.ts';
 import { HEADLINE_LATENCY_MS } from './profile.ts';
@@ -177,5 +178,33 @@ export function spillChangeTable(result: SpillResult): string {
       'calls per account',
     ],
     rows,
+  );
+}
+
+/** The modelled rows: 10,000 and 50,000 accounts, from the headline row's measurements. */
+export function modelTable(rows: FanoutModelResult[], latencyMs: number): string {
+  return table(
+    [
+      'accounts (model)',
+      'latency',
+      'time to apply',
+      'sequential original',
+      'AWS calls / SQS requests',
+      'peak in flight',
+      'Lambda GB-s',
+      'cost per change',
+      'limited by',
+    ],
+    rows.map((r) => [
+      String(r.accounts),
+      `${latencyMs} ms`,
+      ms(r.applySeconds * 1000),
+      `${(r.sequentialSeconds / 3600).toFixed(1)} h`,
+      `${r.awsCalls} / ${r.sqsRequests}`,
+      String(r.peakInFlight),
+      r.gbSeconds.toFixed(0),
+      `$${r.costUsd.toFixed(3)}`,
+      r.binding,
+    ]),
   );
 }

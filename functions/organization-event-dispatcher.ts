@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { isTransientFailure } from '#runtime/aws-errors.ts';
-import { ScpAltError } from '#shared/errors.ts';
+import { RetryLaterError } from '#shared/errors.ts';
 import { type IdentityCenterEventOutcome, respondToIdentityCenterEvent } from '#usecases/identity-center.ts';
 import {
   createOrganizationEventResponder,
@@ -15,13 +15,7 @@ import { collectingContext } from './commons/notices.ts';
 import { organizationEventOf } from './commons/organization-events.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, type HandlerDeps, lazyHandler } from './commons/runtime.ts';
 
-/** An event that must be looked at again later: SQS delivers it again after the visibility timeout. */
-export class RetryLaterError extends ScpAltError {
-  override name = 'RetryLaterError';
-  constructor(message: string) {
-    super('RETRY_LATER', message);
-  }
-}
+export { RetryLaterError };
 
 export type OrganizationDispatchOutcome =
   | OrganizationEventOutcome

@@ -20,6 +20,7 @@ export const FUNCTION_NAMES = [
   'iam-event-dispatcher',
   'organization-event-dispatcher',
   'reconciler',
+  'account-worker',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -51,6 +52,11 @@ const ASSUME_MEMBER_ROLE = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
 const READ_POLICY_STORE = ['s3:ListBucketVersions', 's3:GetObject', 's3:GetObjectVersion'];
 /** notifier.ts */
 const NOTIFY = ['sns:Publish'];
+/** account-work-queue.ts enqueue: SendMessageBatch is authorized as sqs:SendMessage. */
+const QUEUE_ACCOUNT_WORK = ['sqs:SendMessage'];
+/** account-work-queue.ts: replay reads the dead letters and deletes them once replayed. */
+const REDRIVE_DEAD_LETTERS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage'];
+
 /** iam-boundary.ts writeBoundaryPolicy (ListPolicyVersions → CreatePolicy | prune + CreatePolicyVersion). */
 const WRITE_BOUNDARY_POLICY = [
   'iam:ListPolicyVersions',
@@ -194,7 +200,8 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
     member: unique(ENROLL_AND_DEREGISTER),
   },
   's3-event-dispatcher': {
-    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+    // A change reaching more accounts than one worker batch is queued for the account worker.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, QUEUE_ACCOUNT_WORK, [
       'dynamodb:Scan',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -233,8 +240,9 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
     member: unique(ENROLL_AND_DEREGISTER),
   },
   reconciler: {
-    // GetItem and PutItem also keep the organization view (organization-view-store.ts).
-    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+    // GetItem and PutItem also keep the organization view (organization-view-store.ts). Its replay
+    // event re-drives the account work queue's dead letters and queues a large replay.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, QUEUE_ACCOUNT_WORK, REDRIVE_DEAD_LETTERS, [
       'dynamodb:Scan',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -247,6 +255,18 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       ATTACH_ADDITIONAL_POLICIES,
       REMOVE_ADDITIONAL_POLICIES,
       AUDIT_EXEMPT_COMPUTE,
+    ),
+  },
+  'account-worker': {
+    // One account per message, as the inline fan-out of s3-event-dispatcher syncs it.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
+    management: unique(ASSUME_MEMBER_ROLE),
+    member: unique(
+      READ_BOUNDARY_POLICY,
+      WRITE_BOUNDARY_POLICY,
+      SWEEP_PRINCIPALS,
+      ATTACH_ADDITIONAL_POLICIES,
+      REMOVE_ADDITIONAL_POLICIES,
     ),
   },
 };

@@ -46,8 +46,17 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  /** Accounts updated in parallel by one fan-out. */
+  /** Accounts updated in parallel by one fan-out run inline (and by one account worker batch). */
   FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  /** The account work queue; unset, every fan-out runs inline in the function that started it. */
+  ACCOUNT_WORK_QUEUE_URL: z.url().optional(),
+  /** Its dead-letter queue, which replay re-drives. */
+  ACCOUNT_WORK_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  /**
+   * A fan-out reaching at most this many accounts runs inline (one worker batch's worth of work,
+   * without the queue's hop); a larger one is queued, one message per account. 0: always queued.
+   */
+  ACCOUNT_WORK_INLINE_MAX: z.coerce.number().int().min(0).max(1000).default(10),
   /**
    * Deny-only policies scp-enforce-policy-2, … attached beside the boundary when a chain needs
    * them; each takes one of a principal's attached-policy slots (10 by default, 20 at most).
@@ -140,6 +149,9 @@ export interface AppConfig {
   organizationId: string | undefined;
   requireBoundaryOnCreate: boolean;
   fanoutConcurrency: number;
+  /** Both set, or neither (then every fan-out runs inline). */
+  accountWorkQueue: { url: string; deadLetterUrl: string } | undefined;
+  accountWorkInlineMax: number;
   maxAdditionalPolicies: number;
   queueMaxReceiveCount: number;
   /** Principals a whitelisted role's trust may admit; never empty (see loadConfig). */
@@ -205,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     organizationId: e.ORGANIZATION_ID,
     requireBoundaryOnCreate: e.REQUIRE_BOUNDARY_ON_CREATE,
     fanoutConcurrency: e.FANOUT_CONCURRENCY,
+    accountWorkQueue: accountWorkQueueOf(e.ACCOUNT_WORK_QUEUE_URL, e.ACCOUNT_WORK_DEAD_LETTER_QUEUE_URL),
+    accountWorkInlineMax: e.ACCOUNT_WORK_INLINE_MAX,
     maxAdditionalPolicies: e.MAX_ADDITIONAL_POLICIES,
     queueMaxReceiveCount: e.QUEUE_MAX_RECEIVE_COUNT,
     whitelistTrustAllowedArns:
@@ -235,4 +249,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       breakGlassNames: e.MANAGEMENT_BREAK_GLASS_NAMES,
     },
   };
+}
+
+function accountWorkQueueOf(
+  url: string | undefined,
+  deadLetterUrl: string | undefined,
+): AppConfig['accountWorkQueue'] {
+  if (url && deadLetterUrl) return { url, deadLetterUrl };
+  if (url || deadLetterUrl)
+    throw new ConfigError(
+      'invalid configuration: ACCOUNT_WORK_QUEUE_URL and ACCOUNT_WORK_DEAD_LETTER_QUEUE_URL are set together or not at all',
+    );
+  return undefined;
 }

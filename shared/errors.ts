@@ -340,6 +340,14 @@ export class WriteLeaseBusyError extends ScpAltError {
   }
 }
 
+/** Something must be looked at again later: the queue delivers it again after its visibility timeout. */
+export class RetryLaterError extends ScpAltError {
+  override name = 'RetryLaterError';
+  constructor(message: string, cause?: unknown) {
+    super('RETRY_LATER', message, cause === undefined ? undefined : { cause });
+  }
+}
+
 /**
  * The invocation is about to time out: a handler answers before Lambda stops it ('stopped'), or a
  * fan-out stops starting accounts ('not started'), which are then recorded FAILED with this message

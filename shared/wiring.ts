@@ -1,4 +1,5 @@
 import { DynamoAccountStore } from './aws/account-store.ts';
+import { SqsAccountWorkQueue } from './aws/account-work-queue.ts';
 import { clientConfigFor, type SharedClientConfig } from './aws/client-config.ts';
 import type { RegionalComputeReader } from './aws/compute-clients.ts';
 import { CredentialChain } from './aws/credentials.ts';
@@ -127,6 +128,16 @@ export function buildPorts(config: AppConfig, options: WiringOptions): Wiring {
             region: config.identityCenterRegion,
             ...shared,
             ...(sleep ? { sleep } : {}),
+          }),
+        }
+      : {}),
+    ...(config.accountWorkQueue
+      ? {
+          accountWork: new SqsAccountWorkQueue({
+            queueUrl: config.accountWorkQueue.url,
+            deadLetterQueueUrl: config.accountWorkQueue.deadLetterUrl,
+            region: config.region,
+            ...shared,
           }),
         }
       : {}),

@@ -1,6 +1,7 @@
 /**
  * Section 2: one policy change reaching N enrolled accounts × P principals. Ours is the real
- * s3-event-dispatcher (fresh container, so every account costs its AssumeRole) against the
+ * s3-event-dispatcher queuing the accounts and the real account worker applying them, with as
+ * many pollers as deployed (fresh containers, so every account costs its AssumeRole), against the
  * original's sequential loop (bench/baseline/), and against the lower bound of lower-bound.ts —
  * once per configured latency, because the local stack's capacity, not scp-alt, limits the fan-out
  * when calls are fast (BENCHMARKS.md).
@@ -9,17 +10,16 @@
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import { functionClientConfig } from '#dev/local-deployment/deployment.ts';
 import { takeS3Notifications } from '#dev/local-deployment/events.ts';
-import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
 import { loadConfig } from '#shared/config.ts';
 import { buildPorts, flowContextFor } from '#shared/wiring.ts';
-import type { PolicyChangeResult } from '#usecases/policy-change.ts';
 import { type BaselineFanout, makeBaselineFanout } from '../baseline/s3-event-dispatcher.ts';
 import { baselineConfigFor, deployForBench } from '../deployment.ts';
 import { fanoutLowerBoundMs, MINIMAL_CHANGE } from '../lower-bound.ts';
 import { type BenchProfile, trafficAt } from '../profile.ts';
 import { applyTraffic, type CallSummary, measure } from '../traffic.ts';
+import { runQueuedChange } from './queued-change.ts';
 import { fleetAccountIds, seedFleet } from './seed-fleet.ts';
 import { measureStackConditions, type StackConditions } from './stack-conditions.ts';
 
@@ -200,7 +200,7 @@ interface FanoutTarget {
   size: number;
 }
 
-/** Uploads the file, then runs the real handler on the notification S3 emitted, in a fresh container. */
+/** Uploads the file and applies the change as deployed (queued-change.ts); every account must be written (or none). */
 async function runOurs(
   target: FanoutTarget,
   body: string,
@@ -210,21 +210,14 @@ async function runOurs(
   const { scpAlt, stack, size } = target;
   await uploadPolicy(scpAlt.deployment, policyKey(target.ouId), body);
   const [notification] = await takeS3Notifications(scpAlt.deployment);
-  await scpAlt.coldStart();
   console.error(`fan-out to ${size} at ${latencyMs} ms: scp-alt running (${expected})…`);
-  const measured = await measure(stack.control, () =>
-    scpAlt.handlers.s3EventDispatcher(
-      notification,
-      lambdaContext(scpAlt.deployment, 's3-event-dispatcher', 900_000),
-    ),
-  );
-  const outcomes = (measured.value as PolicyChangeResult[]).flatMap((result) =>
-    result.accounts.map((a) => a.outcome),
-  );
-  const matching = outcomes.filter((outcome) => outcome === expected).length;
-  if (matching !== size)
-    throw new Error(`scp-alt: ${matching} of ${size} accounts ${expected} (${outcomes.join(',')})`);
-  return { wallMs: measured.wallMs, calls: measured.calls };
+  const change = await runQueuedChange(stack, scpAlt, notification);
+  const written = change.calls.byOperation['iam:CreatePolicyVersion'] ?? 0;
+  if (change.queued !== size || written !== (expected === 'updated' ? size : 0) || change.handedBack > 0)
+    throw new Error(
+      `scp-alt: ${change.queued} of ${size} accounts queued, ${written} boundaries written, ${change.handedBack} batch(es) handed back (expected ${expected})`,
+    );
+  return { wallMs: change.wallMs, calls: change.calls };
 }
 
 /**

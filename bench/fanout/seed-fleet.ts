@@ -66,17 +66,19 @@ async function seedAccountIam(
 ) {
   const iam = actingIn(new IAMClient(motoDirectConfig(stack)), accountId);
   const partition = partitionOfRegion(stack.region);
-  const trusting = (principal: Record<string, string>) =>
+  const trusting = (principal: Record<string, string>, action: string | string[] = 'sts:AssumeRole') =>
     JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+      Statement: [{ Effect: 'Allow', Principal: principal, Action: action }],
     });
   await iam.send(
     new CreateRoleCommand({
       RoleName: ctx.settings.organizationAccessRoleName,
-      AssumeRolePolicyDocument: trusting({
-        AWS: accountRootArn(partition, ctx.settings.managementAccountId),
-      }),
+      // Our member hop sets its source identity, which the trust must allow (as enrollment makes it).
+      AssumeRolePolicyDocument: trusting(
+        { AWS: accountRootArn(partition, ctx.settings.managementAccountId) },
+        ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      ),
     }),
   );
   const boundaryArn = await createWithVersions(iam, 'scp-enforce-policy', JSON.stringify(compiled.policy));

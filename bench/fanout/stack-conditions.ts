@@ -9,16 +9,22 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { memberAccountConfig } from '#dev/local-aws/accounts.ts';
 import type { LocalStackClient } from '#dev/local-aws/stack.ts';
 import type { LocalScpAlt } from '#dev/local-deployment/scp-alt.ts';
-import { deployedFanoutConcurrency } from '../deployment.ts';
+import { deployedAccountWorkers } from '../deployment.ts';
+
+/** Messages (accounts) per account worker invocation, as serverless.yml maps the queue. */
+const WORKER_BATCH = 10;
+/** More callers than this only queue up in moto, which serves one request at a time. */
+const MAX_PROBE_CALLERS = 64;
+
 import { median } from '../traffic.ts';
 import { forEachLimited } from './moto-direct.ts';
 
 export interface StackConditions {
-  /** FANOUT_CONCURRENCY as deployed. */
+  /** Accounts in flight as deployed: the account worker's maximum concurrency × its batch of 10. */
   concurrency: number;
   /** Median round trip of a cheap call through the proxy with no rule active. */
   idleRoundTripMs: number;
-  /** Calls per second the stack completes with `concurrency` callers and no rule active. */
+  /** Calls per second the stack completes with `concurrency` callers (at most 64) and no rule active. */
   stackCallsPerSecond: number;
 }
 
@@ -26,9 +32,9 @@ export async function measureStackConditions(
   stack: LocalStackClient,
   scpAlt: LocalScpAlt,
 ): Promise<StackConditions> {
-  const concurrency = await deployedFanoutConcurrency();
+  const concurrency = (await deployedAccountWorkers()) * WORKER_BATCH;
   const idleRoundTripMs = await idleRoundTrip(scpAlt);
-  const stackCallsPerSecond = await stackThroughput(stack, scpAlt, concurrency);
+  const stackCallsPerSecond = await stackThroughput(stack, scpAlt, Math.min(concurrency, MAX_PROBE_CALLERS));
   return { concurrency, idleRoundTripMs, stackCallsPerSecond };
 }
 

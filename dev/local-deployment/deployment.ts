@@ -62,6 +62,10 @@ export interface Deployment {
   iamEventDeadLetterQueue: ObservedQueue;
   /** Target of the Organizations rule, as OrganizationEventQueue (input of organization-event-dispatcher). */
   organizationEventQueue: ObservedQueue;
+  /** AccountWorkQueue: one message per account of a large fan-out (input of account-worker). */
+  accountWorkQueue: ObservedQueue;
+  /** AccountWorkDeadLetterQueue: what replay re-drives. */
+  accountWorkDeadLetterQueue: ObservedQueue;
   /** Acting in the security account as its administrator (through the organization access role). */
   clients: SecurityAccountClients;
   /** The functions' environment, as serverless.yml sets it. */
@@ -81,7 +85,12 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 export interface DeployOptions {
   iamEventQueue?: IamEventQueueOptions;
+  /** Same settings for the account work queue (deployed: 5,400 s, 5 receives); default 5 s here. */
+  accountWorkQueue?: IamEventQueueOptions;
 }
+
+/** Locally a message handed back is delivered again after this, not after the deployed 5,400 s. */
+const LOCAL_ACCOUNT_WORK_VISIBILITY_SECONDS = 5;
 
 /** Creates every resource scp-alt needs in the security and management accounts. */
 export async function deployScpAlt(
@@ -104,6 +113,7 @@ export async function deployScpAlt(
   await createAccountsTable(clients.dynamodb, table);
   const failures = await createFailureTopic(new SNSClient(await config('sns')), clients.sqs);
   const events = await createEventBus(clients, options.iamEventQueue ?? {});
+  const accountWork = await createAccountWorkQueue(clients.sqs, options.accountWorkQueue ?? {});
   await createFunctionRoles(stack, new IAMClient(await config('iam')), securityAccountId);
   await createManagementRole(stack, organization);
   const managementRole = roleArn(stack, organization.managementAccountId, MANAGEMENT_ROLE_NAME);
@@ -122,6 +132,8 @@ export async function deployScpAlt(
     iamEventQueue: events.queue,
     iamEventDeadLetterQueue: events.deadLetterQueue,
     organizationEventQueue: events.organizationQueue,
+    accountWorkQueue: accountWork.queue,
+    accountWorkDeadLetterQueue: accountWork.deadLetterQueue,
     clients,
     environment: {
       AWS_REGION: stack.region,
@@ -137,6 +149,8 @@ export async function deployScpAlt(
       ORGANIZATION_ID: organization.organizationId,
       REQUIRE_BOUNDARY_ON_CREATE: 'true',
       FANOUT_CONCURRENCY: '4',
+      ACCOUNT_WORK_QUEUE_URL: accountWork.queue.url,
+      ACCOUNT_WORK_DEAD_LETTER_QUEUE_URL: accountWork.deadLetterQueue.url,
       // What local stacks set and deployments never do: account-register may then answer at the
       // local stand-in for CloudFormation's response URL (functions/commons/cfn-origin.ts).
       AWS_ENDPOINT_URL: stack.endpoints.iam,
@@ -240,6 +254,22 @@ async function createEventBus(
     queue: organizationQueue,
   });
   return { busArn: EventBusArn, queue, deadLetterQueue, organizationQueue };
+}
+
+/** templates/security/events.yml AccountWorkQueue and its dead-letter queue. */
+async function createAccountWorkQueue(
+  sqs: SQSClient,
+  options: IamEventQueueOptions,
+): Promise<{ queue: ObservedQueue; deadLetterQueue: ObservedQueue }> {
+  const deadLetterQueue = await createQueue(sqs, `scp-alt-${STAGE}-account-work-dlq`);
+  const queue = await createQueue(sqs, `scp-alt-${STAGE}-account-work`, {
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterQueue.arn,
+      maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+    }),
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? LOCAL_ACCOUNT_WORK_VISIBILITY_SECONDS),
+  });
+  return { queue, deadLetterQueue };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { Context } from 'aws-lambda';
 import { regionalComputeReader } from '#aws/compute-clients.ts';
 import { makeHandler as makeAccountRegister } from '#functions/account-register.ts';
+import { makeHandler as makeAccountWorker } from '#functions/account-worker.ts';
 import { logPort } from '#functions/commons/logger.ts';
 import type { HandlerDeps } from '#functions/commons/runtime.ts';
 import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
@@ -29,6 +30,7 @@ export interface ScpAltHandlers {
   iamEventDispatcher: ReturnType<typeof makeIamEventDispatcher>;
   organizationEventDispatcher: ReturnType<typeof makeOrganizationEventDispatcher>;
   reconciler: ReturnType<typeof makeReconciler>;
+  accountWorker: ReturnType<typeof makeAccountWorker>;
 }
 
 export interface BuildHandlersOptions {
@@ -48,6 +50,7 @@ export async function buildHandlers(
     iamEventDispatcher: makeIamEventDispatcher(await deps('iam-event-dispatcher')),
     organizationEventDispatcher: makeOrganizationEventDispatcher(await deps('organization-event-dispatcher')),
     reconciler: makeReconciler(await deps('reconciler')),
+    accountWorker: makeAccountWorker(await deps('account-worker')),
   };
 }
 
@@ -60,6 +63,7 @@ const FACTORIES: Record<FunctionName, (deps: HandlerDeps) => AnyHandler> = {
   'iam-event-dispatcher': (deps) => makeIamEventDispatcher(deps),
   'organization-event-dispatcher': (deps) => makeOrganizationEventDispatcher(deps),
   reconciler: (deps) => makeReconciler(deps),
+  'account-worker': (deps) => makeAccountWorker(deps),
 };
 
 /** One container of one function: its handler with its own role session and cold caches. */

@@ -33,6 +33,8 @@ export interface Invocation {
 export interface FunctionRunner {
   readonly source: FunctionSource;
   invoke(functionName: FunctionName, event: unknown): Promise<Invocation>;
+  /** Starts `count` containers ahead of the invocations (their init outside what is measured). */
+  prepare?(functionName: FunctionName, count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<FunctionName, number> = {
   'iam-event-dispatcher': 60,
   'organization-event-dispatcher': 600,
   reconciler: 900,
+  'account-worker': 900,
 };
 
 /** The deployment's stack parameters, as `osls deploy --param` would give them. */
@@ -71,6 +74,10 @@ export async function zipRunner(
       region: stack.region,
       partition: partitionOfRegion(stack.region),
       stackName: 'scp-alt-prod',
+      queueUrls: {
+        AccountWorkQueue: deployment.accountWorkQueue.url,
+        AccountWorkDeadLetterQueue: deployment.accountWorkDeadLetterQueue.url,
+      },
       parameters: stackParameters(deployment),
       endpointUrl: stack.endpoints.sts,
       roleSession: (roleArn, sessionName) => functionRoleSession(stack, deployment, roleArn, sessionName),
@@ -134,6 +141,14 @@ export function sourceRunner(
       } finally {
         idle.set(functionName, [...(idle.get(functionName) ?? []), handler]);
       }
+    },
+    async prepare(functionName, count) {
+      const built = await Promise.all(
+        Array.from({ length: count }, () =>
+          buildHandler(stack, deployment, functionName, { logLevel: options.logLevel ?? 'SILENT' }),
+        ),
+      );
+      idle.set(functionName, [...(idle.get(functionName) ?? []), ...built]);
     },
     close: async () => idle.clear(),
   };

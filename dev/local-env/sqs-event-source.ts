@@ -30,8 +30,13 @@ export interface SqsEventSourceOptions {
   /** At most 10: one ReceiveMessage per batch. */
   batchSize: number;
   reportBatchItemFailures: boolean;
-  /** Concurrent consumers (Lambda scales its pollers; here a fixed number). */
+  /** Concurrent consumers at most (the mapping's maximum concurrency). */
   consumers: number;
+  /**
+   * Lambda's scaling of an idle mapping: `start` consumers at first, `perSecond` more each second
+   * up to `consumers`. Without it, all consumers poll from the start.
+   */
+  ramp?: { start: number; perSecond: number };
   onInvocation?(invocation: Invocation, detail: string): void;
 }
 
@@ -89,16 +94,29 @@ export function succeededMessageIds(
 export class SqsEventSource {
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private rampTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly options: SqsEventSourceOptions) {}
 
   start(): void {
-    this.loops = Array.from({ length: this.options.consumers }, () => this.consume());
+    const { consumers, ramp } = this.options;
+    const first = ramp ? Math.min(ramp.start, consumers) : consumers;
+    this.loops = Array.from({ length: first }, () => this.consume());
+    if (!ramp || first >= consumers) return;
+    const every = 1000 / ramp.perSecond;
+    this.rampTimer = setInterval(() => {
+      if (this.stopped || this.loops.length >= consumers) {
+        if (this.rampTimer) clearInterval(this.rampTimer);
+        return;
+      }
+      this.loops.push(this.consume());
+    }, every);
   }
 
   /** Stops receiving; resolves once every consumer has finished the batch it holds. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.rampTimer) clearInterval(this.rampTimer);
     await Promise.all(this.loops);
   }
 

@@ -50,7 +50,7 @@ export function startTriggers(settings: TriggerSettings): Triggers {
         region: settings.region,
         batchSize: trigger.batchSize,
         reportBatchItemFailures: trigger.reportBatchItemFailures,
-        consumers,
+        consumers: trigger.maximumConcurrency ?? consumers,
         onInvocation,
       });
       source.start();

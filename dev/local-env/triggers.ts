@@ -7,6 +7,9 @@ import type { FunctionName } from '#functions/permissions.ts';
 import type { ObservedQueue } from '../local-aws/observe.ts';
 import type { Deployment } from '../local-deployment/deployment.ts';
 
+/** serverless.yml custom.accountWorkers: the account worker's maximum concurrency as deployed. */
+export const ACCOUNT_WORKERS = 40;
+
 /** Lambda's SQS event source mapping. */
 export interface SqsTrigger {
   kind: 'sqs';
@@ -17,6 +20,8 @@ export interface SqsTrigger {
   queueOf(deployment: Deployment): ObservedQueue;
   batchSize: number;
   reportBatchItemFailures: boolean;
+  /** The mapping's maximum concurrency: locally that many consumers (else the environment's number). */
+  maximumConcurrency?: number;
 }
 
 /** Policy bucket notification → asynchronous invocation (through a local queue, see s3-notifications.ts). */
@@ -69,6 +74,15 @@ export const LOCAL_TRIGGERS: readonly LocalTrigger[] = [
     queueOf: (deployment) => deployment.organizationEventQueue,
     batchSize: 10,
     reportBatchItemFailures: true,
+  },
+  {
+    kind: 'sqs',
+    functionName: 'account-worker',
+    templateQueue: 'AccountWorkQueue',
+    queueOf: (deployment) => deployment.accountWorkQueue,
+    batchSize: 10,
+    reportBatchItemFailures: true,
+    maximumConcurrency: ACCOUNT_WORKERS,
   },
   {
     kind: 'schedule',

@@ -15,6 +15,11 @@ export interface DeploymentTarget {
   stackName: string;
   /** Stack parameter values; parameters not given take their Default. */
   parameters: Record<string, string>;
+  /**
+   * URLs of the template's queues by logical id, where they are not AWS's (a local stack's). A
+   * queue not listed gets the URL AWS gives a queue of that name.
+   */
+  queueUrls?: Record<string, string>;
 }
 
 const NAME_PROPERTY: Record<string, string> = {
@@ -120,9 +125,15 @@ export class TemplateResolver {
     if (parameter) return this.parameterValue(name);
     const resource = this.resource(name);
     if (resource.Type === 'AWS::SNS::Topic') return this.arn('sns', this.physicalName(name));
-    if (resource.Type === 'AWS::SQS::Queue')
-      throw unresolvable(`Ref ${name}: a queue URL depends on the endpoint, not on the template`);
+    if (resource.Type === 'AWS::SQS::Queue') return this.queueUrl(name);
     return this.physicalName(name);
+  }
+
+  private queueUrl(logicalId: string): string {
+    const local = this.target.queueUrls?.[logicalId];
+    if (local) return local;
+    const { region, accountId } = this.target;
+    return `https://sqs.${region}.${this.ref('AWS::URLSuffix')}/${accountId}/${this.physicalName(logicalId)}`;
   }
 
   private parameterValue(name: string): string {

@@ -27,6 +27,7 @@ export type FlowSettings = Pick<
       | 'protectedTrails'
       | 'computeAuditRegions'
       | 'localEndpoint'
+      | 'accountWorkInlineMax'
     >
   > & {
     /** Automatic enrollment of arriving accounts; absent = off (the CLI and tests that do not set it). */

@@ -1,6 +1,7 @@
 import { type PolicyFinding, substituteAccountId, targetOfKey, validatePolicyText } from '#policy/index.ts';
 import { isTransientFailure } from '#runtime/aws-errors.ts';
 import { codeOf, type ErrorCode, errorText, PolicyInvalidError } from '#shared/errors.ts';
+import { queueLargeFanOut } from './account-work.ts';
 import { currentFingerprint, type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
@@ -24,6 +25,8 @@ export interface PolicyChangeResult {
   rejected?: PolicyFinding[];
   /** Set when the change could not be read and trying again would not help (reported, not retried). */
   failed?: { code: ErrorCode; reason: string };
+  /** Accounts queued for the account worker (account-work.ts); then `accounts` is empty. */
+  queued?: number;
   accounts: AccountSyncResult[];
 }
 
@@ -35,7 +38,9 @@ const MAX_CONVERGENCE_ROUNDS = 3;
 /**
  * S3 policy change → every enrolled account the file reaches is recompiled from the store's
  * current contents (never from the event), so events arriving out of order cannot apply an older
- * object. A broken file is rejected before any account is touched.
+ * object. A broken file is rejected before any account is touched. A change reaching more accounts
+ * than one worker batch is queued for the account worker (account-work.ts); a smaller one is
+ * applied here.
  */
 export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange): Promise<PolicyChangeResult> {
   const target = targetOfKey(change.key);
@@ -44,6 +49,14 @@ export async function applyPolicyChange(ctx: FlowContext, change: PolicyChange):
   const { rejected, affected, failed } = await checkChange(ctx, snapshot, change, target);
   if (rejected) return { key: change.key, target, rejected, accounts: [] };
   if (failed) return { key: change.key, target, failed, accounts: [] };
+  const items = affected.map((accountId) => ({
+    accountId,
+    reason: 'policy-change' as const,
+    file: change.key,
+  }));
+  // Each worker lists the store itself, after this upload: no convergence rounds are needed there.
+  if (await queueLargeFanOut(ctx, items))
+    return { key: change.key, target, queued: items.length, accounts: [] };
   let results = await syncAll(ctx, snapshot, affected, { file: change.key });
   for (let round = 1; round <= MAX_CONVERGENCE_ROUNDS && !ctx.deadline?.reached(); round++) {
     snapshot = policySnapshot(ctx.ports.policyStore, ctx.now);

@@ -384,6 +384,34 @@ export interface Log {
 }
 
 /** All ports a use case may need; each use case takes this bundle. */
+/** Why an account is to be synced by the account worker. */
+export type AccountWorkReason = 'policy-change' | 'replay';
+
+/** One account's share of a fan-out, as a message on the account work queue. */
+export interface AccountWorkItem {
+  accountId: string;
+  reason: AccountWorkReason;
+  /** Policy file whose change this is, named in notices. */
+  file?: string;
+}
+
+/** A message the account work queue gave up on; its body as sent, and what deletes it. */
+export interface DeadLetter {
+  /** undefined when the body is not an account work item (reported, then deleted). */
+  item: AccountWorkItem | undefined;
+  body: string;
+  receiptHandle: string;
+}
+
+/** The account work queue (and its dead-letter queue) between a fan-out and the account worker. */
+export interface AccountWorkQueuePort {
+  /** One message per item; throws when any message could not be sent. */
+  enqueue(items: readonly AccountWorkItem[]): Promise<void>;
+  /** Up to `max` dead letters, hidden from other readers while this run replays them. */
+  receiveDeadLetters(max: number): Promise<DeadLetter[]>;
+  deleteDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
+}
+
 export interface ScpAltPorts {
   iam: BoundaryIamPort;
   policyStore: PolicyStorePort;
@@ -395,4 +423,6 @@ export interface ScpAltPorts {
   organizationView: OrganizationViewPort;
   /** The organization's Identity Center instance; absent where it is not governed (tests, no instance). */
   identityCenter?: IdentityCenterPort;
+  /** Absent where no queue is deployed (the CLI, unit worlds): every fan-out then runs inline. */
+  accountWork?: AccountWorkQueuePort;
 }

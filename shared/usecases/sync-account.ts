@@ -1,3 +1,4 @@
+import { isTransientFailure } from '#runtime/aws-errors.ts';
 import { AttachmentQuotaError, codeOf, type ErrorCode, errorText, inStep, stepOf } from '#shared/errors.ts';
 import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
 import { withAccountRetries } from './account-retry.ts';
@@ -31,6 +32,8 @@ export interface AccountSyncResult {
   versionId?: string;
   code?: ErrorCode;
   reason?: string;
+  /** Set on a failure that says "try again later" (throttling, a busy lease): a queue delivers it again. */
+  retryable?: true;
 }
 
 export interface SyncAccountOptions {
@@ -76,7 +79,13 @@ export async function syncAccount(
       accountId,
       ...(options.file ? { file: options.file } : {}),
     });
-    return { accountId, outcome: 'failed', code: codeOf(error), reason };
+    return {
+      accountId,
+      outcome: 'failed',
+      code: codeOf(error),
+      reason,
+      ...(isTransientFailure(error) ? { retryable: true as const } : {}),
+    };
   }
 }
 

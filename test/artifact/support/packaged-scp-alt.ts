@@ -23,7 +23,8 @@ export type PackagedFunctionName =
   | 's3-event-dispatcher'
   | 'iam-event-dispatcher'
   | 'organization-event-dispatcher'
-  | 'reconciler';
+  | 'reconciler'
+  | 'account-worker';
 
 export interface RegistrationAnswer {
   invocation: InvocationResult;
@@ -67,6 +68,10 @@ export function usePackagedScpAlt(): PackagedScpAlt {
       region: stack.region,
       partition: partitionOfRegion(stack.region),
       stackName: 'scp-alt-prod',
+      queueUrls: {
+        AccountWorkQueue: deployed.accountWorkQueue.url,
+        AccountWorkDeadLetterQueue: deployed.accountWorkDeadLetterQueue.url,
+      },
       parameters: {
         ManagementAccountID: organization.managementAccountId,
         OrganizationID: organization.organizationId,

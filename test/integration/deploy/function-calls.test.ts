@@ -13,6 +13,7 @@ import { lambdaContext } from '#dev/local-deployment/handlers.ts';
 import { memberIam } from '#dev/local-deployment/inspect.ts';
 import { createAccountResultEvent, moveAccountEvent } from '#dev/local-deployment/organization-events.ts';
 import { conditionalDenyPolicy, policyKey, uploadPolicy } from '#dev/local-deployment/policy-files.ts';
+import { startAccountWorkers } from '#dev/local-env/account-workers.ts';
 import { FUNCTION_PERMISSIONS, type FunctionName } from '#functions/permissions.ts';
 import { useScpAlt } from '../support/for-tests.ts';
 
@@ -28,9 +29,17 @@ const S3_ACTIONS: Partial<Record<string, string>> = {
   PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
 };
 
+/** SQS batch operations are authorized as their single-message action. */
+const SQS_ACTIONS: Partial<Record<string, string>> = {
+  SendMessageBatch: 'sqs:SendMessage',
+  DeleteMessageBatch: 'sqs:DeleteMessage',
+};
+
 function iamAction(call: AuditedCall): string {
   const [service = '', name = ''] = call.operation.split(':');
-  return service === 's3' ? (S3_ACTIONS[name] ?? `s3:${name}`) : call.operation;
+  if (service === 's3') return S3_ACTIONS[name] ?? `s3:${name}`;
+  if (service === 'sqs') return SQS_ACTIONS[name] ?? call.operation;
+  return call.operation;
 }
 
 type Hop = 'own' | 'management' | 'member';
@@ -70,6 +79,16 @@ describe('what the functions call, against what they are granted', () => {
     const root = stack.organization.rootId;
     await scpAlt.uploadPolicy(policyKey(root), conditionalDenyPolicy(60, 1000));
     await scpAlt.deletePolicy(policyKey(root));
+    // …a change queued for the account worker, as a change reaching many accounts is (the OU file
+    // uploaded again as it is: the worker reads and finds the account current)…
+    await scpAlt.configure({ ACCOUNT_WORK_INLINE_MAX: '0' });
+    const workers = await startAccountWorkers(stack, scpAlt.deployment, { consumers: 2 });
+    const queued = await scpAlt.uploadPolicy(policyKey(workloads), conditionalDenyPolicy(60));
+    expect(queued.map((result) => result.queued)).toEqual([1]);
+    await workers.drained();
+    await workers.stop();
+    expect(workers.invocations.map((invocation) => invocation.payload)).toEqual([{ batchItemFailures: [] }]);
+    await scpAlt.configure({ ACCOUNT_WORK_INLINE_MAX: '10' });
     const iam = await memberIam(stack, appDev);
     await iam.send(
       new CreateRoleCommand({

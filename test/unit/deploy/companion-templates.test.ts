@@ -69,6 +69,19 @@ describe('management-role.yaml', () => {
     expect(trustedNames.sort()).toEqual(roleNames.sort());
   });
 
+  it('lets the same functions mark their sessions when the management account is enrolled', () => {
+    const statements = listAt(
+      management.Resources[roleId]?.Properties,
+      'AssumeRolePolicyDocument',
+      'Statement',
+    );
+    const marking = statements
+      .map((statement) => listAt(statement, 'Fn::If')[1])
+      .find((statement) => at(statement, 'Sid') === 'MarkScpAltSessions');
+    const trusting = listAt(statements[0], 'Principal', 'AWS');
+    expect(listAt(marking, 'Principal', 'AWS')).toEqual(trusting);
+  });
+
   it('may never assume a role in the security account or in its own account', () => {
     const denied = roleStatements(management, roleId).filter(
       (s) => s.effect === 'Deny' && s.actions.includes('sts:AssumeRole'),

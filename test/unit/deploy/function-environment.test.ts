@@ -44,9 +44,10 @@ function environmentOf(fn: DeployedFunction, deployment: SampleDeployment): Reco
 }
 
 describe('function environment = shared/config.ts', () => {
-  it('deploys all five functions', () => {
+  it('deploys all six functions', () => {
     expect(functions.map((fn) => fn.name).sort()).toEqual([
       'account-register',
+      'account-worker',
       'iam-event-dispatcher',
       'organization-event-dispatcher',
       'reconciler',

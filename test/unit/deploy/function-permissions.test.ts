@@ -15,14 +15,10 @@ beforeAll(async () => {
 }, PACKAGING_TIMEOUT_MS);
 
 /** Granted by osls for the platform, not by our code: logging, and polling the SQS event source. */
-const PLATFORM_ACTIONS = new Set([
-  'logs:CreateLogGroup',
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:GetQueueAttributes',
-]);
+const PLATFORM_ACTIONS = new Set(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+const EVENT_SOURCE_ACTIONS = new Set(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']);
+const isPlatformAction = (fn: DeployedFunction, action: string) =>
+  PLATFORM_ACTIONS.has(action) || (QUEUE_OF[fn.name] !== undefined && EVENT_SOURCE_ACTIONS.has(action));
 
 const MANAGEMENT_ROLE = {
   'Fn::Sub': 'arn:${AWS::Partition}:iam::${ManagementAccountID}:role/${ManagementAccountAccessRoleName}',
@@ -35,11 +31,22 @@ const POLICY_BUCKET = 'arn:${AWS::Partition}:s3:::scp-alt-${AWS::AccountId}';
 const QUEUE_OF: Partial<Record<DeployedFunction['name'], string>> = {
   'iam-event-dispatcher': 'IamEventQueue',
   'organization-event-dispatcher': 'OrganizationEventQueue',
+  'account-worker': 'AccountWorkQueue',
+};
+/** Queues a function sends to or reads beside its event source: the account work queue and its dead letters. */
+const QUEUE_USE: Partial<Record<DeployedFunction['name'], Record<string, string>>> = {
+  's3-event-dispatcher': { 'sqs:SendMessage': 'AccountWorkQueue' },
+  reconciler: {
+    'sqs:SendMessage': 'AccountWorkQueue',
+    'sqs:ReceiveMessage': 'AccountWorkDeadLetterQueue',
+    'sqs:DeleteMessage': 'AccountWorkDeadLetterQueue',
+  },
 };
 
 /** The only resources each service may be granted on, per function. */
-function allowedResource(fn: DeployedFunction, service: string, resource: unknown): boolean {
+function allowedResource(fn: DeployedFunction, action: string, resource: unknown): boolean {
   const sub = isRecord(resource) ? resource['Fn::Sub'] : undefined;
+  const service = action.split(':')[0];
   switch (service) {
     case 'sts':
       return [MANAGEMENT_ROLE, STANDALONE_ROLES].some(
@@ -53,8 +60,10 @@ function allowedResource(fn: DeployedFunction, service: string, resource: unknow
       return JSON.stringify(resource) === JSON.stringify({ Ref: 'FailureTopic' });
     case 'logs':
       return typeof sub === 'string' && sub.includes(`:log-group:/aws/lambda/scp-alt-prod-${fn.name}:`);
-    case 'sqs':
-      return JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [QUEUE_OF[fn.name], 'Arn'] });
+    case 'sqs': {
+      const queue = QUEUE_USE[fn.name]?.[action] ?? QUEUE_OF[fn.name];
+      return JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] });
+    }
     default:
       return false;
   }
@@ -63,9 +72,8 @@ function allowedResource(fn: DeployedFunction, service: string, resource: unknow
 function misplacedGrants(fn: DeployedFunction, statements: FoundStatement[]): string[] {
   return statements.flatMap((statement) =>
     statement.actions.flatMap((action) => {
-      const service = action.split(':')[0]!;
       return statement.resources
-        .filter((resource) => !allowedResource(fn, service, resource))
+        .filter((resource) => !allowedResource(fn, action, resource))
         .map((resource) => `${action} on ${JSON.stringify(resource)}`);
     }),
   );
@@ -91,7 +99,7 @@ describe('one least-privilege role per function', () => {
     (name) => {
       const fn = functions.find((candidate) => candidate.name === name)!;
       const granted = allowedActions(roleStatements(template, fn.roleLogicalId)).filter(
-        (action) => !PLATFORM_ACTIONS.has(action),
+        (action) => !isPlatformAction(fn, action),
       );
       const own = FUNCTION_PERMISSIONS[fn.name].own;
       // Every call covered…
@@ -115,10 +123,10 @@ describe('one least-privilege role per function', () => {
     },
   );
 
-  it('lets only the queue-triggered functions poll, each its own queue', () => {
+  it('lets only the queue-triggered functions poll, each its own queue, and replay read the dead letters', () => {
     const polling = functions.filter((fn) =>
       allowedActions(roleStatements(template, fn.roleLogicalId)).includes('sqs:ReceiveMessage'),
     );
-    expect(polling.map((fn) => fn.name).sort()).toEqual(Object.keys(QUEUE_OF).sort());
+    expect(polling.map((fn) => fn.name).sort()).toEqual([...Object.keys(QUEUE_OF), 'reconciler'].sort());
   });
 });

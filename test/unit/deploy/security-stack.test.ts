@@ -277,7 +277,7 @@ describe('schedule and logs', () => {
 
   it('keeps every function log group for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const [, group] of groups) expect(props(group).RetentionInDays).toBeGreaterThan(0);
   });
 

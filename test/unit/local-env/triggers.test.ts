@@ -38,13 +38,15 @@ describe('local triggers against the packaged template', () => {
       reportBatchItemFailures: (
         (at(resource.Properties, 'FunctionResponseTypes') as unknown[] | undefined) ?? []
       ).includes('ReportBatchItemFailures'),
+      maximumConcurrency: at(resource.Properties, 'ScalingConfig', 'MaximumConcurrency'),
     }));
     const local = localOf('sqs').map(
-      ({ functionName, templateQueue, batchSize, reportBatchItemFailures }) => ({
+      ({ functionName, templateQueue, batchSize, reportBatchItemFailures, maximumConcurrency }) => ({
         functionName,
         templateQueue,
         batchSize,
         reportBatchItemFailures,
+        maximumConcurrency,
       }),
     );
     expect(mappings.length).toBeGreaterThan(0);
