@@ -184,6 +184,15 @@ const ENROLL_AND_DEREGISTER = [
 
 const unique = (...groups: string[][]): string[] => [...new Set(groups.flat())].sort();
 
+/** A member account brought to its compiled policies (sync-account.ts), by every function that does it. */
+const KEEP_ACCOUNT_IN_STEP = unique(
+  READ_BOUNDARY_POLICY,
+  WRITE_BOUNDARY_POLICY,
+  SWEEP_PRINCIPALS,
+  ATTACH_ADDITIONAL_POLICIES,
+  REMOVE_ADDITIONAL_POLICIES,
+);
+
 export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
   'account-register': {
     // Scan: the permission sets of an account just enrolled are weighed against every record.
@@ -207,25 +216,13 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(
-      READ_BOUNDARY_POLICY,
-      WRITE_BOUNDARY_POLICY,
-      SWEEP_PRINCIPALS,
-      ATTACH_ADDITIONAL_POLICIES,
-      REMOVE_ADDITIONAL_POLICIES,
-    ),
+    member: KEEP_ACCOUNT_IN_STEP,
   },
   'iam-event-dispatcher': {
     // GetItem for the (cached) account record; the rest only when repairing a tampered policy.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(
-      READ_BOUNDARY_POLICY,
-      WRITE_BOUNDARY_POLICY,
-      SWEEP_PRINCIPALS,
-      ATTACH_ADDITIONAL_POLICIES,
-      REMOVE_ADDITIONAL_POLICIES,
-    ),
+    member: KEEP_ACCOUNT_IN_STEP,
   },
   'organization-event-dispatcher': {
     // DeleteItem: an account enrolled automatically that moves out may be deregistered. Scan: an
@@ -248,25 +245,12 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
       'dynamodb:PutItem',
     ]),
     management: unique(ASSUME_MEMBER_ROLE, READ_ORGANIZATION_TREE, GOVERN_PERMISSION_SETS),
-    member: unique(
-      READ_BOUNDARY_POLICY,
-      WRITE_BOUNDARY_POLICY,
-      SWEEP_PRINCIPALS,
-      ATTACH_ADDITIONAL_POLICIES,
-      REMOVE_ADDITIONAL_POLICIES,
-      AUDIT_EXEMPT_COMPUTE,
-    ),
+    member: unique(KEEP_ACCOUNT_IN_STEP, AUDIT_EXEMPT_COMPUTE),
   },
   'account-worker': {
     // One account per message, as the inline fan-out of s3-event-dispatcher syncs it.
     own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
     management: unique(ASSUME_MEMBER_ROLE),
-    member: unique(
-      READ_BOUNDARY_POLICY,
-      WRITE_BOUNDARY_POLICY,
-      SWEEP_PRINCIPALS,
-      ATTACH_ADDITIONAL_POLICIES,
-      REMOVE_ADDITIONAL_POLICIES,
-    ),
+    member: KEEP_ACCOUNT_IN_STEP,
   },
 };
