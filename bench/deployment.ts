@@ -1,7 +1,8 @@
 /**
  * scp-alt deployed on the local stack for a benchmark: the same deployment and handler containers
  * the handler integration tests use, with the production settings of serverless.yml where the
- * test deployment differs (fan-out concurrency), plus the configuration of the baseline.
+ * test deployment differs (fan-out concurrency; for the fan-out, the account work queue's
+ * visibility timeout), plus the configuration of the baseline.
  */
 import { readFile } from 'node:fs/promises';
 import type { OrgSpecInput } from '#dev/local-aws/org-spec.ts';
@@ -13,6 +14,7 @@ import { partitionOfRegion } from '#policy/partition.ts';
 import type { BaselineConfig } from './baseline/context.ts';
 
 const SERVERLESS_YML = new URL('../serverless.yml', import.meta.url);
+const EVENTS_YML = new URL('../templates/security/events.yml', import.meta.url);
 
 /** FANOUT_CONCURRENCY as serverless.yml deploys it (the test deployment uses a smaller value). */
 export async function deployedFanoutConcurrency(): Promise<number> {
@@ -30,11 +32,37 @@ export async function deployedAccountWorkers(): Promise<number> {
   return Number(match[1]);
 }
 
-/** Resets the stack, seeds the organization, deploys scp-alt and starts one container per function. */
-export async function deployForBench(stack: LocalStackClient, org?: OrgSpecInput): Promise<LocalScpAlt> {
+/**
+ * The account work queue's visibility timeout as templates/security/events.yml deploys it. The
+ * local default (5 s, so that tests see a message handed back delivered again) would have a
+ * message still being worked on delivered to a second worker, which then waits on the write lease:
+ * a load the deployed queue does not make.
+ */
+export async function deployedAccountWorkVisibilitySeconds(): Promise<number> {
+  const text = await readFile(EVENTS_YML, 'utf8');
+  const queue = text.slice(text.indexOf('\n  AccountWorkQueue:'));
+  const match = /VisibilityTimeout:\s*(\d+)/.exec(queue);
+  if (!match?.[1])
+    throw new Error('templates/security/events.yml sets no AccountWorkQueue VisibilityTimeout');
+  return Number(match[1]);
+}
+
+/**
+ * Resets the stack, seeds the organization, deploys scp-alt and starts one container per function.
+ * `deployedVisibility`: the account work queue as deployed; without it, the local 5 s, for a run
+ * that expects messages handed back (throttled past the retries) to be delivered again within it.
+ */
+export async function deployForBench(
+  stack: LocalStackClient,
+  org?: OrgSpecInput,
+  { deployedVisibility = false } = {},
+): Promise<LocalScpAlt> {
   await stack.reset();
   const organization = await seedOrganization(stack, org);
-  const scpAlt = await LocalScpAlt.start(stack, organization);
+  const queue = deployedVisibility
+    ? { accountWorkQueue: { visibilityTimeoutSeconds: await deployedAccountWorkVisibilitySeconds() } }
+    : {};
+  const scpAlt = await LocalScpAlt.start(stack, organization, {}, queue);
   scpAlt.deployment.environment.FANOUT_CONCURRENCY = String(await deployedFanoutConcurrency());
   await scpAlt.coldStart();
   return scpAlt;

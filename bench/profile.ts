@@ -29,7 +29,12 @@ export interface BenchProfile {
   baselineSample: (accounts: number, latencyMs: number) => number;
   /** Fresh `node` processes per bundle for the cold-start median. */
   coldStartRuns: number;
+  /** The sections this run measures; all of them unless `--only` names some. */
+  sections: readonly BenchSection[];
 }
+
+export const BENCH_SECTIONS = ['per-event', 'fanout', 'spill', 'footprint'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /**
  * The latency the headline speedup is reported at when it was swept: our assumption for one
@@ -50,6 +55,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
     principalsPerAccount: 50,
     baselineSample: (_accounts, latencyMs) => (latencyMs <= 25 ? 20 : 10),
     coldStartRuns: 3,
+    sections: BENCH_SECTIONS,
   },
   full: {
     name: 'full',
@@ -60,6 +66,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
     principalsPerAccount: 50,
     baselineSample: (accounts, latencyMs) => Math.min(accounts, latencyMs <= 25 ? 200 : 50),
     coldStartRuns: 7,
+    sections: BENCH_SECTIONS,
   },
 };
 
@@ -69,22 +76,33 @@ export function trafficAt(profile: BenchProfile, latencyMs: number): TrafficProf
 
 /**
  * `--quick` selects the quick profile; `--latency 100` or `--latency 25,100` replaces the latency
- * sweep (milliseconds per call, sorted).
+ * sweep (milliseconds per call, sorted); `--only fanout` or `--only fanout,spill` measures those
+ * sections alone (a full fan-out to 1,000 accounts without the rest, for instance).
  */
 export function profileFromArgs(args: readonly string[]): BenchProfile {
   const profile = args.includes('--quick') ? PROFILES.quick : PROFILES.full;
-  const latencies = optionValue(args, '--latency');
-  if (latencies === undefined) return profile;
-  return { ...profile, latenciesMs: parseLatencies(latencies) };
+  const latencies = optionValue(args, '--latency', 'milliseconds');
+  const only = optionValue(args, '--only', 'section names');
+  if (latencies === undefined && only === undefined) return profile;
+  return {
+    ...profile,
+    ...(latencies === undefined ? {} : { latenciesMs: parseLatencies(latencies) }),
+    ...(only === undefined ? {} : { sections: parseSections(only) }),
+  };
 }
 
-function optionValue(args: readonly string[], name: string): string | undefined {
+/** A run that measured fewer than all sections, named for its results file. */
+export function isPartialRun(profile: BenchProfile): boolean {
+  return profile.sections.length < BENCH_SECTIONS.length;
+}
+
+function optionValue(args: readonly string[], name: string, what: string): string | undefined {
   const inline = args.find((arg) => arg.startsWith(`${name}=`));
   if (inline) return inline.slice(name.length + 1);
   const index = args.indexOf(name);
   if (index < 0) return undefined;
   const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value in ms`);
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value (${what})`);
   return value;
 }
 
@@ -93,4 +111,12 @@ export function parseLatencies(text: string): number[] {
   if (values.length === 0 || values.some((value) => !Number.isFinite(value) || value < 0))
     throw new Error(`--latency takes milliseconds, e.g. 100 or 25,100 (got "${text}")`);
   return [...new Set(values)].sort((a, b) => a - b);
+}
+
+export function parseSections(text: string): BenchSection[] {
+  const names = text.split(',').map((part) => part.trim());
+  const unknown = names.filter((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes ${BENCH_SECTIONS.join(', ')} (got "${text}")`);
+  return BENCH_SECTIONS.filter((section) => names.includes(section));
 }

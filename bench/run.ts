@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full) or `npm run bench -- --quick`: starts the local AWS stack, measures, prints
+ * `npm run bench` (full) or `npm run bench -- --quick` (`--only fanout` for one section): starts the local AWS stack, measures, prints
  * tables and writes bench/results.json. BENCHMARKS.md says what each number means.
  */
 import { writeFile } from 'node:fs/promises';
@@ -7,11 +7,11 @@ import { availableParallelism, totalmem } from 'node:os';
 import { startLocalStack } from '#dev/local-aws/stack.ts';
 import { deployedAccountWorkers } from './deployment.ts';
 import { benchFanout, type FanoutResult } from './fanout/fanout.ts';
-import { MODELLED_ACCOUNTS, modelFromMeasured } from './fanout/model.ts';
+import { type FanoutModelResult, MODELLED_ACCOUNTS, modelFromMeasured } from './fanout/model.ts';
 import { benchFootprint } from './footprint.ts';
 import { MINIMAL_CHANGE } from './lower-bound.ts';
 import { benchPerEvent, perEventLatencyMs } from './per-event.ts';
-import { profileFromArgs } from './profile.ts';
+import { type BenchSection, isPartialRun, profileFromArgs } from './profile.ts';
 import {
   fanoutTable,
   footprintTable,
@@ -36,35 +36,47 @@ async function main(): Promise<void> {
   console.error(
     `bench (${profile.name}) on ${JSON.stringify(machine)}, latencies ${profile.latenciesMs.join(', ')} ms`,
   );
-  const footprint = await benchFootprint(profile.coldStartRuns);
+  const runs = (section: BenchSection) => profile.sections.includes(section);
+  const footprint = runs('footprint') ? await benchFootprint(profile.coldStartRuns) : undefined;
   const stack = await startLocalStack();
   try {
-    const perEvent = await benchPerEvent(stack, profile);
-    const fanout = await benchFanout(stack, profile);
-    const spill = await benchSpill(stack, profile);
+    const perEvent = runs('per-event') ? await benchPerEvent(stack, profile) : undefined;
+    const fanout = runs('fanout') ? await benchFanout(stack, profile) : undefined;
+    const spill = runs('spill') ? await benchSpill(stack, profile) : undefined;
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
-    const modelled = await modelRows(fanout);
+    const modelled = fanout ? await modelRows(fanout) : undefined;
     const results = { profile, machine, startedAt, durationS, perEvent, fanout, modelled, spill, footprint };
-    await writeFile(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-    const perEventTitle = `Per event (median of ${profile.eventsPerCase} warm events, ${perEventLatencyMs(profile)} ms per call)`;
-    console.log(`\n${perEventTitle}\n${perEventTable(perEvent)}`);
-    console.log(`\nFan-out of one policy change (time / AWS calls)\n${fanoutTable(fanout)}`);
-    const row = headlineRow(fanout);
-    if (row)
+    const file = isPartialRun(profile) ? `./results.${profile.sections.join('+')}.json` : './results.json';
+    await writeFile(new URL(file, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    if (perEvent) {
+      const title = `Per event (median of ${profile.eventsPerCase} warm events, ${perEventLatencyMs(profile)} ms per call)`;
+      console.log(`\n${title}\n${perEventTable(perEvent)}`);
+    }
+    if (fanout) printFanout(fanout, modelled ?? []);
+    if (spill) {
       console.log(
-        `\nModelled from the ${row.accounts}-account row at ${row.latencyMs} ms (bench/fanout/model.ts)\n${modelTable(modelled, row.latencyMs)}`,
+        `\nA chain that spills into additional policies: per event (median of ${spill.events.events} warm events, ${spill.events.latencyMs} ms per call)\n${spillEventTable(spill)}`,
       );
-    console.log(
-      `\nA chain that spills into additional policies: per event (median of ${spill.events.events} warm events, ${spill.events.latencyMs} ms per call)\n${spillEventTable(spill)}`,
-    );
-    console.log(`\nA chain that spills: one policy change across the fleet\n${spillChangeTable(spill)}`);
-    console.log(
-      `\nFootprint (median of ${profile.coldStartRuns} fresh processes)\n${footprintTable(footprint)}`,
-    );
-    console.log(`\n${headline(fanout)}\n(${durationS} s; details in bench/results.json)`);
+      console.log(`\nA chain that spills: one policy change across the fleet\n${spillChangeTable(spill)}`);
+    }
+    if (footprint)
+      console.log(
+        `\nFootprint (median of ${profile.coldStartRuns} fresh processes)\n${footprintTable(footprint)}`,
+      );
+    const summary = fanout ? `${headline(fanout)}\n` : '';
+    console.log(`\n${summary}(${durationS} s; details in bench/${file.slice(2)})`);
   } finally {
     await stack.stop();
   }
+}
+
+function printFanout(fanout: FanoutResult[], modelled: FanoutModelResult[]): void {
+  console.log(`\nFan-out of one policy change (time / AWS calls)\n${fanoutTable(fanout)}`);
+  const row = headlineRow(fanout);
+  if (row)
+    console.log(
+      `\nModelled from the ${row.accounts}-account row at ${row.latencyMs} ms (bench/fanout/model.ts)\n${modelTable(modelled, row.latencyMs)}`,
+    );
 }
 
 /** The 10,000- and 50,000-account rows, fed by the headline row's measured calls and times. */

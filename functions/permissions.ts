@@ -34,6 +34,13 @@ export const MENDS_MEMBER_TRUST: readonly FunctionName[] = [
   'organization-event-dispatcher',
 ];
 
+/**
+ * The functions that reconcile accounts, inline or from the account work queue: they audit compute
+ * running as exempt roles (functions, instance profiles, stacks; AUDIT_EXEMPT_COMPUTE), so they
+ * are wired with a reader of each region's compute.
+ */
+export const READS_EXEMPT_COMPUTE: readonly FunctionName[] = ['reconciler', 'account-worker'];
+
 // Building blocks, named by the code path that makes the calls.
 /**
  * The first hop of the role chain (credentials.ts), from the function's own role: unmarked, except
@@ -248,9 +255,16 @@ export const FUNCTION_PERMISSIONS: Record<FunctionName, FunctionPermissions> = {
     member: unique(KEEP_ACCOUNT_IN_STEP, AUDIT_EXEMPT_COMPUTE),
   },
   'account-worker': {
-    // One account per message, as the inline fan-out of s3-event-dispatcher syncs it.
-    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, ['dynamodb:GetItem', 'dynamodb:PutItem']),
-    management: unique(ASSUME_MEMBER_ROLE),
-    member: KEEP_ACCOUNT_IN_STEP,
+    // One account per message, as the inline fan-out of s3-event-dispatcher syncs it or the
+    // reconciler's repairs it: a queued reconcile also audits exempt compute and, where it found
+    // Identity Center roles without our boundary, provisions their permission sets again.
+    // Scan: a permission set's accounts are weighed against every record.
+    own: unique(ASSUME_MANAGEMENT_ROLE, READ_POLICY_STORE, NOTIFY, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+    ]),
+    management: unique(ASSUME_MEMBER_ROLE, GOVERN_PERMISSION_SETS),
+    member: unique(KEEP_ACCOUNT_IN_STEP, AUDIT_EXEMPT_COMPUTE),
   },
 };

@@ -66,7 +66,10 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
       return { checked: replayed.length, drifted: [], unreachable: [], replayed };
     }
     const report = await reconcileAccounts(ctx);
-    deps.logger.info('reconcile finished', { checked: report.checked, drifted: report.drifted.length });
+    deps.logger.info(report.queued ? 'reconcile queued for the account worker' : 'reconcile finished', {
+      checked: report.checked,
+      drifted: report.drifted.length,
+    });
     return report;
   };
   return async (event: unknown, context: Context): Promise<ReconcilerResponse> => {
@@ -79,5 +82,5 @@ export function makeHandler(deps: HandlerDeps & FanOutDeps) {
   };
 }
 
-// The one function that reports compute running as exempt roles reads functions and stacks.
+// It reports compute running as exempt roles (as the account worker does for a queued reconcile).
 export const handler = lazyHandler('reconciler', makeHandler, { computeReader: regionalComputeReader });

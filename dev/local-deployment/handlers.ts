@@ -14,7 +14,7 @@ import { logPort } from '#functions/commons/logger.ts';
 import type { HandlerDeps } from '#functions/commons/runtime.ts';
 import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
 import { makeHandler as makeOrganizationEventDispatcher } from '#functions/organization-event-dispatcher.ts';
-import { type FunctionName, MENDS_MEMBER_TRUST } from '#functions/permissions.ts';
+import { type FunctionName, MENDS_MEMBER_TRUST, READS_EXEMPT_COMPUTE } from '#functions/permissions.ts';
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import { regionalArn } from '#policy/arn.ts';
@@ -88,8 +88,8 @@ async function containerDeps(
     functionName,
     clientConfig,
     mendsMemberTrust: MENDS_MEMBER_TRUST.includes(functionName),
-    // As functions/reconciler.ts wires it: the reconciler alone reads functions and stacks.
-    ...(functionName === 'reconciler' ? { computeReader: regionalComputeReader } : {}),
+    // As the functions wire it: those that reconcile read functions and stacks.
+    ...(READS_EXEMPT_COMPUTE.includes(functionName) ? { computeReader: regionalComputeReader } : {}),
   });
   const logLevel = options.logLevel ?? (process.env.SCP_ALT_LOG_LEVEL as LogLevel | undefined) ?? 'SILENT';
   const logger = new Logger({ serviceName: 'scp-alt', logLevel });

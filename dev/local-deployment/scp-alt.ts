@@ -15,7 +15,7 @@ import type { SeededOrganization } from '../local-aws/seed.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
 import type { CloudTrailRecord } from '../local-aws/types.ts';
 import { type CfnResponse, type CfnResponseServer, startCfnResponseServer } from './cfn-responses.ts';
-import { type Deployment, deployScpAlt } from './deployment.ts';
+import { type Deployment, type DeployOptions, deployScpAlt } from './deployment.ts';
 import {
   type CfnRequestType,
   deleteMarkerNotification,
@@ -70,8 +70,9 @@ export class LocalScpAlt {
     stack: LocalStackClient,
     organization: SeededOrganization,
     options: BuildHandlersOptions = {},
+    deployOptions: DeployOptions = {},
   ): Promise<LocalScpAlt> {
-    const deployment = await deployScpAlt(stack, organization);
+    const deployment = await deployScpAlt(stack, organization, deployOptions);
     const handlers = await buildHandlers(stack, deployment, options);
     return new LocalScpAlt(stack, deployment, handlers, await startCfnResponseServer(), options);
   }

@@ -22,11 +22,24 @@ const SEND_CONCURRENCY = 16;
 /** How long dead letters stay hidden while a replay works through them. */
 const DEAD_LETTER_VISIBILITY_SECONDS = 900;
 
+const PlacementSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('member'), ouPath: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ kind: z.literal('arriving') }).strict(),
+  z
+    .object({
+      kind: z.literal('closed'),
+      state: z.enum(['ACTIVE', 'PENDING_ACTIVATION', 'PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']),
+    })
+    .strict(),
+  z.object({ kind: z.literal('gone') }).strict(),
+]);
+
 const AccountWorkItemSchema = z
   .object({
     accountId: z.string().regex(/^\d{12}$/),
-    reason: z.enum(['policy-change', 'replay']),
+    reason: z.enum(['policy-change', 'replay', 'reconcile']),
     file: z.string().min(1).optional(),
+    placement: PlacementSchema.optional(),
   })
   .strict();
 
@@ -34,8 +47,8 @@ const AccountWorkItemSchema = z
 export function parseAccountWorkItem(body: unknown): { item: AccountWorkItem } | { problem: string } {
   const parsed = AccountWorkItemSchema.safeParse(body);
   if (parsed.success) {
-    const { accountId, reason, file } = parsed.data;
-    return { item: { accountId, reason, ...(file ? { file } : {}) } };
+    const { accountId, reason, file, placement } = parsed.data;
+    return { item: { accountId, reason, ...(file ? { file } : {}), ...(placement ? { placement } : {}) } };
   }
   return {
     problem: parsed.error.issues

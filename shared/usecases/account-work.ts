@@ -11,48 +11,29 @@
  * worker lists the store when it starts, after the upload that queued it, so a duplicate or late
  * message finds the boundary current and costs no write.
  */
-import { inStep, RetryLaterError } from '#shared/errors.ts';
+import { RetryLaterError } from '#shared/errors.ts';
 import type { PolicySnapshot } from './compile-account.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountWorkItem } from './ports.ts';
+import { type ReconciledAccount, reconcileAndAudit } from './reconcile.ts';
 import { type AccountSyncResult, syncAccount } from './sync-account.ts';
 
-/** A fan-out of this many accounts or fewer runs inline when nothing else is configured. */
-export const DEFAULT_ACCOUNT_WORK_INLINE_MAX = 10;
-
 /**
- * Queues one item per account when the fan-out is larger than the inline maximum and the queue is
- * deployed; answers whether it did. Sending fails as a whole (rethrown): the caller's event is then
- * delivered again, and items sent twice cost the worker a read each.
- */
-export async function queueLargeFanOut(
-  ctx: FlowContext,
-  items: readonly AccountWorkItem[],
-): Promise<boolean> {
-  const queue = ctx.ports.accountWork;
-  const inlineMax = ctx.settings.accountWorkInlineMax ?? DEFAULT_ACCOUNT_WORK_INLINE_MAX;
-  if (!queue || items.length <= inlineMax) return false;
-  await inStep('queue-account-work', () => queue.enqueue(items));
-  ctx.log.info('fan-out queued for the account worker', {
-    accounts: items.length,
-    reason: items[0]?.reason,
-    ...(items[0]?.file ? { file: items[0].file } : {}),
-  });
-  return true;
-}
-
-/**
- * The account worker's share of a fan-out: one account synced from the batch's snapshot. A replay
- * writes even when the recorded hash matches, as an inline replay does. A failure that says "later"
- * (throttling that outlasted the retries, a lease held elsewhere) is thrown as RetryLaterError, so
- * the queue delivers the message again after its visibility timeout and, after its last receive,
- * moves it to the dead-letter queue; any other outcome (failures included) is final and answered.
+ * The account worker's share of a fan-out: one account synced from the batch's snapshot, or for a
+ * reconcile, compared and repaired (reconcile.ts; its drift is reported with the batch's). A replay
+ * writes even when the recorded hash matches, as an inline replay does. A sync failure that says
+ * "later" (throttling that outlasted the retries, a lease held elsewhere) is thrown as
+ * RetryLaterError, so the queue delivers the message again after its visibility timeout and, after
+ * its last receive, moves it to the dead-letter queue; any other outcome (failures included) is
+ * final and answered. A reconcile never throws: what failed is a problem in its drift, the account
+ * FAILED for replay, as in a reconcile run inline.
  */
 export async function applyAccountWork(
   ctx: FlowContext,
   snapshot: PolicySnapshot,
   item: AccountWorkItem,
-): Promise<AccountSyncResult> {
+): Promise<AccountSyncResult | ReconciledAccount> {
+  if (item.reason === 'reconcile') return reconcileAndAudit(ctx, snapshot, item.accountId, item.placement);
   // The changed file is in every chain the change reaches: read it while the record is read.
   if (item.file) prefetch(snapshot.read(item.file));
   const result = await syncAccount(ctx, snapshot, item.accountId, {

@@ -14,17 +14,9 @@ import {
 } from '#shared/errors.ts';
 import { withAccountRetries } from './account-retry.ts';
 import type { FlowContext } from './flow-context.ts';
-import type { OrganizationAccount } from './ports.ts';
+import type { Placement } from './ports.ts';
 
-export type Placement =
-  /** An active member; its OU path, root first. */
-  | { kind: 'member'; ouPath: string[] }
-  /** Still being created (PENDING_ACTIVATION): not reachable yet. */
-  | { kind: 'arriving' }
-  /** Closing or closed (PENDING_CLOSURE, SUSPENDED, CLOSED): never reachable again from here. */
-  | { kind: 'closed'; state: OrganizationAccount['state'] }
-  /** Not a member: removed, left, or never was. */
-  | { kind: 'gone' };
+export type { Placement } from './ports.ts';
 
 /** Organizations' answer for one account: DescribeAccount, then its parents when it is active. */
 export async function placementOf(ctx: FlowContext, accountId: string): Promise<Placement> {

@@ -1,11 +1,11 @@
 import { type PolicyFinding, substituteAccountId, targetOfKey, validatePolicyText } from '#policy/index.ts';
 import { isTransientFailure } from '#runtime/aws-errors.ts';
 import { codeOf, type ErrorCode, errorText, PolicyInvalidError } from '#shared/errors.ts';
-import { queueLargeFanOut } from './account-work.ts';
 import { currentFingerprint, type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord, PolicyObjectSummary } from './ports.ts';
+import { queueLargeFanOut } from './queue-fan-out.ts';
 import { noticeFor, reportFailure, sendNotice } from './report-failure.ts';
 import { type AccountSyncResult, syncAccount } from './sync-account.ts';
 

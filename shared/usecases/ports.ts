@@ -383,9 +383,19 @@ export interface Log {
   error(message: string, attributes?: Record<string, unknown>): void;
 }
 
-/** All ports a use case may need; each use case takes this bundle. */
 /** Why an account is to be synced by the account worker. */
-export type AccountWorkReason = 'policy-change' | 'replay';
+export type AccountWorkReason = 'policy-change' | 'replay' | 'reconcile';
+
+/** Where Organizations has an account now (organization-membership.ts decides what follows). */
+export type Placement =
+  /** An active member; its OU path, root first. */
+  | { kind: 'member'; ouPath: string[] }
+  /** Still being created (PENDING_ACTIVATION): not reachable yet. */
+  | { kind: 'arriving' }
+  /** Closing or closed (PENDING_CLOSURE, SUSPENDED, CLOSED): never reachable again from here. */
+  | { kind: 'closed'; state: OrganizationAccount['state'] }
+  /** Not a member: removed, left, or never was. */
+  | { kind: 'gone' };
 
 /** One account's share of a fan-out, as a message on the account work queue. */
 export interface AccountWorkItem {
@@ -393,6 +403,8 @@ export interface AccountWorkItem {
   reason: AccountWorkReason;
   /** Policy file whose change this is, named in notices. */
   file?: string;
+  /** reconcile: where Organizations placed the account when the run read the tree (absent: not read). */
+  placement?: Placement;
 }
 
 /** A message the account work queue gave up on; its body as sent, and what deletes it. */
@@ -412,6 +424,7 @@ export interface AccountWorkQueuePort {
   deleteDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
 }
 
+/** All ports a use case may need; each use case takes this bundle. */
 export interface ScpAltPorts {
   iam: BoundaryIamPort;
   policyStore: PolicyStorePort;

@@ -11,7 +11,7 @@ import { closeOut } from './close-out.ts';
 import type { PolicySnapshot } from './compile-account.ts';
 import { accessRoleNameFor, type FlowContext, isStandaloneAccount } from './flow-context.ts';
 import { type Placement, unreachableReason } from './organization-membership.ts';
-import type { AccountDrift } from './reconcile.ts';
+import type { AccountDrift } from './reconcile-account.ts';
 import { isStandalone } from './standalone-accounts.ts';
 import { samePath, syncAccount } from './sync-account.ts';
 

@@ -1,56 +1,23 @@
-import { AttachmentQuotaError, codeOf, errorText, inStep } from '#shared/errors.ts';
-import { inEnrollmentOrDeregistration, markFailed, updateAccountRecord } from './account-records.ts';
-import { withAccountRetries } from './account-retry.ts';
-import {
-  type AccountCompilation,
-  compileForAccount,
-  type PolicySnapshot,
-  policySnapshot,
-} from './compile-account.ts';
-import {
-  boundaryNameIn,
-  type DeployedState,
-  deployedFields,
-  droppedAdditionalPolicies,
-  readDeployedPolicies,
-  removeAdditionalPolicies,
-  shortOfPolicies,
-  type WrittenPolicies,
-  writeCompiledPolicies,
-} from './compiled-policies.ts';
+/**
+ * The reconciler's run: every enrolled account compared with its desired state and repaired
+ * (reconcile-account.ts), inline when they are one worker batch or fewer, otherwise one message
+ * each on the account work queue; then one summary of what drifted, the exposures it cannot close,
+ * the organization's OU changes and the Identity Center permission sets governed.
+ */
+import { codeOf, errorText } from '#shared/errors.ts';
+import { type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { type AccountExposures, auditExposuresSafely, reportExposures } from './exempt-exposure.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import { governPermissionSetsSafely, type PermissionSetReport } from './identity-center.ts';
 import { noticeOrganizationChanges, readOrganizationIndex } from './organization-index.ts';
 import type { Placement } from './organization-membership.ts';
-import type { AccountRecord } from './ports.ts';
-import { attachBoundaryToAllPrincipals, customerBoundaryArns, type SweepResult } from './principal-sweep.ts';
-import { followPlacement, memberRoleRefused } from './reconcile-placement.ts';
-import { reportFailure, sendNotice } from './report-failure.ts';
-import { newLeaseOwner, releasedRecord, withWriteLease } from './write-lease.ts';
+import type { AccountRecord, AccountWorkItem } from './ports.ts';
+import { queueLargeFanOut } from './queue-fan-out.ts';
+import { type AccountDrift, hasDrifted, reconcileAccount } from './reconcile-account.ts';
+import { sendNotice } from './report-failure.ts';
 
-export interface AccountDrift {
-  accountId: string;
-  /** A new default policy version was written (content or default version had drifted). */
-  policyRewritten: boolean;
-  /** Principals that had lost (or never got) our boundary and received it now. */
-  attached: string[];
-  /** Customer policies whose derived policy was rebuilt, and principals that received one. */
-  derived?: { rebuilt: string[]; attached: string[] };
-  /** Principals that got an additional policy back; additional policies no longer needed, removed. */
-  additional?: { attached: string[]; removed: string[] };
-  /** Principals or steps that could not be repaired. */
-  problems: string[];
-  /** The record's OU path was stale: Organizations places the account elsewhere (boundary recompiled). */
-  moved?: { from: string[]; to: string[] };
-  /** Identity Center roles without our boundary, left to their permission sets (identity-center.ts). */
-  identityCenterRoles?: string[];
-  /** An UNREACHABLE account could be reached again and was repaired. */
-  reachableAgain?: boolean;
-  /** Closed out in this run (its one notice was sent), or skipped as UNREACHABLE. */
-  unreachable?: string;
-}
+export type { AccountDrift } from './reconcile-account.ts';
 
 export interface ReconcileReport {
   checked: number;
@@ -59,6 +26,11 @@ export interface ReconcileReport {
   exposed?: AccountExposures[];
   /** Accounts closed out or left alone as UNREACHABLE. */
   unreachable: string[];
+  /**
+   * Accounts handed to the account worker (more than one worker batch): each is reconciled there,
+   * and each worker batch sends its own summary; `drifted` and `exposed` are then empty here.
+   */
+  queued?: number;
   /** Why the organization could not be read (the records' paths were used instead). */
   organizationError?: string;
   /** Identity Center permission sets and what this run did to them; absent when not governed. */
@@ -71,9 +43,7 @@ export interface ReconcileReport {
 export const STALE_ENROLLING_MS = 20 * 60 * 1000;
 
 /**
- * Compares every enrolled account with its desired state (each compiled policy as default version,
- * boundary or derived boundary and the additional policies on every non-exempt principal, no
- * additional policy the chain no longer needs), repairs what differs, and sends one
+ * Compares every enrolled account with its desired state, repairs what differs, and sends one
  * summary when anything was repaired or could not be. Never loosens: a policy that cannot be
  * compiled leaves the deployed boundary as it is and is reported.
  */
@@ -84,47 +54,102 @@ export async function reconcileAccounts(ctx: FlowContext): Promise<ReconcileRepo
   // Every account's place from one read of the tree, not from the records.
   const organization = await readOrganizationIndex(ctx);
   const index = 'index' in organization ? organization.index : undefined;
-  const audited: AccountExposures[] = [];
-  const drifts = await fanOutAccounts(
+  const placementOf = (accountId: string) => index?.placementOf(accountId);
+  const accountIds = records.map((record) => record.accountId);
+  const queued = await queueLargeFanOut(
     ctx,
-    records.map((record) => record.accountId),
-    async (accountId) => {
-      const drift = await reconcileAccount(ctx, snapshot, accountId, index?.placementOf(accountId));
-      if (!drift.unreachable) audited.push(await auditExposuresSafely(ctx, accountId));
-      return drift;
-    },
-    (accountId, error): AccountDrift => ({
-      accountId,
-      policyRewritten: false,
-      attached: [],
-      problems: [`${codeOf(error)}: ${errorText(error)}`],
-    }),
-    { step: 'reconcile' },
+    accountIds.map((accountId) => reconcileWorkItem(accountId, placementOf(accountId))),
   );
+  const reconciled = queued
+    ? []
+    : await fanOutAccounts(
+        ctx,
+        accountIds,
+        (accountId) => reconcileAndAudit(ctx, snapshot, accountId, placementOf(accountId)),
+        (accountId, error): ReconciledAccount => ({
+          drift: {
+            accountId,
+            policyRewritten: false,
+            attached: [],
+            problems: [`${codeOf(error)}: ${errorText(error)}`],
+          },
+        }),
+        { step: 'reconcile' },
+      );
   if (index)
     await noticeOrganizationChanges(
       ctx,
       index,
       (await snapshot.objects()).map((object) => object.key),
     );
-  const drifted = drifts.filter(hasDrifted);
   const organizationError = 'error' in organization ? organization.error : undefined;
-  if (drifted.length > 0 || organizationError) await sendSummary(ctx, drifted, organizationError);
-  // Reported on every run for as long as they exist: nothing here repairs them.
-  const exposed = audited.filter(
-    (account) => account.trust.length + account.compute.length + account.unread.length > 0,
+  // Governed on every run: a permission set may need our boundary whatever drifted.
+  const reported = await reportReconciled(ctx, reconciled, { organizationError, governAlways: true });
+  return {
+    ...reported,
+    checked: records.length,
+    ...(queued ? { queued: records.length } : {}),
+    ...(organizationError ? { organizationError } : {}),
+  };
+}
+
+/** One account's share of a reconcile: repaired, then audited for exposures unless unreachable. */
+export interface ReconciledAccount {
+  drift: AccountDrift;
+  exposures?: AccountExposures;
+}
+
+export async function reconcileAndAudit(
+  ctx: FlowContext,
+  snapshot: PolicySnapshot,
+  accountId: string,
+  placement: Placement | undefined,
+): Promise<ReconciledAccount> {
+  const drift = await reconcileAccount(ctx, snapshot, accountId, placement);
+  if (drift.unreachable) return { drift };
+  return { drift, exposures: await auditExposuresSafely(ctx, accountId) };
+}
+
+/** The queue message of a reconciled account: it carries the placement read from the run's one tree. */
+function reconcileWorkItem(accountId: string, placement: Placement | undefined): AccountWorkItem {
+  return { accountId, reason: 'reconcile', ...(placement ? { placement } : {}) };
+}
+
+type ReconciledReport = Pick<
+  ReconcileReport,
+  'drifted' | 'exposed' | 'unreachable' | 'permissionSets' | 'identityCenterError'
+>;
+
+/**
+ * What a run, or one account worker batch of a queued run, reconciled: one summary of the accounts
+ * that drifted (and of the organization not read), the exposures nothing here repairs (reported on
+ * every run for as long as they exist), and the Identity Center permission sets: governed always
+ * by a run, by a worker batch only where it found Identity Center roles without our boundary.
+ */
+export async function reportReconciled(
+  ctx: FlowContext,
+  reconciled: readonly ReconciledAccount[],
+  options: { organizationError?: string | undefined; governAlways: boolean },
+): Promise<ReconciledReport> {
+  const drifts = reconciled.map((account) => account.drift);
+  const drifted = drifts.filter(hasDrifted);
+  if (drifted.length > 0 || options.organizationError)
+    await sendSummary(ctx, drifted, options.organizationError);
+  const exposed = reconciled.flatMap(({ exposures }) =>
+    exposures && exposures.trust.length + exposures.compute.length + exposures.unread.length > 0
+      ? [exposures]
+      : [],
   );
   await reportExposures(ctx, exposed, 'reconcile');
-  const identityCenter = await governPermissionSetsSafely(
-    ctx,
-    drifts.flatMap((drift) => drift.identityCenterRoles ?? []),
-  );
+  const unboundRoles = drifts.flatMap((drift) => drift.identityCenterRoles ?? []);
+  const identityCenter =
+    options.governAlways || unboundRoles.length > 0
+      ? await governPermissionSetsSafely(ctx, unboundRoles)
+      : {};
   return {
     ...identityCenter,
-    checked: records.length,
     drifted,
     unreachable: drifts.filter((drift) => drift.unreachable).map((drift) => drift.accountId),
-    ...(organizationError ? { organizationError } : {}),
     ...(exposed.length > 0 ? { exposed } : {}),
   };
 }
@@ -135,216 +160,6 @@ function isReconcilable(record: AccountRecord, now: number): boolean {
     return true;
   const since = Date.parse(record.updatedAt);
   return record.status === 'ENROLLING' && Number.isFinite(since) && now - since > STALE_ENROLLING_MS;
-}
-
-function hasDrifted(drift: AccountDrift): boolean {
-  return (
-    drift.moved !== undefined ||
-    drift.reachableAgain === true ||
-    drift.policyRewritten ||
-    drift.attached.length > 0 ||
-    (drift.derived?.rebuilt.length ?? 0) > 0 ||
-    (drift.derived?.attached.length ?? 0) > 0 ||
-    (drift.additional?.attached.length ?? 0) > 0 ||
-    (drift.additional?.removed.length ?? 0) > 0 ||
-    drift.problems.length > 0
-  );
-}
-
-/**
- * Reconciles one account; never throws (a failure is recorded and becomes a problem). With the
- * organization's placement the account is first brought to where Organizations places it (moved,
- * closed out, or reachable again); without one (the tree could not be read) the record's path is used.
- */
-export async function reconcileAccount(
-  ctx: FlowContext,
-  snapshot: PolicySnapshot,
-  accountId: string,
-  placement?: Placement,
-): Promise<AccountDrift> {
-  const drift: AccountDrift = { accountId, policyRewritten: false, attached: [], problems: [] };
-  try {
-    return await withAccountRetries(ctx, accountId, async () => {
-      const followed = await followPlacement(ctx, snapshot, accountId, placement);
-      if (followed.stop) return { ...drift, ...followed.drift };
-      return { ...(await repairAccount(ctx, snapshot, accountId)), ...followed.drift };
-    });
-  } catch (error) {
-    const refusal = memberRoleRefused(ctx, accountId, error);
-    if (refusal) return { ...drift, ...(await refusal.closeOut()) };
-    const problem = `${codeOf(error)}: ${errorText(error)}`;
-    await markFailed(ctx, accountId, problem);
-    return { ...drift, problems: [problem] };
-  }
-}
-
-async function repairAccount(
-  ctx: FlowContext,
-  snapshot: PolicySnapshot,
-  accountId: string,
-): Promise<AccountDrift> {
-  const drift: AccountDrift = { accountId, policyRewritten: false, attached: [], problems: [] };
-  const record = await ctx.ports.accounts.get(accountId);
-  if (!record) return drift; // deregistered meanwhile
-  const compiled = await compileForAccount(ctx, snapshot, {
-    accountId,
-    ouPath: record.ouPath,
-    protectedTrails: record.protectedTrails,
-  });
-  const boundaryName = boundaryNameIn(ctx, accountId);
-  const deployed = await inStep('read-policy', () => readDeployed(ctx, accountId, boundaryName, compiled));
-  const boundary = deployed.get(boundaryName);
-  // A policy that cannot be compiled now leaves the deployed one in force (the stricter, known
-  // state): principals that lost it still get it back, and the compile error is the problem.
-  if (!compiled.ok && !boundary?.exists) throw compiled.error;
-  // Compares the default versions' content, so a SetDefaultPolicyVersion to an old version counts.
-  const rewrite =
-    compiled.ok && needsRewrite(compiled, boundary, deployed, record)
-      ? await rewriteUnderLease(ctx, snapshot, record, compiled)
-      : undefined;
-  drift.policyRewritten = (rewrite?.written?.written.length ?? 0) > 0;
-  // Not written (a policy change applied a newer listing while we compared, or enrollment or
-  // deregistration took the account over): what is deployed stands, and so do its record fields.
-  const current = compiled.ok && !(rewrite && !rewrite.written) ? compiled : undefined;
-  const sweep = await inStep('attach-boundaries', async () =>
-    attachBoundaryToAllPrincipals(ctx, accountId, ctx.ports.iam.policyArnFor(accountId), {
-      // Derived policies are rebuilt from our document only when it is the one deployed.
-      ...(current ? { ourDocument: current.policy } : {}),
-      ...(!compiled.ok && boundary?.document ? { ourDocument: boundary.document } : {}),
-      knownCustomerArns: record.customerBoundaryArns,
-      additionalPolicyNames: current
-        ? current.additionalPolicies.map((extra) => extra.name)
-        : await recordedAdditionalPolicies(ctx, record, rewrite !== undefined),
-    }),
-  );
-  const quota = noteProblems(drift, compiled, sweep, rewrite?.written);
-  if (sweep.identityCenterRoles.length > 0) drift.identityCenterRoles = sweep.identityCenterRoles;
-  await updateAccountRecord(ctx, accountId, (latest) =>
-    latest
-      ? {
-          ...(rewrite?.written
-            ? releasedRecord(latest, rewrite.lease.owner, rewrite.lease.listedAtMs)
-            : latest),
-          ...(current ? deployedFieldsAfter(current, rewrite?.written, boundary, deployed) : {}),
-          ...(!compiled.ok && boundary?.versionId ? { boundaryVersionId: boundary.versionId } : {}),
-          customerBoundaryArns: customerBoundaryArns(sweep),
-          status: drift.problems.length === 0 ? 'ACTIVE' : 'FAILED',
-          lastError: drift.problems[0],
-        }
-      : undefined,
-  );
-  if (quota) await reportFailure(ctx, quota, { step: 'attach-additional-policies', accountId });
-  return drift;
-}
-
-/** What the record says is deployed; read again when another writer has just changed it. */
-async function recordedAdditionalPolicies(
-  ctx: FlowContext,
-  record: AccountRecord,
-  superseded: boolean,
-): Promise<string[]> {
-  const latest = superseded ? await ctx.ports.accounts.get(record.accountId) : record;
-  return (latest ?? record).additionalPolicies.map((extra) => extra.name);
-}
-
-/** The sweep's repairs and every problem into the drift; the quota error, when principals fell short. */
-function noteProblems(
-  drift: AccountDrift,
-  compiled: AccountCompilation,
-  sweep: SweepResult,
-  written: Rewritten | undefined,
-): AttachmentQuotaError | undefined {
-  drift.attached = sweep.attached;
-  if (sweep.derivedRewritten.length > 0 || sweep.derivedAttached.length > 0) {
-    drift.derived = { rebuilt: [...sweep.derivedRewritten], attached: sweep.derivedAttached };
-  }
-  const removed = written?.removed ?? [];
-  if (sweep.additionalAttached.length > 0 || removed.length > 0) {
-    drift.additional = { attached: sweep.additionalAttached, removed };
-  }
-  if (!compiled.ok) drift.problems.push(`${compiled.error.code}: ${errorText(compiled.error)}`);
-  drift.problems.push(...sweep.failed.map((failure) => `${failure.principalArn}: ${failure.reason}`));
-  const short = shortOfPolicies(written?.short ?? [], sweep.short);
-  if (short.length === 0) return undefined;
-  const quota = new AttachmentQuotaError(drift.accountId, short);
-  drift.problems.push(`${quota.code}: ${errorText(quota)}`);
-  return quota;
-}
-
-type Compiled = Extract<AccountCompilation, { ok: true }>;
-
-/** The default versions of the boundary and of every additional policy the chain compiles to. */
-function readDeployed(
-  ctx: FlowContext,
-  accountId: string,
-  boundaryName: string,
-  compiled: AccountCompilation,
-) {
-  const extras = compiled.ok ? compiled.additionalPolicies.map((extra) => extra.name) : [];
-  return readDeployedPolicies(ctx, accountId, [boundaryName, ...extras]);
-}
-
-function needsRewrite(
-  compiled: Compiled,
-  boundary: DeployedState | undefined,
-  deployed: Map<string, DeployedState>,
-  record: AccountRecord,
-): boolean {
-  const wanted = [
-    { hash: compiled.boundaryHash, state: boundary },
-    ...compiled.additionalPolicies.map((extra) => ({ hash: extra.hash, state: deployed.get(extra.name) })),
-  ];
-  return (
-    wanted.some(({ hash, state }) => !state?.exists || state.hash !== hash) ||
-    droppedAdditionalPolicies(record, compiled).length > 0
-  );
-}
-
-/** The record fields after the repair: as written, or as read when nothing needed writing. */
-function deployedFieldsAfter(
-  compiled: Compiled,
-  written: Rewritten | undefined,
-  boundary: DeployedState | undefined,
-  deployed: Map<string, DeployedState>,
-) {
-  if (written) return deployedFields(compiled, written);
-  return {
-    policyFileKeys: compiled.sources,
-    compiledHash: compiled.hash,
-    boundaryHash: compiled.boundaryHash,
-    boundaryVersionId: boundary?.versionId,
-    additionalPolicies: compiled.additionalPolicies.map((extra) => ({
-      name: extra.name,
-      versionId: deployed.get(extra.name)?.versionId ?? '',
-      hash: extra.hash,
-    })),
-  };
-}
-
-type Rewritten = WrittenPolicies & { removed: string[] };
-
-/** Writes what differs under the account's write lease; no write when the lease says not to. */
-async function rewriteUnderLease(
-  ctx: FlowContext,
-  snapshot: PolicySnapshot,
-  record: AccountRecord,
-  compiled: Compiled,
-): Promise<{ written?: Rewritten; lease: { owner: string; listedAtMs: number } }> {
-  const lease = { owner: newLeaseOwner(), listedAtMs: await snapshot.listedAtMs() };
-  const { accountId } = record;
-  const outcome = await withWriteLease(
-    ctx,
-    record,
-    { ...lease, stillNeeded: (current) => !inEnrollmentOrDeregistration(current) },
-    async (leased) => {
-      const written = await writeCompiledPolicies(ctx, accountId, compiled, leased, 'read');
-      const removed = await inStep('remove-additional-policies', () =>
-        removeAdditionalPolicies(ctx, accountId, droppedAdditionalPolicies(leased, compiled)),
-      );
-      return { ...written, removed };
-    },
-  );
-  return outcome.held ? { written: outcome.value, lease } : { lease };
 }
 
 async function sendSummary(

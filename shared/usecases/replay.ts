@@ -8,12 +8,12 @@
  */
 
 import { codeOf, type ErrorCode, errorText, inStep } from '#shared/errors.ts';
-import { queueLargeFanOut } from './account-work.ts';
 import { type PolicySnapshot, policySnapshot } from './compile-account.ts';
 import { enrollAccount } from './enroll.ts';
 import { fanOutAccounts } from './fan-out.ts';
 import type { FlowContext } from './flow-context.ts';
 import type { AccountRecord, DeadLetter } from './ports.ts';
+import { queueLargeFanOut } from './queue-fan-out.ts';
 import { sendNotice } from './report-failure.ts';
 import { syncAccount } from './sync-account.ts';
 

@@ -1,8 +1,10 @@
 /**
  * The packaged account-worker, run from its zip with the SQS batch its event source mapping hands
- * over: the account a message names gets the policy files' current content; a record that is not
- * account work is acknowledged and reported once.
+ * over: the account a message names gets the policy files' current content; a reconcile message
+ * repairs the account's drift and the batch sends its summary; a record that is not account work
+ * is acknowledged and reported once.
  */
+import { DeleteRolePermissionsBoundaryCommand, GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { type Message, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +69,35 @@ describe('account-worker from its zip, on its queue', () => {
     const boundary = await defaultVersion(iam, boundaryPolicyArn(env.deployment, appDev()));
     expect(actionsIn(boundary?.document).some((action) => action.startsWith('s3:'))).toBe(true);
     expect(await failureMessages(env.deployment)).toEqual([]);
+  });
+
+  it('repairs the drift of the account a reconcile message names, in one summary for the batch', async () => {
+    const iam = await memberIam(env.stack, appDev());
+    const policyArn = boundaryPolicyArn(env.deployment, appDev());
+    const { Roles = [] } = await iam.send(new ListRolesCommand({}));
+    const bounded = [];
+    for (const role of Roles) {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: role.RoleName }));
+      if (Role?.PermissionsBoundary?.PermissionsBoundaryArn === policyArn) bounded.push(role.RoleName ?? '');
+    }
+    const [roleName = ''] = bounded;
+    expect(roleName).not.toBe('');
+    await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: roleName }));
+    const body = JSON.stringify({
+      accountId: appDev(),
+      reason: 'reconcile',
+      placement: { kind: 'member', ouPath: [env.stack.organization.rootId, workloads()] },
+    });
+
+    const answer = await env.succeed('account-worker', await batchOf([body]));
+
+    expect(answer).toEqual({ batchItemFailures: [] });
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    expect(Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(policyArn);
+    const messages = await failureMessages(env.deployment, { atLeast: 1 });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('DRIFT_REPAIRED');
+    expect(messages[0]).toContain(appDev());
   });
 
   it('acknowledges a message that is not account work and reports it once', async () => {

@@ -15,7 +15,7 @@ import { failureMessages } from '#dev/local-deployment/inspect.ts';
 import { policyKey } from '#dev/local-deployment/policy-files.ts';
 import { logPort } from '#functions/commons/logger.ts';
 import { makeHandler as makeIamEventDispatcher } from '#functions/iam-event-dispatcher.ts';
-import type { FunctionName } from '#functions/permissions.ts';
+import { type FunctionName, READS_EXEMPT_COMPUTE } from '#functions/permissions.ts';
 import { makeHandler as makeReconciler } from '#functions/reconciler.ts';
 import { makeHandler as makeS3EventDispatcher } from '#functions/s3-event-dispatcher.ts';
 import { loadConfig } from '#shared/config.ts';
@@ -28,6 +28,8 @@ export interface ContainerOptions {
   fanoutMarginMs?: number;
   /** The queue's maxReceiveCount the SQS-fed functions are told (default the deployment's). */
   maxReceiveCount?: number;
+  /** Fan-outs larger than this go on the account work queue (default the deployment's, 10). */
+  accountWorkInlineMax?: number;
 }
 
 export interface FaultContainers {
@@ -45,6 +47,9 @@ export async function coldContainers(
   const environment = {
     ...deployment.environment,
     FANOUT_CONCURRENCY: String(options.fanoutConcurrency ?? 4),
+    ...(options.accountWorkInlineMax === undefined
+      ? {}
+      : { ACCOUNT_WORK_INLINE_MAX: String(options.accountWorkInlineMax) }),
   };
   const config = loadConfig(environment);
   const logLevel = (process.env.SCP_ALT_LOG_LEVEL as LogLevel | undefined) ?? 'SILENT';
@@ -53,7 +58,7 @@ export async function coldContainers(
     const { ports } = buildPorts(config, {
       functionName,
       clientConfig,
-      ...(functionName === 'reconciler' ? { computeReader: regionalComputeReader } : {}),
+      ...(READS_EXEMPT_COMPUTE.includes(functionName) ? { computeReader: regionalComputeReader } : {}),
     });
     const logger = new Logger({ serviceName: 'scp-alt', logLevel });
     const ctx = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES, parseLatencies, profileFromArgs } from '#bench/profile.ts';
+import { BENCH_SECTIONS, isPartialRun, PROFILES, parseLatencies, profileFromArgs } from '#bench/profile.ts';
 import { headlineRow } from '#bench/report.ts';
 
 describe('profileFromArgs', () => {
@@ -19,6 +19,22 @@ describe('profileFromArgs', () => {
 
   it('Given --latency without a value, Then it refuses', () => {
     expect(() => profileFromArgs(['--latency', '--quick'])).toThrow(/needs a value/);
+  });
+
+  it('Given no --only, Then every section is measured and the run writes the main results file', () => {
+    expect(PROFILES.full.sections).toEqual(BENCH_SECTIONS);
+    expect(isPartialRun(profileFromArgs([]))).toBe(false);
+  });
+
+  it('Given --only fanout on the full profile, Then the full fleet sizes are measured in that section alone', () => {
+    const profile = profileFromArgs(['--only', 'fanout']);
+    expect(profile.sections).toEqual(['fanout']);
+    expect(profile.fanoutSizes).toEqual([100, 1000]);
+    expect(isPartialRun(profile)).toBe(true);
+  });
+
+  it('Given --only with a section that does not exist, Then it refuses naming the sections there are', () => {
+    expect(() => profileFromArgs(['--only=fanout,speed'])).toThrow(/per-event, fanout, spill, footprint/);
   });
 });
 

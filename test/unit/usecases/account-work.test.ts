@@ -5,8 +5,9 @@ import { policySnapshot } from '#usecases/compile-account.ts';
 import type { FlowContext } from '#usecases/flow-context.ts';
 import { applyPolicyChange } from '#usecases/policy-change.ts';
 import type { AccountWorkItem, AccountWorkQueuePort } from '#usecases/ports.ts';
+import { reconcileAccounts, reportReconciled } from '#usecases/reconcile.ts';
 import { A1, A2, B1, documentOf, enrolledOrganization } from '../fakes/organization.ts';
-import { ALLOW_ALL_DENY, ROOT } from '../fakes/world.ts';
+import { ALLOW_ALL_DENY, OU_A, OU_B, ROOT } from '../fakes/world.ts';
 
 /** The account work queue as a list of what was sent. */
 function recordingQueue(): AccountWorkQueuePort & { sent: AccountWorkItem[] } {
@@ -19,6 +20,11 @@ function recordingQueue(): AccountWorkQueuePort & { sent: AccountWorkItem[] } {
     receiveDeadLetters: async () => [],
     deleteDeadLetters: async () => {},
   };
+}
+
+/** What a policy-change or replay item came to (a reconcile item answers with its drift instead). */
+function outcomeOf(result: Awaited<ReturnType<typeof applyAccountWork>>): string {
+  return 'drift' in result ? 'reconciled' : result.outcome;
 }
 
 function withQueue(ctx: FlowContext, queue: AccountWorkQueuePort, inlineMax: number): FlowContext {
@@ -62,7 +68,7 @@ describe('fan-out on the account work queue', () => {
     const first = await applyAccountWork(world.ctx, policySnapshot(world.ctx.ports.policyStore), item);
     const again = await applyAccountWork(world.ctx, policySnapshot(world.ctx.ports.policyStore), item);
 
-    expect([first.outcome, again.outcome]).toEqual(['updated', 'unchanged']);
+    expect([outcomeOf(first), outcomeOf(again)]).toEqual(['updated', 'unchanged']);
     expect(documentOf(world, A1)).toContain('ec2:TerminateInstances');
     expect(world.iam.callsTo(A1, 'CreatePolicyVersion')).toHaveLength(1);
   });
@@ -82,5 +88,59 @@ describe('fan-out on the account work queue', () => {
       }),
     ).rejects.toBeInstanceOf(RetryLaterError);
     expect(world.accounts.records.get(A1)?.status).toBe('FAILED');
+  });
+});
+
+describe('a reconcile on the account work queue', () => {
+  it('Given more enrolled accounts than the inline maximum, Then each is queued with its place from the one read of the tree, and nothing is repaired here', async () => {
+    const world = await enrolledOrganization();
+    const queue = recordingQueue();
+    await world.iam.detachBoundary(A1, { kind: 'user', name: 'alice' });
+
+    const report = await reconcileAccounts(withQueue(world.ctx, queue, 2));
+
+    expect(report).toMatchObject({ checked: 3, queued: 3, drifted: [] });
+    expect(queue.sent.sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual([
+      { accountId: A1, reason: 'reconcile', placement: { kind: 'member', ouPath: [ROOT, OU_A] } },
+      { accountId: A2, reason: 'reconcile', placement: { kind: 'member', ouPath: [ROOT, OU_A] } },
+      { accountId: B1, reason: 'reconcile', placement: { kind: 'member', ouPath: [ROOT, OU_B] } },
+    ]);
+    expect(world.iam.boundaryOf(A1, 'user', 'alice')).toBeUndefined();
+    expect(world.notifier.codes()).toEqual([]);
+  });
+
+  it('Given queued reconcile items, When a worker batch applies them, Then the drifted account is repaired and the batch sends one summary naming it', async () => {
+    const world = await enrolledOrganization();
+    await world.iam.detachBoundary(A1, { kind: 'user', name: 'alice' });
+    const snapshot = policySnapshot(world.ctx.ports.policyStore);
+    const items: AccountWorkItem[] = [A1, A2].map((accountId) => ({
+      accountId,
+      reason: 'reconcile',
+      placement: { kind: 'member', ouPath: [ROOT, OU_A] },
+    }));
+
+    const results = await Promise.all(items.map((item) => applyAccountWork(world.ctx, snapshot, item)));
+    const reconciled = results.flatMap((result) => ('drift' in result ? [result] : []));
+    const report = await reportReconciled(world.ctx, reconciled, { governAlways: false });
+
+    expect(world.iam.boundaryOf(A1, 'user', 'alice')).toBeDefined();
+    expect(report.drifted.map((drift) => [drift.accountId, drift.attached])).toEqual([
+      [A1, [`arn:aws-cn:iam::${A1}:user/alice`]],
+    ]);
+    expect(world.notifier.codes()).toEqual(['DRIFT_REPAIRED']);
+    expect(world.notifier.notices[0]?.accountId).toBe(A1);
+  });
+
+  it('Given a reconcile item whose account Organizations no longer holds, Then the worker closes it out as the inline run would', async () => {
+    const world = await enrolledOrganization();
+
+    const result = await applyAccountWork(world.ctx, policySnapshot(world.ctx.ports.policyStore), {
+      accountId: B1,
+      reason: 'reconcile',
+      placement: { kind: 'gone' },
+    });
+
+    expect('drift' in result && result.drift.unreachable).toBeTruthy();
+    expect(world.accounts.records.get(B1)?.status).toBe('UNREACHABLE');
   });
 });
