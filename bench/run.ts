@@ -11,7 +11,7 @@ import { type FanoutModelResult, MODELLED_ACCOUNTS, modelFromMeasured } from './
 import { benchFootprint } from './footprint.ts';
 import { MINIMAL_CHANGE } from './lower-bound.ts';
 import { benchPerEvent, perEventLatencyMs } from './per-event.ts';
-import { type BenchSection, isPartialRun, profileFromArgs } from './profile.ts';
+import { type BenchProfile, type BenchSection, isPartialRun, profileFromArgs } from './profile.ts';
 import {
   fanoutTable,
   footprintTable,
@@ -25,7 +25,7 @@ import {
 import { benchSpill } from './spill.ts';
 
 async function main(): Promise<void> {
-  const profile = profileFromArgs(process.argv.slice(2));
+  const profile = profileOrUsage(process.argv.slice(2));
   const startedAt = new Date();
   const machine = {
     cpus: availableParallelism(),
@@ -77,6 +77,16 @@ function printFanout(fanout: FanoutResult[], modelled: FanoutModelResult[]): voi
     console.log(
       `\nModelled from the ${row.accounts}-account row at ${row.latencyMs} ms (bench/fanout/model.ts)\n${modelTable(modelled, row.latencyMs)}`,
     );
+}
+
+/** The run's profile, or the argument's problem on stderr and exit status 2. */
+function profileOrUsage(args: string[]): BenchProfile {
+  try {
+    return profileFromArgs(args);
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
 }
 
 /** The 10,000- and 50,000-account rows, fed by the headline row's measured calls and times. */
