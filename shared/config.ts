@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { partitionInfo, partitionOfRegion } from './policy/partition.ts';
+import { ORGANIZATION_PLACE } from './policy/place-ids.ts';
 import { isTrailName } from './policy/trail-reference.ts';
 import { stackSetsAdministrationArns } from './policy/trust-admissions.ts';
 import { DEFAULT_MAX_ADDITIONAL_POLICIES } from './policy/types.ts';
+import { DEFAULT_STANDALONE_ROLE_NAME } from './policy/virtual-ou.ts';
 
 /**
  * Deployment configuration, read once per container from the environment. A missing or malformed
@@ -22,7 +24,6 @@ const csv = z
 const MAX_ATTACHED_POLICIES_QUOTA = 20;
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
-const ORGANIZATION_TARGET = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 
 const EnvSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -99,7 +100,7 @@ const EnvSchema = z.object({
    */
   AWS_ENDPOINT_URL: z.string().optional(),
   /** OUs (ou-…) or roots (r-…) whose arriving accounts are enrolled automatically; empty = none. */
-  AUTO_ENROLL_TARGETS: csv.pipe(z.array(z.string().regex(ORGANIZATION_TARGET, 'must be ou-… or r-… ids'))),
+  AUTO_ENROLL_TARGETS: csv.pipe(z.array(z.string().regex(ORGANIZATION_PLACE, 'must be ou-… or r-… ids'))),
   /** What happens to an account enrolled automatically when it leaves those OUs. */
   AUTO_ENROLL_MOVED_OUT: z.enum(['keep', 'deregister']).default('keep'),
   /** Whether an automatic enrollment also creates the scp-trail trail (as CreateCloudTrail=yes). */
@@ -113,7 +114,7 @@ const EnvSchema = z.object({
    */
   STANDALONE_ACCOUNT_IDS: csv.pipe(z.array(accountId)),
   /** The role a standalone account deploys for scp-alt (templates/standalone-account-role.yaml). */
-  STANDALONE_ROLE_NAME: z.string().regex(IAM_NAME).default('scp-alt-standalone-access'),
+  STANDALONE_ROLE_NAME: z.string().regex(IAM_NAME).default(DEFAULT_STANDALONE_ROLE_NAME),
   /** Whether the management account itself may be enrolled (README, The management account). */
   ENROLL_MANAGEMENT_ACCOUNT: z
     .enum(['yes', 'no', 'true', 'false'])

@@ -3,6 +3,7 @@
  * through the same use case as the Service Catalog product.
  */
 import { parseArgs } from 'node:util';
+import { ENROLLMENT_PLACE } from '#policy/place-ids.ts';
 import { trailList } from '#policy/trail-reference.ts';
 import { enrollAccount } from '#usecases/enroll.ts';
 import { type CliCommand, type CliIo, ExitCode } from '../command.ts';
@@ -59,7 +60,7 @@ const OPTIONS = {
 
 function ouOption(value: string | undefined): string {
   if (value === undefined) throw new UsageError('--ou is required');
-  if (!/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32}|vou-[a-z0-9][a-z0-9-]{0,31})$/.test(value))
+  if (!ENROLLMENT_PLACE.test(value))
     throw new UsageError(`--ou '${value}' is not an OU id (ou-...), root id (r-...) or virtual OU (vou-...)`);
   return value;
 }

@@ -38,6 +38,11 @@ export function functionRoleName(functionName: FunctionName): string {
   return `scp-alt-${STAGE}-${functionName}`;
 }
 
+/** Every function's execution role in the security account: whom the roles scp-alt assumes trust. */
+export function functionRoleArns(stack: LocalStackClient, securityAccountId: string): string[] {
+  return FUNCTION_NAMES.map((name) => roleArn(stack, securityAccountId, functionRoleName(name)));
+}
+
 export interface SecurityAccountClients {
   s3: S3Client;
   sqs: SQSClient;
@@ -307,11 +312,7 @@ async function createManagementRole(stack: LocalStackClient, organization: Seede
       {
         Sid: 'TrustScpAltFunctionRoles',
         Effect: 'Allow',
-        Principal: {
-          AWS: FUNCTION_NAMES.map((name) =>
-            roleArn(stack, organization.securityAccountId, functionRoleName(name)),
-          ),
-        },
+        Principal: { AWS: functionRoleArns(stack, organization.securityAccountId) },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'aws:PrincipalOrgID': organization.organizationId } },
       },

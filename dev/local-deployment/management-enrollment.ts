@@ -4,11 +4,9 @@
  * (MarkScpAltSessions). The functions' side is `LocalScpAlt.configure` with the same setting.
  */
 import { GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { FUNCTION_NAMES } from '#functions/permissions.ts';
 import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
-import { roleArn } from '../local-aws/accounts.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
-import { type Deployment, functionRoleName, MANAGEMENT_ROLE_NAME } from './deployment.ts';
+import { type Deployment, functionRoleArns, MANAGEMENT_ROLE_NAME } from './deployment.ts';
 
 export async function allowManagementEnrollment(
   stack: LocalStackClient,
@@ -24,11 +22,7 @@ export async function allowManagementEnrollment(
   const marking = {
     Sid: 'MarkScpAltSessions',
     Effect: 'Allow',
-    Principal: {
-      AWS: FUNCTION_NAMES.map((name) =>
-        roleArn(stack, organization.securityAccountId, functionRoleName(name)),
-      ),
-    },
+    Principal: { AWS: functionRoleArns(stack, organization.securityAccountId) },
     Action: 'sts:SetSourceIdentity',
     Condition: {
       StringEquals: { 'aws:PrincipalOrgID': organization.organizationId },

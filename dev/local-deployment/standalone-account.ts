@@ -5,13 +5,14 @@
  * marking their sessions scp-alt-*.
  */
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { FUNCTION_NAMES } from '#functions/permissions.ts';
 import { OWN_SOURCE_IDENTITY_PREFIX } from '#policy/own-sessions.ts';
+import { DEFAULT_STANDALONE_ROLE_NAME } from '#policy/virtual-ou.ts';
 import { actingAs, roleArn } from '../local-aws/accounts.ts';
 import type { LocalStackClient } from '../local-aws/stack.ts';
-import { type Deployment, functionRoleName } from './deployment.ts';
+import { type Deployment, functionRoleArns } from './deployment.ts';
 
-export const STANDALONE_ROLE_NAME = 'scp-alt-standalone-access';
+/** The name the template gives the role by default. */
+export const STANDALONE_ROLE_NAME = DEFAULT_STANDALONE_ROLE_NAME;
 
 export interface StandaloneRoleOptions {
   externalId: string;
@@ -28,7 +29,7 @@ export async function deployStandaloneRole(
   const { organization } = deployment;
   const iam = actingAs(new IAMClient(stack.clientConfig('iam')), accountId);
   const trusted = [
-    ...FUNCTION_NAMES.map((name) => roleArn(stack, organization.securityAccountId, functionRoleName(name))),
+    ...functionRoleArns(stack, organization.securityAccountId),
     ...(options.operatorRoleArns ?? []),
   ];
   const trust = {

@@ -4,12 +4,11 @@
  * after the visibility timeout, moto's redrive to the dead-letter queue. For tests and benchmarks
  * that drive scp-alt through LocalScpAlt rather than the whole local environment.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalStackClient } from '../local-aws/stack.ts';
 import type { Deployment } from '../local-deployment/deployment.ts';
 import { Activity } from './activity.ts';
 import { type FunctionRunner, type Invocation, sourceRunner } from './functions.ts';
-import { SqsEventSource } from './sqs-event-source.ts';
+import { messagesIn, SqsEventSource } from './sqs-event-source.ts';
 import { ACCOUNT_WORKERS, LOCAL_TRIGGERS } from './triggers.ts';
 
 /** Lambda's SQS scaling: five concurrent batches at first, up to 300 more a minute. */
@@ -71,7 +70,8 @@ export async function startAccountWorkers(
     ...(options.ramp ? { ramp: LAMBDA_SQS_RAMP } : {}),
   });
   source.start();
-  const waiting = async () => activity.inFlight + (await messagesOn(deployment));
+  const waiting = async () =>
+    activity.inFlight + (await messagesIn(deployment.clients.sqs, deployment.accountWorkQueue));
   return {
     invocations,
     get peakInFlight() {
@@ -91,17 +91,4 @@ export async function startAccountWorkers(
       if (!options.runner) await runner.close();
     },
   };
-}
-
-async function messagesOn(deployment: Deployment): Promise<number> {
-  const { Attributes = {} } = await deployment.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: deployment.accountWorkQueue.url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
 }

@@ -5,8 +5,6 @@
  * the security bus as CloudTrail events, the reconciler's schedule, the Service Catalog custom
  * resource. Started by `make local-env` (main.ts), `make demo` and tests alike.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { ObservedQueue } from '../local-aws/observe.ts';
 import { type SeededOrganization, seedOrganization } from '../local-aws/seed.ts';
 import { type LocalStackClient, startLocalStack } from '../local-aws/stack.ts';
 import { type Deployment, deployScpAlt } from '../local-deployment/deployment.ts';
@@ -23,6 +21,7 @@ import {
 } from './functions.ts';
 import { NoticeInbox } from './notices.ts';
 import { ServiceCatalogProduct } from './service-catalog.ts';
+import { messagesIn } from './sqs-event-source.ts';
 import { startTriggers, type Triggers } from './start-triggers.ts';
 
 /** The seed of moto's identifiers: the same account, OU and root ids on every start (README session). */
@@ -139,19 +138,6 @@ export async function startLocalEnvironment(
   }
 }
 
-async function messagesIn(deployment: Deployment, queue: ObservedQueue): Promise<number> {
-  const { Attributes = {} } = await deployment.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queue.url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-}
-
 /** What is still on its way, in words; empty when everything has settled. */
 async function pendingWork(
   stack: LocalStackClient,
@@ -164,7 +150,7 @@ async function pendingWork(
   if (events > 0) pending.push(`${events} emulated event(s) on their way`);
   if (activity.inFlight > 0) pending.push(`${activity.inFlight} invocation(s) running`);
   for (const queue of [...triggers.queues, deployment.failureQueue]) {
-    const count = await messagesIn(deployment, queue);
+    const count = await messagesIn(deployment.clients.sqs, queue);
     if (count > 0) pending.push(`${count} message(s) in ${queue.arn.split(':').pop()}`);
   }
   return pending;

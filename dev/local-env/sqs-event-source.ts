@@ -9,6 +9,7 @@
  */
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -69,6 +70,20 @@ export function sqsRecord(message: Message, queue: ObservedQueue, region: string
     eventSourceARN: queue.arn,
     awsRegion: region,
   };
+}
+
+/** Messages on the queue, visible or in flight: zero once everything sent to it was handled. */
+export async function messagesIn(sqs: SQSClient, queue: ObservedQueue): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queue.url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENROLLMENT_PLACE } from '#policy/place-ids.ts';
 import { trailList } from '#policy/trail-reference.ts';
 import {
   AccountRefusedError,
@@ -24,10 +25,7 @@ const PropertiesSchema = z
     OrganizationUnitID: z
       .string()
       .trim()
-      .regex(
-        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32}|vou-[a-z0-9][a-z0-9-]{0,31})$/,
-        'OrganizationUnitID must be ou-… or r-… (vou-… for a standalone account)',
-      ),
+      .regex(ENROLLMENT_PLACE, 'OrganizationUnitID must be ou-… or r-… (vou-… for a standalone account)'),
     CreateCloudTrail: z
       .string()
       .trim()

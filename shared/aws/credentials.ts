@@ -1,6 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { iamRoleArn } from '#policy/arn.ts';
 import { ownSourceIdentity } from '#policy/own-sessions.ts';
+import { DEFAULT_STANDALONE_ROLE_NAME } from '#policy/virtual-ou.ts';
 import { CREDENTIAL_PROPAGATION_ERRORS, isExpiredSession } from '#runtime/aws-errors.ts';
 import { type Clock, systemClock } from '#runtime/clock.ts';
 import { retryEventualConsistency, type Sleep } from '#runtime/retry.ts';
@@ -125,7 +126,7 @@ export class CredentialChain {
    * account's external id, marked with our source identity as a member hop is.
    */
   private async assumeStandalone(accountId: string): Promise<TemporaryCredentials> {
-    const roleName = this.options.standaloneRoleName ?? 'scp-alt-standalone-access';
+    const roleName = this.options.standaloneRoleName ?? DEFAULT_STANDALONE_ROLE_NAME;
     const roleArn = this.roleArn(accountId, roleName);
     const externalId = await this.options.standaloneExternalId?.(accountId);
     if (externalId === undefined)

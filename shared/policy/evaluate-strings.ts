@@ -109,8 +109,6 @@ export function resolveVariables(text: string, context: RequestContext): string 
   return resolved;
 }
 
-/** A glob match without variables (`*`, `?`), e.g. for action names. */
-
 /** IAM's "string or array" quirk, normalised once. */
 export function asList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];

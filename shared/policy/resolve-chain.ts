@@ -2,6 +2,7 @@
  * Which policy files apply to an account: from a listing of the policy store and the account's
  * place in the organization, the files of each level root → OUs → account. Pure.
  */
+import { POLICY_TARGET } from './place-ids.ts';
 import {
   type AccountLocation,
   type ChainLevel,
@@ -16,9 +17,6 @@ export { substituteAccountId } from './placeholder.ts';
 /** Native SCPs allow at most this many policies attached to one target. */
 export const MAX_POLICIES_PER_TARGET = 10;
 
-// vou-…: a virtual OU of standalone accounts (virtual-ou.ts).
-const TARGET_SHAPE =
-  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|vou-[a-z0-9][a-z0-9-]{0,31}|account-\d{12})$/;
 const ACCOUNT_ID_SHAPE = /^\d{12}$/;
 
 /**
@@ -29,9 +27,9 @@ export function targetOfKey(key: string): string | undefined {
   if (!key.startsWith(POLICY_PREFIX) || !key.endsWith('.json')) return undefined;
   const parts = key.slice(POLICY_PREFIX.length, -'.json'.length).split('/');
   const [first = ''] = parts;
-  if (parts.length === 1) return TARGET_SHAPE.test(first) ? first : undefined;
+  if (parts.length === 1) return POLICY_TARGET.test(first) ? first : undefined;
   const name = parts[1] ?? '';
-  if (parts.length === 2 && name !== '' && TARGET_SHAPE.test(first)) return first;
+  if (parts.length === 2 && name !== '' && POLICY_TARGET.test(first)) return first;
   return undefined;
 }
 
@@ -46,7 +44,7 @@ function invalidLocation(location: AccountLocation): string | undefined {
   const [root] = location.ouPath;
   if (!root?.startsWith('r-'))
     return `OU path must start with the root id (r-...), got '${location.ouPath.join('/')}'`;
-  const bad = location.ouPath.find((target) => !TARGET_SHAPE.test(target));
+  const bad = location.ouPath.find((target) => !POLICY_TARGET.test(target));
   return bad === undefined ? undefined : `'${bad}' is not a root or OU id`;
 }
 

@@ -4,7 +4,10 @@
  * OU's and its own files apply as an OU's would to a member. The ids cannot collide with
  * Organizations' (ou-…, r-…), and nothing native exists for them.
  */
-export const VIRTUAL_OU_SHAPE = /^vou-[a-z0-9][a-z0-9-]{0,31}$/;
+import { VIRTUAL_OU_SHAPE } from './place-ids.ts';
+
+/** The role templates/standalone-account-role.yaml creates, unless StandaloneRoleName renames it. */
+export const DEFAULT_STANDALONE_ROLE_NAME = 'scp-alt-standalone-access';
 
 export function isVirtualOu(target: string): boolean {
   return VIRTUAL_OU_SHAPE.test(target);

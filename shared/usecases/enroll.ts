@@ -34,7 +34,6 @@ import {
   sweepFailureError,
 } from './principal-sweep.ts';
 import { reportFailure, sendNotice } from './report-failure.ts';
-
 import { verifyStandalonePlace } from './standalone-accounts.ts';
 
 export interface EnrollRequest {

@@ -1,5 +1,6 @@
 import { type BoundaryParameters, defaultBoundaryParameters } from '#policy/index.ts';
 import { managementAccountParameters } from '#policy/management-account.ts';
+import { DEFAULT_STANDALONE_ROLE_NAME } from '#policy/virtual-ou.ts';
 import type { Clock } from '#runtime/clock.ts';
 import type { Deadline } from '#runtime/deadline.ts';
 import type { AccountRetryOptions } from '#runtime/retry.ts';
@@ -107,9 +108,6 @@ export function accessRoleNameFor(settings: FlowSettings, accountId: string): st
     return settings.standaloneRoleName ?? DEFAULT_STANDALONE_ROLE_NAME;
   return settings.organizationAccessRoleName;
 }
-
-/** The role templates/standalone-account-role.yaml creates, unless StandaloneRoleName renames it. */
-export const DEFAULT_STANDALONE_ROLE_NAME = 'scp-alt-standalone-access';
 
 export function nowIso(ctx: FlowContext): string {
   return ctx.now().toISOString();

@@ -25,7 +25,7 @@ export async function managementLockout(
   const denied = administrationActionsDenied(params, compiled.policy, compiled.additionalPolicies);
   if (denied.length === 0) return undefined;
   const { breakGlassNames } = ctx.settings.managementAccount;
-  if (await anyBreakGlassPresent(ctx, accountId, breakGlassNames)) return undefined;
+  if (await anyPrincipalNamed(ctx, accountId, breakGlassNames)) return undefined;
   return new ManagementLockoutError(accountId, denied, breakGlassNames);
 }
 
@@ -44,12 +44,13 @@ export async function managementExemptionsPresent(
   return Promise.all(
     exemptions.map(async (exemption) => ({
       ...exemption,
-      present: await anyBreakGlassPresent(ctx, accountId, [exemption.name]),
+      present: await anyPrincipalNamed(ctx, accountId, [exemption.name]),
     })),
   );
 }
 
-async function anyBreakGlassPresent(
+/** Whether a user or role of one of these names exists there (service-linked roles do not count). */
+async function anyPrincipalNamed(
   ctx: FlowContext,
   accountId: string,
   names: readonly string[],
